@@ -1,0 +1,69 @@
+//! The command line, as clap types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lectern",
+    version,
+    about = "Build cross-linked, searchable reading guides for study groups"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder
+    Build(BuildArgs),
+    /// Validate everything a build would, writing nothing
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Create a new essay, term, question or session
+    New {
+        kind: NewKind,
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site with a starter course and the default theme
+    Init { dir: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's folder (holding site.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include drafts
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include facilitator notes
+    #[arg(long)]
+    pub facilitator: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder, relative to the current folder (default: output_dir from site.toml)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Override base_url from site.toml
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NewKind {
+    Essay,
+    Term,
+    Question,
+    Session,
+}

@@ -1,0 +1,240 @@
+//! site.toml: the site's configuration, validated, with defaults filled in.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "output_dir",
+    "autolink",
+    "cname",
+];
+
+/// How glossary terms are linked automatically in prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Autolink {
+    /// The first mention of each term on a page.
+    #[default]
+    First,
+    /// Every mention.
+    All,
+    Off,
+}
+
+impl<'de> Deserialize<'de> for Autolink {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(false) => Ok(Autolink::Off),
+            Raw::Bool(true) => Ok(Autolink::First),
+            Raw::Text(s) => match s.as_str() {
+                "first" => Ok(Autolink::First),
+                "all" => Ok(Autolink::All),
+                "off" => Ok(Autolink::Off),
+                other => Err(serde::de::Error::custom(format!(
+                    "autolink must be \"first\", \"all\" or \"off\" (or false), not \"{other}\""
+                ))),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    output_dir: Option<String>,
+    #[serde(default)]
+    autolink: Autolink,
+    #[serde(default)]
+    cname: Option<String>,
+}
+
+/// The validated configuration. Templates receive it whole as `config`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/course/`. Every internal URL starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub output_dir: String,
+    pub autolink: Autolink,
+    pub cname: Option<String>,
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+impl Config {
+    /// Reads `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let d = Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot read {CONFIG_FILE}: {e}"));
+            if e.kind() == std::io::ErrorKind::NotFound {
+                d.with_hint(format!(
+                    "is `{}` a lectern site? Create one with `lectern init DIR`, or pass --root",
+                    root.display()
+                ))
+            } else {
+                d
+            }
+        })?;
+        let mut config = Config::parse(&text)?;
+        config.root = root.to_path_buf();
+        Ok(config)
+    }
+
+    /// Parses the text of a `site.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(text, &e))?;
+        let base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
+        let config = Config {
+            title: raw.title,
+            description: raw.description,
+            base_path: String::new(),
+            base_url: String::new(),
+            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
+            autolink: raw.autolink,
+            cname: raw.cname.filter(|c| !c.trim().is_empty()),
+            root: PathBuf::new(),
+        };
+        config.with_base_url(&base_url).map_err(|message| {
+            let (line, col) = find_key(text, "base_url");
+            Diagnostic::error(CONFIG_FILE, line, col, message)
+                .with_source(text)
+                .with_hint("write a full URL such as \"https://user.github.io/course/\", or \"/\"")
+        })
+    }
+
+    /// Replaces the base URL (from `--base-url` or site.toml), normalising its trailing slash.
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, String> {
+        let url = url.trim();
+        let path = if url.starts_with('/') {
+            url.to_string()
+        } else if let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+        {
+            match rest.find('/') {
+                Some(i) if i > 0 => rest[i..].to_string(),
+                None if !rest.is_empty() => "/".to_string(),
+                _ => return Err(format!("base_url `{url}` has no host")),
+            }
+        } else {
+            return Err(format!(
+                "base_url `{url}` must start with http://, https:// or /"
+            ));
+        };
+        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == "..") {
+            return Err(format!(
+                "base_url `{url}` has characters that cannot be part of a site path"
+            ));
+        }
+        let with_slash = |s: &str| {
+            if s.ends_with('/') {
+                s.to_string()
+            } else {
+                format!("{s}/")
+            }
+        };
+        self.base_url = with_slash(url);
+        self.base_path = with_slash(&path);
+        Ok(self)
+    }
+
+    /// The absolute form of a site path, for the sitemap and canonical links.
+    pub fn permalink(&self, path: &str) -> String {
+        let tail = path.strip_prefix(&self.base_path).unwrap_or(path);
+        format!("{}{}", self.base_url, tail.trim_start_matches('/'))
+    }
+}
+
+fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    let message = e.message().trim().to_string();
+    let mut d = Diagnostic::error(CONFIG_FILE, line, col, format!("in site.toml: {message}"))
+        .with_source(text);
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        d = d.with_hint(match did_you_mean(unknown, KNOWN_KEYS.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known keys: {}", KNOWN_KEYS.join(", ")),
+        });
+    } else if message.contains("missing field `title`") {
+        d = d.with_hint("add a line such as: title = \"My reading guide\"");
+    }
+    d
+}
+
+fn find_key(text: &str, key: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with(key))
+        .map_or((1, 1), |(i, l)| (i + 1, l.find(key).map_or(0, |c| c) + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let c =
+            Config::parse("title = \"T\"\nbase_url = \"https://u.github.io/course\"\n").unwrap();
+        assert_eq!(c.base_url, "https://u.github.io/course/");
+        assert_eq!(c.base_path, "/course/");
+        assert_eq!(
+            c.permalink("/course/essays/a/"),
+            "https://u.github.io/course/essays/a/"
+        );
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://guide.example.org\"\n").unwrap();
+        assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn unknown_key_points_at_it_with_a_suggestion() {
+        let d = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap_err();
+        assert_eq!((d.line, d.col), (2, 1));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn autolink_accepts_false() {
+        let c = Config::parse("title = \"T\"\nautolink = false\n").unwrap();
+        assert_eq!(c.autolink, Autolink::Off);
+        assert!(Config::parse("title = \"T\"\nautolink = \"some\"\n").is_err());
+    }
+}

@@ -1,0 +1,123 @@
+//! Splitting a content file into its YAML front matter and Markdown body, keeping offsets so that
+//! every later diagnostic can point at the file's own line and column.
+
+use crate::diagnostics::Diagnostic;
+
+/// A content file's text, normalised (no BOM, LF line ends), and where its parts are.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub text: String,
+    /// Byte range of the YAML between the `---` lines.
+    pub front_matter: std::ops::Range<usize>,
+    /// 1-based line of the YAML's first line.
+    pub front_matter_line: usize,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+impl Source {
+    pub fn yaml(&self) -> &str {
+        &self.text[self.front_matter.clone()]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Splits `raw` (a whole file) into front matter and body. `path` is used for diagnostics.
+    pub fn parse(path: &std::path::Path, raw: &str) -> Result<Source, Diagnostic> {
+        let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let text = if raw.contains('\r') {
+            raw.replace("\r\n", "\n")
+        } else {
+            raw.to_string()
+        };
+
+        let first_line = text.lines().next().unwrap_or("");
+        if first_line.trim_end() != "---" {
+            let hint = if first_line.trim_end() == "+++" {
+                "lectern uses YAML front matter between `---` lines, not TOML between `+++`"
+            } else {
+                "start the file with a line `---`, then keys such as `title: …`, then another `---`"
+            };
+            return Err(Diagnostic::error(path, 1, 1, "missing front matter")
+                .with_source(&text)
+                .with_hint(hint));
+        }
+        let yaml_start = first_line.len() + 1;
+        let mut offset = yaml_start.min(text.len());
+        let mut line_start = offset;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i);
+            let line = &text[line_start..line_end];
+            if line.trim_end() == "---" || line.trim_end() == "..." {
+                let body_start = (line_end + 1).min(text.len());
+                return Ok(Source {
+                    front_matter: yaml_start.min(line_start)..line_start,
+                    front_matter_line: 2,
+                    body_start,
+                    text,
+                });
+            }
+            offset = line_end;
+            line_start = line_end + 1;
+        }
+        let _ = offset;
+        Err(
+            Diagnostic::error(path, 1, 1, "front matter is never closed")
+                .with_source(&text)
+                .with_hint("add a line with just `---` after the last front-matter key"),
+        )
+    }
+
+    /// 1-based line of the body's first line.
+    pub fn body_line(&self) -> usize {
+        self.text[..self.body_start].matches('\n').count() + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = Source::parse(Path::new("a.md"), "---\ntitle: A\n---\nHello\n").unwrap();
+        assert_eq!(s.yaml(), "title: A\n");
+        assert_eq!(s.body(), "Hello\n");
+        assert_eq!(s.body_line(), 4);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let s = Source::parse(
+            Path::new("a.md"),
+            "\u{feff}---\r\ntitle: A\r\n---\r\nHi\r\n",
+        )
+        .unwrap();
+        assert_eq!(s.yaml(), "title: A\n");
+        assert_eq!(s.body(), "Hi\n");
+    }
+
+    #[test]
+    fn empty_front_matter_and_empty_body() {
+        let s = Source::parse(Path::new("a.md"), "---\n---").unwrap();
+        assert_eq!(s.yaml(), "");
+        assert_eq!(s.body(), "");
+    }
+
+    #[test]
+    fn unterminated_front_matter_is_an_error() {
+        let e = Source::parse(Path::new("a.md"), "---\ntitle: A\nHello\n").unwrap_err();
+        assert_eq!(e.message, "front matter is never closed");
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error() {
+        let e = Source::parse(Path::new("a.md"), "# Hello\n").unwrap_err();
+        assert_eq!(e.message, "missing front matter");
+    }
+}

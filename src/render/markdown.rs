@@ -1,0 +1,839 @@
+//! Markdown → HTML for one item, with every reference resolved: wikilinks, links to content
+//! files, glossary auto-links, heading ids, facilitator notes. Records what the item links to,
+//! so that backlinks are known before any page is rendered.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::config::Autolink;
+use crate::content::{Item, Kind, Meta};
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::links::autolink::Autolinker;
+use crate::links::index::{Index, Lookup};
+
+/// What an item's body links to and where, plus its HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Converted {
+    pub html: String,
+    /// Every heading in the output, in order.
+    pub headings: Vec<Heading>,
+    /// Every heading id, including those in facilitator notes of a public build, so that links to
+    /// them validate the same in every build.
+    pub ids: Vec<String>,
+    pub links: Vec<OutLink>,
+    pub fragments: Vec<FragmentRef>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The visible text, for search and word counts.
+    pub text: String,
+    pub words: usize,
+    pub has_notes: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutLink {
+    pub target: usize,
+    /// Made by glossary auto-linking rather than written by the author.
+    pub auto: bool,
+}
+
+/// A `#heading-id` on a link to another item, checked once every item's headings are known.
+#[derive(Debug, Clone)]
+pub struct FragmentRef {
+    pub target: usize,
+    pub id: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Everything conversion needs to know about the rest of the site.
+pub struct LinkContext<'a> {
+    pub items: &'a [Item],
+    pub index: &'a Index,
+    pub autolinker: &'a Autolinker,
+    pub urls: &'a [String],
+    /// Whether each item is part of this build (drafts are not, without --drafts).
+    pub included: &'a [bool],
+    pub facilitator: bool,
+    pub autolink: Autolink,
+    pub base_path: &'a str,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+struct HeadingInfo {
+    start: usize,
+    end: usize,
+    level: HeadingLevel,
+    text: String,
+    id: String,
+}
+
+/// Converts item `me` of `ctx.items`.
+pub fn convert(me: usize, ctx: &LinkContext) -> Converted {
+    let item = &ctx.items[me];
+    let body = item.source.body();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let headings = heading_info(&events);
+    let notes = notes_ranges(&headings, events.len());
+    let mut conv = Converter {
+        ctx,
+        me,
+        item,
+        out: Vec::with_capacity(events.len()),
+        result: Converted {
+            ids: headings.iter().map(|h| h.id.clone()).collect(),
+            has_notes: !notes.is_empty(),
+            ..Default::default()
+        },
+        linked_terms: HashSet::new(),
+        autolink: item.autolink.unwrap_or(ctx.autolink),
+        footnote_refs: Vec::new(),
+        footnote_defs: Vec::new(),
+    };
+    conv.run(events, &headings, &notes);
+    let mut result = conv.finish();
+    result.words = result.text.split_whitespace().count();
+    result
+}
+
+fn heading_info(events: &[(Event, Range<usize>)]) -> Vec<HeadingInfo> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let id = match id {
+                Some(custom) => custom.to_string(),
+                None => unique_id(&heading_id(&text), &used),
+            };
+            used.insert(id.clone());
+            out.push(HeadingInfo {
+                start: i,
+                end: j,
+                level: *level,
+                text: text.trim().to_string(),
+                id,
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Lowercase; Unicode letters and digits kept; runs of anything else become `-`, trimmed.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !id.is_empty() {
+                id.push('-');
+            }
+            dash = false;
+            id.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
+fn unique_id(base: &str, used: &HashSet<String>) -> String {
+    if !used.contains(base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !used.contains(c))
+        .unwrap_or_default()
+}
+
+fn footnote_id(name: &str) -> String {
+    heading_id(name)
+}
+
+fn is_notes_heading(text: &str) -> bool {
+    text.trim()
+        .trim_end_matches(':')
+        .eq_ignore_ascii_case("facilitator notes")
+}
+
+/// Event ranges covered by "Facilitator notes" sections: from the heading to the next heading
+/// of the same or a higher level.
+fn notes_ranges(headings: &[HeadingInfo], len: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (n, h) in headings.iter().enumerate() {
+        if !is_notes_heading(&h.text) || out.last().is_some_and(|r| r.contains(&h.start)) {
+            continue;
+        }
+        let end = headings[n + 1..]
+            .iter()
+            .find(|o| o.level <= h.level)
+            .map_or(len, |o| o.start);
+        out.push(h.start..end);
+    }
+    out
+}
+
+/// How to close a link that is open in the output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OpenLink {
+    /// An ordinary Markdown link: the parser's own end tag.
+    Parser,
+    /// A resolved wikilink: we wrote `<a …>`, so we write `</a>`.
+    Raw,
+    /// A wikilink rendered as plain text: nothing to close.
+    Plain,
+}
+
+struct Converter<'a, 'c> {
+    ctx: &'c LinkContext<'c>,
+    me: usize,
+    item: &'c Item,
+    out: Vec<Event<'a>>,
+    result: Converted,
+    linked_terms: HashSet<usize>,
+    autolink: Autolink,
+    /// Footnote names in order of first reference, with how often each was referenced.
+    footnote_refs: Vec<(String, usize)>,
+    /// Footnote definitions, rendered apart from the flow and listed at the end.
+    footnote_defs: Vec<(String, Vec<Event<'a>>)>,
+}
+
+impl<'a, 'c> Converter<'a, 'c> {
+    fn run(
+        &mut self,
+        events: Vec<(Event<'a>, Range<usize>)>,
+        headings: &[HeadingInfo],
+        notes: &[Range<usize>],
+    ) {
+        // Inside headings, links, images, code and raw HTML nothing is auto-linked.
+        let mut suppress = 0usize;
+        let mut pending: Option<CowStr<'a>> = None;
+        let mut open_links: Vec<OpenLink> = Vec::new();
+        // While set, the events of an unpiped wikilink's raw target are dropped.
+        let mut skip_inner = false;
+        let mut heading_text: Option<String> = None;
+        // While inside a footnote definition, `self.out` collects it and the flow waits here.
+        let mut flow: Option<(String, Vec<Event<'a>>)> = None;
+
+        for (i, (event, range)) in events.into_iter().enumerate() {
+            let in_notes = notes.iter().any(|r| r.contains(&i));
+            let hidden = in_notes && !self.ctx.facilitator;
+            if self.ctx.facilitator && notes.iter().any(|r| r.start == i) {
+                self.flush_text(&mut pending, suppress > 0, in_notes);
+                self.out.push(Event::Html(
+                    "<section class=\"facilitator-notes\" aria-label=\"Facilitator notes\">\n"
+                        .into(),
+                ));
+            }
+            if skip_inner && !matches!(event, Event::End(TagEnd::Link)) {
+                continue;
+            }
+            if let Event::Text(t) = &event {
+                if !hidden {
+                    self.result.text.push_str(t);
+                    if let Some(h) = heading_text.as_mut() {
+                        h.push_str(t);
+                    }
+                    // Merged across the parser's splits so that a term is seen whole.
+                    pending = Some(match pending.take() {
+                        Some(p) => format!("{p}{t}").into(),
+                        None => t.clone(),
+                    });
+                }
+                continue;
+            }
+            self.flush_text(&mut pending, suppress > 0, in_notes);
+            if hidden {
+                // Links inside hidden notes are still checked, so a public build fails the same.
+                if let Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) = &event
+                {
+                    if let LinkType::WikiLink { has_pothole } = link_type {
+                        let _ = self.wikilink(dest_url, *has_pothole, &range, true, true);
+                    } else {
+                        let _ = self.rewrite_link(dest_url, &range, true, true);
+                    }
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::Heading {
+                    level,
+                    classes,
+                    attrs,
+                    ..
+                }) => {
+                    suppress += 1;
+                    let id = headings
+                        .iter()
+                        .find(|h| h.start == i)
+                        .map(|h| h.id.clone())
+                        .unwrap_or_default();
+                    heading_text = Some(String::new());
+                    self.out.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.into()),
+                        classes,
+                        attrs,
+                    }));
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    suppress = suppress.saturating_sub(1);
+                    let id = headings
+                        .iter()
+                        .find(|h| h.end == i)
+                        .map(|h| h.id.clone())
+                        .unwrap_or_default();
+                    let text = heading_text.take().unwrap_or_default().trim().to_string();
+                    self.result.headings.push(Heading {
+                        level: level as u8,
+                        id,
+                        text,
+                    });
+                    self.result.text.push('\n');
+                    self.out.push(Event::End(TagEnd::Heading(level)));
+                }
+                Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    ..
+                }) => {
+                    suppress += 1;
+                    let (open, label) =
+                        self.wikilink(&dest_url, has_pothole, &range, in_notes, false);
+                    if let Some(label) = label {
+                        self.result.text.push_str(&label);
+                        if let Some(h) = heading_text.as_mut() {
+                            h.push_str(&label);
+                        }
+                        skip_inner = true;
+                    }
+                    open_links.push(open);
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    suppress += 1;
+                    let dest = self.rewrite_link(&dest_url, &range, in_notes, true);
+                    open_links.push(OpenLink::Parser);
+                    self.out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }));
+                }
+                Event::End(TagEnd::Link) => {
+                    suppress = suppress.saturating_sub(1);
+                    skip_inner = false;
+                    match open_links.pop() {
+                        Some(OpenLink::Raw) => self.out.push(Event::Html("</a>".into())),
+                        Some(OpenLink::Plain) => {}
+                        Some(OpenLink::Parser) | None => self.out.push(Event::End(TagEnd::Link)),
+                    }
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    suppress += 1;
+                    let dest = self.rewrite_link(&dest_url, &range, in_notes, false);
+                    self.out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }));
+                }
+                Event::Start(tag @ (Tag::CodeBlock(_) | Tag::HtmlBlock)) => {
+                    suppress += 1;
+                    self.out.push(Event::Start(tag));
+                }
+                Event::End(end @ (TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock)) => {
+                    suppress = suppress.saturating_sub(1);
+                    self.result.text.push('\n');
+                    self.out.push(Event::End(end));
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    flow = Some((name.to_string(), std::mem::take(&mut self.out)));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((name, main)) = flow.take() {
+                        let def = std::mem::replace(&mut self.out, main);
+                        self.footnote_defs.push((name, def));
+                    }
+                }
+                Event::FootnoteReference(name) => {
+                    let html = self.footnote_reference(&name);
+                    self.out.push(Event::Html(html.into()));
+                }
+                Event::Code(code) => {
+                    self.result.text.push_str(&code);
+                    if let Some(h) = heading_text.as_mut() {
+                        h.push_str(&code);
+                    }
+                    self.out.push(Event::Code(code));
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    self.result.text.push(' ');
+                    self.out.push(event);
+                }
+                Event::End(end) => {
+                    if matches!(
+                        end,
+                        TagEnd::Paragraph
+                            | TagEnd::Item
+                            | TagEnd::TableCell
+                            | TagEnd::BlockQuote(_)
+                    ) {
+                        self.result.text.push('\n');
+                    }
+                    self.out.push(Event::End(end));
+                }
+                other => self.out.push(other),
+            }
+            if self.ctx.facilitator && notes.iter().any(|r| r.end == i + 1) {
+                self.flush_text(&mut pending, suppress > 0, in_notes);
+                self.out.push(Event::Html("</section>\n".into()));
+            }
+        }
+        self.flush_text(&mut pending, suppress > 0, false);
+    }
+
+    fn finish(mut self) -> Converted {
+        let mut html = String::with_capacity(self.item.source.body().len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+        self.push_footnotes(&mut html);
+        self.result.html = html;
+        self.result
+    }
+
+    /// `<sup>` for a footnote reference, numbered in order of first reference.
+    fn footnote_reference(&mut self, name: &str) -> String {
+        let (number, count) = match self.footnote_refs.iter().position(|(n, _)| n == name) {
+            Some(p) => {
+                self.footnote_refs[p].1 += 1;
+                (p + 1, self.footnote_refs[p].1)
+            }
+            None => {
+                self.footnote_refs.push((name.to_string(), 1));
+                (self.footnote_refs.len(), 1)
+            }
+        };
+        let id = footnote_id(name);
+        let ref_id = if count == 1 {
+            format!("fnref-{id}")
+        } else {
+            format!("fnref-{id}-{count}")
+        };
+        format!(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>"
+        )
+    }
+
+    /// The footnotes section: referenced notes in order, each with links back to its references.
+    fn push_footnotes(&mut self, html: &mut String) {
+        if self.footnote_defs.is_empty() {
+            return;
+        }
+        let mut defs = std::mem::take(&mut self.footnote_defs);
+        let rank = |name: &str| {
+            self.footnote_refs
+                .iter()
+                .position(|(n, _)| n == name)
+                .unwrap_or(usize::MAX)
+        };
+        defs.sort_by_key(|(name, _)| rank(name));
+        html.push_str(
+            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Notes\">\n<ol>\n",
+        );
+        for (name, events) in defs {
+            let id = footnote_id(&name);
+            let mut body = String::new();
+            pulldown_cmark::html::push_html(&mut body, events.into_iter());
+            let count = self
+                .footnote_refs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(0, |(_, c)| *c);
+            let backrefs: String = (1..=count)
+                .map(|k| {
+                    let target = if k == 1 { format!("fnref-{id}") } else { format!("fnref-{id}-{k}") };
+                    format!(" <a href=\"#{target}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference\">↩</a>")
+                })
+                .collect();
+            let body = body.trim_end();
+            let body = match body.strip_suffix("</p>") {
+                Some(head) => format!("{head}{backrefs}</p>"),
+                None => format!("{body}{backrefs}"),
+            };
+            html.push_str(&format!("<li id=\"fn-{id}\">\n{body}\n</li>\n"));
+        }
+        html.push_str("</ol>\n</section>\n");
+    }
+
+    fn flush_text(&mut self, pending: &mut Option<CowStr<'a>>, suppressed: bool, in_notes: bool) {
+        let Some(text) = pending.take() else { return };
+        if suppressed || self.autolink == Autolink::Off {
+            self.out.push(Event::Text(text));
+            return;
+        }
+        let mut last = 0;
+        for (range, term) in self.ctx.autolinker.find(&text) {
+            if term == self.me
+                || (self.autolink == Autolink::First && self.linked_terms.contains(&term))
+            {
+                continue;
+            }
+            self.linked_terms.insert(term);
+            if range.start > last {
+                self.out
+                    .push(Event::Text(text[last..range.start].to_string().into()));
+            }
+            self.out
+                .push(Event::Html(self.anchor_open(term, None, true).into()));
+            self.out
+                .push(Event::Text(text[range.clone()].to_string().into()));
+            self.out.push(Event::Html("</a>".into()));
+            if !in_notes || self.ctx.facilitator {
+                self.result.links.push(OutLink {
+                    target: term,
+                    auto: true,
+                });
+            }
+            last = range.end;
+        }
+        if last == 0 {
+            self.out.push(Event::Text(text));
+        } else if last < text.len() {
+            self.out.push(Event::Text(text[last..].to_string().into()));
+        }
+    }
+
+    /// The opening `<a>` of a link to item `target`, with a term's summary for its card.
+    fn anchor_open(&self, target: usize, fragment: Option<&str>, auto: bool) -> String {
+        let t = &self.ctx.items[target];
+        let mut href = self.ctx.urls[target].clone();
+        if let Some(f) = fragment {
+            href.push('#');
+            href.push_str(f);
+        }
+        let mut a = format!("<a href=\"{}\"", escape_attr(&href));
+        match &t.meta {
+            Meta::Term { summary, .. } => {
+                a.push_str(if auto {
+                    " class=\"term-link auto\""
+                } else {
+                    " class=\"term-link\""
+                });
+                a.push_str(&format!(
+                    " data-term=\"{}\" title=\"{}\"",
+                    escape_attr(&t.slug),
+                    escape_attr(summary)
+                ));
+            }
+            _ => a.push_str(&format!(" class=\"xref xref-{}\"", t.kind.name())),
+        }
+        a.push('>');
+        a
+    }
+
+    /// Resolves `[[…]]`, writing the opening of the link (or plain text when it cannot be made).
+    /// Returns how to close it, and the label written when the raw target text is to be skipped.
+    fn wikilink(
+        &mut self,
+        dest: &str,
+        piped: bool,
+        range: &Range<usize>,
+        in_notes: bool,
+        hidden: bool,
+    ) -> (OpenLink, Option<String>) {
+        let (reference, fragment) = match dest.split_once('#') {
+            Some((r, f)) => (r, Some(f)),
+            None => (dest, None),
+        };
+        let (line, col) = self.position(range.start);
+        let found = if reference.trim().is_empty() {
+            Lookup::Found(self.me)
+        } else {
+            self.ctx.index.lookup(self.ctx.items, reference)
+        };
+        let target = match found {
+            Lookup::Found(t) => t,
+            Lookup::Missing { suggestion } => {
+                let d = self
+                    .error(
+                        line,
+                        col,
+                        format!("link to `{reference}`, which does not exist"),
+                    )
+                    .with_hint(match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            "link by file name (slug), `kind/slug`, a term's alias, or `session/N`"
+                                .to_string()
+                        }
+                    });
+                self.result.diagnostics.push(d);
+                return self.plain(dest, piped, hidden);
+            }
+            Lookup::Ambiguous(candidates) => {
+                let list = candidates
+                    .iter()
+                    .map(|c| format!("`[[{c}]]`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                let d = self
+                    .error(
+                        line,
+                        col,
+                        format!(
+                            "`[[{reference}]]` is ambiguous: several items are called `{reference}`"
+                        ),
+                    )
+                    .with_hint(format!("write {list}"));
+                self.result.diagnostics.push(d);
+                return self.plain(dest, piped, hidden);
+            }
+        };
+        if let Some(id) = fragment {
+            self.result.fragments.push(FragmentRef {
+                target,
+                id: id.to_string(),
+                line,
+                col,
+            });
+        }
+        let label = link_label(&self.ctx.items[target], reference);
+        if !self.ctx.included[target] {
+            let d = Diagnostic::warning(
+                &self.item.path,
+                line,
+                col,
+                format!(
+                    "link to draft `{}` is shown as plain text",
+                    self.ctx.items[target].slug
+                ),
+            )
+            .with_source(&self.item.source.text)
+            .with_hint("build with --drafts to include drafts, or remove `draft: true`");
+            self.result.diagnostics.push(d);
+            return self.plain(&label, piped, hidden);
+        }
+        if !in_notes || self.ctx.facilitator {
+            self.result.links.push(OutLink {
+                target,
+                auto: false,
+            });
+        }
+        if self.ctx.items[target].kind == Kind::Term {
+            self.linked_terms.insert(target);
+        }
+        if hidden {
+            return (OpenLink::Plain, None);
+        }
+        self.out.push(Event::Html(
+            self.anchor_open(target, fragment, false).into(),
+        ));
+        if piped {
+            (OpenLink::Raw, None)
+        } else {
+            self.out.push(Event::Text(label.clone().into()));
+            (OpenLink::Raw, Some(label))
+        }
+    }
+
+    /// A link that cannot be made shows as its label: the author's for piped links, else `label`.
+    fn plain(&mut self, label: &str, piped: bool, hidden: bool) -> (OpenLink, Option<String>) {
+        if piped || hidden {
+            return (OpenLink::Plain, None);
+        }
+        self.out.push(Event::Text(label.to_string().into()));
+        (OpenLink::Plain, Some(label.to_string()))
+    }
+
+    /// Rewrites a Markdown link or image target: `x.md` files to their URLs, root-relative paths
+    /// under the base path. Anything else is left alone.
+    fn rewrite_link(
+        &mut self,
+        dest: &CowStr<'a>,
+        range: &Range<usize>,
+        in_notes: bool,
+        is_link: bool,
+    ) -> CowStr<'a> {
+        let d: &str = dest;
+        if d.starts_with("//")
+            || d.contains("://")
+            || d.starts_with("mailto:")
+            || d.starts_with('#')
+            || d.is_empty()
+        {
+            return dest.clone();
+        }
+        let (path, fragment) = match d.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (d, None),
+        };
+        if is_link && path.to_ascii_lowercase().ends_with(".md") {
+            let (line, col) = self.position(range.start);
+            return match self.ctx.index.lookup_path(&self.item.path, path) {
+                Some(target) => {
+                    if let Some(id) = fragment {
+                        self.result.fragments.push(FragmentRef {
+                            target,
+                            id: id.to_string(),
+                            line,
+                            col,
+                        });
+                    }
+                    if !in_notes || self.ctx.facilitator {
+                        self.result.links.push(OutLink {
+                            target,
+                            auto: false,
+                        });
+                    }
+                    let mut url = self.ctx.urls[target].clone();
+                    if let Some(f) = fragment {
+                        url.push('#');
+                        url.push_str(f);
+                    }
+                    url.into()
+                }
+                None => {
+                    let paths: Vec<String> = self
+                        .ctx
+                        .index
+                        .paths()
+                        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .collect();
+                    let name = std::path::Path::new(path)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned());
+                    let hint = name
+                        .and_then(|n| {
+                            crate::diagnostics::did_you_mean(&n, paths.iter().map(String::as_str))
+                        })
+                        .map(|s| format!("did you mean `{s}`? Paths are relative to this file"))
+                        .unwrap_or_else(|| {
+                            "paths are relative to this file, e.g. `../glossary/trust.md`"
+                                .to_string()
+                        });
+                    let d = self
+                        .error(
+                            line,
+                            col,
+                            format!("link to `{path}`, which is not a content file"),
+                        )
+                        .with_hint(hint);
+                    self.result.diagnostics.push(d);
+                    dest.clone()
+                }
+            };
+        }
+        if let Some(rest) = d.strip_prefix('/') {
+            if !d.starts_with(self.ctx.base_path) {
+                return format!("{}{rest}", self.ctx.base_path).into();
+            }
+        }
+        dest.clone()
+    }
+
+    fn position(&self, body_offset: usize) -> (usize, usize) {
+        line_col(
+            &self.item.source.text,
+            self.item.source.body_start + body_offset,
+        )
+    }
+
+    fn error(&self, line: usize, col: usize, message: String) -> Diagnostic {
+        Diagnostic::error(&self.item.path, line, col, message).with_source(&self.item.source.text)
+    }
+}
+
+/// The text of an unpiped wikilink: the target's title. A term mid-sentence keeps the case the
+/// author wrote (`[[reliance]]` reads "reliance", not "Reliance"), unless its name starts with
+/// an acronym or proper noun.
+fn link_label(target: &Item, reference: &str) -> String {
+    let title = &target.title;
+    if let Meta::Term { aliases, .. } = &target.meta {
+        if aliases
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(reference.trim()))
+        {
+            return reference.trim().to_string();
+        }
+    }
+    let written_lower = reference
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase);
+    let mut chars = title.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return title.clone();
+    };
+    let plain_word = second.is_none_or(char::is_lowercase);
+    if target.kind == Kind::Term && written_lower && first.is_uppercase() && plain_word {
+        first.to_lowercase().chain(title.chars().skip(1)).collect()
+    } else {
+        title.clone()
+    }
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

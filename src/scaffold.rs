@@ -1,0 +1,173 @@
+//! `lectern new` and `lectern init`: writing new content files and new sites.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::content::{Kind, slugify};
+use crate::diagnostics::Diagnostic;
+
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
+
+/// Writes a new content file of `kind` titled `title` under `root`; returns its path.
+pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnostic> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Diagnostic::error("lectern new", 1, 1, "the title is empty")
+            .with_hint("lectern new essay \"On trust\""));
+    }
+    let slug = slugify(title);
+    let folder = root.join("content").join(kind.folder());
+    let quoted = yaml_string(title);
+    let (file, text) = match kind {
+        Kind::Essay => (
+            format!("{slug}.md"),
+            format!(
+                "---\ntitle: {quoted}\ndate: {}\nsummary: \"\"\n---\n\nWrite the essay here. Link glossary terms with [[term-slug]].\n",
+                today()
+            ),
+        ),
+        Kind::Term => (
+            format!("{slug}.md"),
+            format!(
+                "---\nterm: {quoted}\nsummary: \"One plain sentence that defines the term.\"\naliases: []\nrelated: []\n---\n\nExplain the term here.\n"
+            ),
+        ),
+        Kind::Question => (
+            format!("{slug}.md"),
+            format!(
+                "---\ntitle: {quoted}\nkind: opening\nessays: []\nterms: []\n---\n\nContext and follow-up prompts for the group.\n"
+            ),
+        ),
+        Kind::Session => {
+            let number = next_session_number(&folder);
+            (
+                format!("{slug}.md"),
+                format!(
+                    "---\ntitle: {quoted}\nnumber: {number}\nessays: []\nquestions: []\n---\n\nThe plan for this meeting.\n"
+                ),
+            )
+        }
+        Kind::Page => (
+            format!("{slug}.md"),
+            format!("---\ntitle: {quoted}\n---\n\n"),
+        ),
+    };
+    let path = folder.join(&file);
+    let shown = Path::new("content").join(kind.folder()).join(&file);
+    if path.exists() {
+        return Err(
+            Diagnostic::error(&shown, 1, 1, format!("{} already exists", shown.display()))
+                .with_hint("choose another title, or edit the existing file"),
+        );
+    }
+    std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot write: {e}")))?;
+    Ok(shown)
+}
+
+fn yaml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn next_session_number(folder: &Path) -> u32 {
+    let mut max = 0;
+    for entry in walkdir::WalkDir::new(folder).into_iter().flatten() {
+        if let Ok(text) = std::fs::read_to_string(entry.path()) {
+            for line in text.lines().take(40) {
+                if let Some(n) = line
+                    .strip_prefix("number:")
+                    .and_then(|v| v.trim().parse::<u32>().ok())
+                {
+                    max = max.max(n);
+                }
+            }
+        }
+    }
+    max + 1
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Writes a starter site into `dir`, which must be missing or empty. Returns the files written.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let shown = dir.to_path_buf();
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut r| r.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(Diagnostic::error(
+                &shown,
+                1,
+                1,
+                format!("{} exists and is not empty", shown.display()),
+            )
+            .with_hint("give a new folder name, e.g. `lectern init my-course`"));
+        }
+    }
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    collect(&STARTER, &mut files);
+    for (path, bytes) in crate::render::theme::default_theme_files() {
+        files.push((Path::new("themes/default").join(path), bytes.to_vec()));
+    }
+    files.sort();
+    let mut written = Vec::new();
+    for (rel, bytes) in files {
+        // The workflow is stored without its leading dot so that it is not mistaken for this
+        // repository's own CI.
+        let rel = match rel.strip_prefix("github") {
+            Ok(rest) => Path::new(".github").join(rest),
+            Err(_) => rel,
+        };
+        let path = dir.join(&rel);
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, &bytes));
+        result.map_err(|e| Diagnostic::error(&path, 1, 1, format!("cannot write: {e}")))?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for f in dir.files() {
+        out.push((f.path().to_path_buf(), f.contents().to_vec()));
+    }
+    for d in dir.dirs() {
+        collect(d, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+    }
+}
