@@ -93,13 +93,14 @@ impl fmt::Display for Diagnostic {
             self.col,
             self.message
         )?;
-        if let Some(source) = &self.source_line {
+        if let Some(full) = &self.source_line {
             let number = self.line.to_string();
             let gutter = " ".repeat(number.len());
+            let (source, col) = excerpt(full, self.col);
             // Tabs are kept as they are so the caret lines up under them in a terminal.
             let pad: String = source
                 .chars()
-                .take(self.col.saturating_sub(1))
+                .take(col.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             writeln!(f, "{gutter} |")?;
@@ -111,6 +112,29 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// A long line (a whole paragraph, say) is cut to a window around the column, so the caret
+/// stays on screen. Returns the excerpt and the column within it.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WIDTH {
+        return (line.to_string(), col);
+    }
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WIDTH / 3);
+    let end = (start + WIDTH).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut col = at - start + 1;
+    if start > 0 {
+        text.insert(0, '…');
+        col += 1;
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, col)
 }
 
 /// Paths print with forward slashes on every platform, so messages and tests agree.
