@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
-        assert_eq!(line_col("ab\ncé[[x", 5), (2, 3));
+        assert_eq!(line_col("ab\ncé[[x", 6), (2, 3));
         assert_eq!(line_col("é[[x", 2), (1, 2));
     }
 

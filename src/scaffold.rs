@@ -23,7 +23,7 @@ pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnos
         Kind::Essay => (
             format!("{slug}.md"),
             format!(
-                "---\ntitle: {quoted}\ndate: {}\nsummary: \"\"\n---\n\nWrite the essay here. Link glossary terms with [[term-slug]].\n",
+                "---\ntitle: {quoted}\ndate: {}\nsummary: \"\"\n---\n\nWrite the essay here. Link to a glossary term, essay or question with `[[its-slug]]`.\n",
                 today()
             ),
         ),

@@ -48,15 +48,28 @@ fn every_internal_link_and_asset_resolves_under_the_base_path() {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
-        for url in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+        for url in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
             if url.starts_with("http") || url.starts_with("mailto:") || url.starts_with('#') {
                 continue;
             }
-            assert!(url.starts_with("/course/"), "{path}: `{url}` is not under the base path");
+            assert!(
+                url.starts_with("/course/"),
+                "{path}: `{url}` is not under the base path"
+            );
             let tail = url.trim_start_matches("/course/");
             let tail = tail.split(['#', '?']).next().unwrap_or_default();
-            let target = if tail.is_empty() || tail.ends_with('/') { format!("{tail}index.html") } else { tail.to_string() };
-            assert!(files.contains_key(&target), "{path}: `{url}` points at nothing ({target})");
+            let target = if tail.is_empty() || tail.ends_with('/') {
+                format!("{tail}index.html")
+            } else {
+                tail.to_string()
+            };
+            assert!(
+                files.contains_key(&target),
+                "{path}: `{url}` points at nothing ({target})"
+            );
             checked += 1;
         }
     }
@@ -84,12 +97,17 @@ fn sitemap_lists_pages_with_lastmod_only_from_dates() {
     let site = TempSite::from_fixture("sites/basic");
     site.build();
     let sitemap = site.read("sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/course/essays/alpha/</loc>\n    <lastmod>2026-01-14</lastmod>"));
+    assert!(sitemap.contains(
+        "<loc>https://example.org/course/essays/alpha/</loc>\n    <lastmod>2026-01-14</lastmod>"
+    ));
     assert!(sitemap.contains("<loc>https://example.org/course/glossary/trust/</loc>\n  </url>"));
     assert!(!sitemap.contains("404"));
     assert!(!sitemap.contains("/search/"));
     assert!(!sitemap.contains("gamma"), "drafts are not in the sitemap");
-    assert!(site.read("robots.txt").contains("Sitemap: https://example.org/course/sitemap.xml"));
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://example.org/course/sitemap.xml")
+    );
 }
 
 #[test]
@@ -100,13 +118,27 @@ fn drafts_are_left_out_unless_asked_for() {
     assert!(!site.read("essays/index.html").contains("Gamma draft"));
     // The link to the draft is plain text, with a warning.
     let term = site.read("glossary/reliance/index.html");
-    assert!(term.contains("Compare with Gamma draft."), "{}", main_of(&term));
+    assert!(
+        term.contains("Compare with Gamma draft."),
+        "{}",
+        main_of(&term)
+    );
     let warnings: String = report.warnings.iter().map(ToString::to_string).collect();
-    assert!(warnings.contains("content/glossary/reliance.md:6:14: warning: link to draft `gamma-draft`"), "{warnings}");
+    assert!(
+        warnings
+            .contains("content/glossary/reliance.md:6:14: warning: link to draft `gamma-draft`"),
+        "{warnings}"
+    );
 
-    site.build_with(BuildOptions { drafts: true, facilitator: false });
+    site.build_with(BuildOptions {
+        drafts: true,
+        facilitator: false,
+    });
     assert!(site.out().join("essays/gamma-draft/index.html").is_file());
-    assert!(site.read("glossary/reliance/index.html").contains("href=\"/course/essays/gamma-draft/\""));
+    assert!(
+        site.read("glossary/reliance/index.html")
+            .contains("href=\"/course/essays/gamma-draft/\"")
+    );
 }
 
 #[test]
@@ -167,10 +199,15 @@ fn wikilinks_and_markdown_links_point_at_their_pages() {
     let site = TempSite::from_fixture("sites/basic");
     site.build();
     let html = site.read("essays/alpha/index.html");
-    assert!(html.contains("<a href=\"/course/essays/beta/#second-part\" class=\"xref xref-essay\">beta essay</a>"));
+    assert!(html.contains(
+        "<a href=\"/course/essays/beta/#second-part\" class=\"xref xref-essay\">beta essay</a>"
+    ));
     assert!(html.contains("class=\"term-link\" data-term=\"trust\""));
     assert!(html.contains(">the trust entry</a>"));
-    assert!(html.contains(">trusting relationship</a>"), "an alias link reads as written");
+    assert!(
+        html.contains(">trusting relationship</a>"),
+        "an alias link reads as written"
+    );
     assert!(html.contains("<code>[[not-a-link]]</code>"));
     assert!(html.contains("<pre><code>[[also-not-a-link]] trust\n"));
     let about = site.read("about/index.html");
@@ -178,7 +215,9 @@ fn wikilinks_and_markdown_links_point_at_their_pages() {
     assert!(about.contains("<a href=\"/course/glossary/trust/#origins\">glossary entry</a>"));
     assert!(about.contains("src=\"/course/img/logo.svg\""));
     let home = site.read("index.html");
-    assert!(home.contains("<a href=\"/course/sessions/1/\" class=\"xref xref-session\">Beginnings</a>"));
+    assert!(
+        home.contains("<a href=\"/course/sessions/1/\" class=\"xref xref-session\">Beginnings</a>")
+    );
 }
 
 #[test]
@@ -207,24 +246,45 @@ fn crlf_and_bom_files_build_like_any_other() {
 #[test]
 fn base_url_flag_overrides_site_toml() {
     let site = TempSite::from_fixture("sites/basic");
-    let out = site.run(&["build", "--base-url", "https://user.github.io/other", "--output", "elsewhere"]);
+    let out = site.run(&[
+        "build",
+        "--base-url",
+        "https://user.github.io/other",
+        "--output",
+        "elsewhere",
+    ]);
     assert!(out.status.success(), "{}", common::stderr(&out));
-    let html = std::fs::read_to_string(site.root().join("elsewhere/essays/alpha/index.html")).expect("built");
+    let html = std::fs::read_to_string(site.root().join("elsewhere/essays/alpha/index.html"))
+        .expect("built");
     assert!(html.contains("href=\"/other/style.css\""));
-    assert!(html.contains("<link rel=\"canonical\" href=\"https://user.github.io/other/essays/alpha/\">"));
+    assert!(
+        html.contains(
+            "<link rel=\"canonical\" href=\"https://user.github.io/other/essays/alpha/\">"
+        )
+    );
 }
 
 #[test]
 fn a_site_theme_overlays_the_built_in_one_file_by_file() {
     let site = TempSite::from_fixture("sites/basic");
-    site.write("themes/default/templates/partials/footer.html", "<footer>CUSTOM FOOTER {{ config.title }}</footer>");
+    site.write(
+        "themes/default/templates/partials/footer.html",
+        "<footer>CUSTOM FOOTER {{ config.title }}</footer>",
+    );
     site.write("themes/default/static/style.css", "body { color: red }");
     site.write("static/style.css", "body { color: blue }");
     site.build();
     let html = site.read("essays/alpha/index.html");
     assert!(html.contains("<footer>CUSTOM FOOTER Fixture Course</footer>"));
-    assert!(html.contains("<nav class=\"toc\""), "templates not overridden come from the built-in theme");
-    assert_eq!(site.read("style.css"), "body { color: blue }", "the site's static/ wins over the theme");
+    assert!(
+        html.contains("<nav class=\"toc\""),
+        "templates not overridden come from the built-in theme"
+    );
+    assert_eq!(
+        site.read("style.css"),
+        "body { color: blue }",
+        "the site's static/ wins over the theme"
+    );
     assert!(site.out().join("js/theme.js").is_file());
 }
 
@@ -236,7 +296,10 @@ fn templates_receive_config_site_and_page() {
         "{{ config.title }}|{{ config.base_url }}|{{ page.title }}|{{ site.essays | length }}|{{ site.terms | length }}",
     );
     site.build();
-    assert_eq!(site.read("about/index.html"), "Fixture Course|https://example.org/course/|About this course|2|3");
+    assert_eq!(
+        site.read("about/index.html"),
+        "Fixture Course|https://example.org/course/|About this course|2|3"
+    );
 }
 
 #[test]
@@ -244,9 +307,15 @@ fn facilitator_notes_appear_only_in_facilitator_builds() {
     let site = TempSite::from_fixture("sites/basic");
     site.build();
     for (path, bytes) in snapshot_dir(&site.out()) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-FACILITATOR-MARKER"), "{path} leaks notes");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("SECRET-FACILITATOR-MARKER"),
+            "{path} leaks notes"
+        );
     }
-    site.build_with(BuildOptions { drafts: false, facilitator: true });
+    site.build_with(BuildOptions {
+        drafts: false,
+        facilitator: true,
+    });
     let html = site.read("questions/opening/index.html");
     assert!(html.contains("<section class=\"facilitator-notes\""));
     assert!(html.contains("SECRET-FACILITATOR-MARKER"));

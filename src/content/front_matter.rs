@@ -162,10 +162,24 @@ fn yaml_diagnostic(
         None => (1, 1),
     };
     let full = e.to_string();
-    let message = match full.rfind(" at line ") {
+    let mut message = match full.rfind(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full,
     };
+    // Messages about a value come as `key: invalid type: …`; the key is added back below.
+    for phrase in [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown field",
+        "missing field",
+        "unknown variant",
+    ] {
+        if let Some(i) = message.find(phrase) {
+            message = message[i..].to_string();
+            break;
+        }
+    }
     let keys = known_keys(kind);
     let noun = kind.noun();
     let (message, hint) = if let Some(key) = between(&message, "unknown field `", "`") {

@@ -447,7 +447,11 @@ pub fn is_valid_slug(s: &str) -> bool {
 /// Turns a title into a slug: "Trust & Trustworthiness" → "trust-trustworthiness".
 pub fn slugify(title: &str) -> String {
     let mut out = String::new();
-    for c in title.chars().flat_map(fold_accent) {
+    for c in title
+        .chars()
+        .flat_map(char::to_lowercase)
+        .flat_map(fold_accent)
+    {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {

@@ -185,6 +185,22 @@ fn build_tera(templates: &BTreeMap<String, ThemeFile>) -> Result<tera::Tera, Dia
                 }
             }
             if !diags.has_errors() {
+                if let tera::ErrorKind::Msg(text) = batch_err.kind() {
+                    let origin = |name: &str| {
+                        templates.get(name).map_or_else(
+                            || PathBuf::from("themes/default/templates").join(name),
+                            |f| f.origin.clone(),
+                        )
+                    };
+                    let source = |name: &str| {
+                        templates
+                            .get(name)
+                            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+                    };
+                    diags.extend(parse_reports(text, &origin, &source));
+                }
+            }
+            if !diags.has_errors() {
                 diags.push(tera_diagnostic(&batch_err, templates, ""));
             }
             Err(diags)
@@ -259,6 +275,51 @@ fn tera_diagnostic(
             format!("template `{name}` is missing{context}"),
         )
         .with_hint("a site theme overlays the built-in one file by file; check the file's name"),
+        tera::ErrorKind::Msg(text) => {
+            match parse_reports(text, &origin, &source).into_iter().next() {
+                Some(d) => d,
+                None => {
+                    Diagnostic::error("themes", 1, 1, format!("template error: {text}{context}"))
+                }
+            }
+        }
         other => Diagnostic::error("themes", 1, 1, format!("template error: {other}{context}")),
     }
+}
+
+/// Tera reports template-wide checks (unknown filters, tests, functions) as pre-formatted text,
+/// one `error: …\n --> name:line:col` block per problem; this turns each into a diagnostic.
+fn parse_reports(
+    text: &str,
+    origin: &dyn Fn(&str) -> PathBuf,
+    source: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+            let line_no = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+            let name = parts.next().unwrap_or_default();
+            let mut d =
+                Diagnostic::error(origin(name), line_no, col, format!("template error: {m}"));
+            if let Some(text) = source(name) {
+                d = d.with_source(&text);
+            }
+            if m.starts_with("Unknown filter")
+                || m.starts_with("Unknown function")
+                || m.starts_with("Unknown test")
+            {
+                d = d.with_hint(
+                    "see Tera's documentation for the built-in filters, tests and functions",
+                );
+            }
+            out.push(d);
+            message = None;
+        }
+    }
+    out
 }

@@ -1,0 +1,148 @@
+//! The command line as a user runs it: `init`, `new`, `check`, `build`.
+
+mod common;
+
+use common::{TempSite, stderr};
+
+fn lectern(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run lectern")
+}
+
+#[test]
+fn init_writes_a_site_that_builds_with_no_further_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = lectern(dir.path(), &["init", "course"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = dir.path().join("course");
+    for file in [
+        "site.toml",
+        "content/_index.md",
+        ".github/workflows/pages.yml",
+        "themes/default/templates/base.html",
+    ] {
+        assert!(site.join(file).is_file(), "init did not write {file}");
+    }
+    let out = lectern(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        site.join("public/essays/first-reading/index.html")
+            .is_file()
+    );
+    let essay = std::fs::read_to_string(site.join("public/essays/first-reading/index.html"))
+        .expect("essay");
+    assert!(
+        essay.contains("href=\"/glossary/reliance/\""),
+        "the starter's links resolve"
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("keep.txt"), "mine").expect("write");
+    let out = lectern(dir.path(), &["init", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("exists and is not empty"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("keep.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+#[test]
+fn new_writes_each_kind_with_its_front_matter_and_the_site_still_builds() {
+    let site = TempSite::from_fixture("sites/basic");
+    for (kind, title, path, needle) in [
+        (
+            "essay",
+            "On Trust & Doubt",
+            "content/essays/on-trust-doubt.md",
+            "title: \"On Trust & Doubt\"",
+        ),
+        (
+            "term",
+            "Epistemic vigilance",
+            "content/glossary/epistemic-vigilance.md",
+            "term: \"Epistemic vigilance\"",
+        ),
+        (
+            "question",
+            "Whom do you trust?",
+            "content/questions/whom-do-you-trust.md",
+            "title: \"Whom do you trust?\"",
+        ),
+        (
+            "session",
+            "Week 3: Repair",
+            "content/sessions/week-3-repair.md",
+            "number: 3",
+        ),
+    ] {
+        let out = site.run(&["new", kind, title]);
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            format!("created {path}")
+        );
+        let text = std::fs::read_to_string(site.root().join(path)).expect("written");
+        assert!(text.contains(needle), "{kind}: {text}");
+    }
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.out().join("sessions/3/index.html").is_file());
+
+    let again = site.run(&["new", "essay", "On Trust & Doubt"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = TempSite::from_fixture("sites/basic");
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ok:"));
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn build_reports_what_it_wrote() {
+    let site = TempSite::from_fixture("sites/basic");
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("built 17 pages"), "{err}");
+    assert!(err.contains("warning: link to draft"), "{err}");
+}
+
+#[test]
+fn output_folder_is_relative_to_the_current_folder_and_output_dir_to_the_root() {
+    let site = TempSite::from_fixture("sites/basic");
+    let out = lectern(
+        site.root().parent().expect("parent"),
+        &["build", "--root", site.root().to_str().expect("utf-8 path")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.root().join("public/index.html").is_file());
+}
+
+#[test]
+fn a_build_leaves_no_staging_folder_behind() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    site.build();
+    let names: Vec<String> = std::fs::read_dir(site.root())
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains("lectern-staging") && !n.contains("lectern-old")),
+        "{names:?}"
+    );
+}

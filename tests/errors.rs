@@ -1,0 +1,205 @@
+//! Bad input: every kind gives `path:line:col: error: …` with a hint where one helps, exit
+//! status 1, and leaves the previous output untouched. Each case is a small site under
+//! tests/fixtures/invalid/<case>/ laid over invalid/_base/, with the expected lines in
+//! expected.txt.
+
+mod common;
+
+use common::{TempSite, fixture, stderr};
+
+fn assert_case(case: &str) {
+    let expected = std::fs::read_to_string(fixture(&format!("invalid/{case}/expected.txt")))
+        .expect("expected.txt");
+    let site = TempSite::invalid(case);
+    // A previous good output must survive the failed build untouched.
+    std::fs::create_dir_all(site.out()).expect("mkdir");
+    std::fs::write(site.out().join("index.html"), "previous build").expect("write");
+
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{case}: exit status\n{err}");
+    for line in expected.lines() {
+        assert!(err.contains(line), "{case}: expected\n  {line}\nin\n{err}");
+    }
+    assert!(err.contains("nothing was written"), "{case}: {err}");
+    assert!(!err.contains("panicked"), "{case}: {err}");
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("index.html")).expect("kept"),
+        "previous build"
+    );
+    assert_eq!(
+        std::fs::read_dir(site.out()).expect("out").count(),
+        1,
+        "{case}: output changed"
+    );
+
+    // `check` finds the same problem and writes nothing.
+    let checked = site.run(&["check"]);
+    assert_eq!(checked.status.code(), Some(1), "{case}: check exit status");
+    assert!(
+        stderr(&checked).contains(expected.lines().next().unwrap_or_default()),
+        "{case}: check output"
+    );
+}
+
+macro_rules! invalid_cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_case(stringify!($name));
+            }
+        )*
+
+        #[test]
+        fn every_invalid_fixture_has_a_test() {
+            let listed = [$(stringify!($name)),*];
+            for entry in std::fs::read_dir(fixture("invalid")).expect("fixtures") {
+                let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+                assert!(name == "_base" || listed.contains(&name.as_str()), "no test for fixture {name}");
+            }
+        }
+    };
+}
+
+invalid_cases!(
+    bad_yaml,
+    unknown_key,
+    missing_required,
+    wrong_type,
+    list_given_string,
+    bad_date,
+    duplicate_slug,
+    duplicate_session,
+    unknown_slug,
+    unknown_session,
+    unterminated,
+    no_front_matter,
+    stray_folder,
+    invalid_slug,
+    template_syntax,
+    template_render,
+    template_missing_parent,
+    template_runtime,
+    site_toml_unknown_key,
+    site_toml_syntax,
+    site_toml_bad_value,
+    missing_wikilink,
+    missing_heading,
+    ambiguous_wikilink,
+    alias_clash,
+    alias_is_slug,
+    bad_markdown_link,
+    not_utf8,
+    empty_title,
+    not_a_mapping,
+);
+
+#[test]
+fn the_base_of_the_invalid_fixtures_is_valid() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.build();
+}
+
+#[test]
+fn all_errors_of_a_build_are_reported_at_once_sorted_by_file() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.write("content/essays/b.md", "---\ntitle: B\nsumary: x\n---\n");
+    site.write(
+        "content/questions/a.md",
+        "---\ntitle: A?\nterms: [nope]\n---\n\nSee [[missing]].\n",
+    );
+    site.write("content/glossary/c.md", "---\nterm: C\n---\n");
+    site.write("themes/default/templates/page.html", "{% if %}");
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let positions: Vec<usize> = [
+        "content/essays/b.md:3:1: error",
+        "content/glossary/c.md:2:1: error",
+        "content/questions/a.md:3:9: error",
+        "content/questions/a.md:6:5: error",
+    ]
+    .iter()
+    .map(|l| {
+        err.find(l)
+            .unwrap_or_else(|| panic!("missing {l} in\n{err}"))
+    })
+    .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "sorted by file and line:\n{err}"
+    );
+    assert!(
+        err.contains("themes/default/templates/page.html:1:"),
+        "{err}"
+    );
+    assert!(err.contains("5 errors found; nothing was written"), "{err}");
+}
+
+#[test]
+fn errors_show_the_source_line_and_a_caret() {
+    let site = TempSite::invalid("missing_wikilink");
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains("  |\n5 | Read about [[epistemic-trus]] today.\n  |            ^\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_site_toml_says_how_to_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["build"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("site.toml:1:1: error: cannot read site.toml"),
+        "{err}"
+    );
+    assert!(err.contains("lectern init"), "{err}");
+}
+
+#[test]
+fn a_symlink_out_of_the_site_is_refused() {
+    let site = TempSite::from_fixture("invalid/_base");
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: Secret\n---\n",
+    )
+    .expect("write");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            site.root().join("content/essays/secret.md"),
+        )
+        .expect("symlink");
+        let out = site.run(&["build"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(
+            "content/essays/secret.md:1:1: error: symbolic link points outside the site"
+        ));
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let site = TempSite::from_fixture("invalid/_base");
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["frobnicate"],
+        &["new", "poem", "Title"],
+        &[],
+    ] {
+        let out = site.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    let out = site.run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+}
