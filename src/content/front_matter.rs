@@ -259,10 +259,10 @@ fn key_at_line(source: &Source, line: usize) -> Option<String> {
     let mut i = line.checked_sub(1)?.min(lines.len().checked_sub(1)?);
     loop {
         let l = lines[i];
-        if !l.starts_with([' ', '\t', '-']) {
-            if let Some((k, _)) = l.split_once(':') {
-                return Some(k.trim().to_string());
-            }
+        if !l.starts_with([' ', '\t', '-'])
+            && let Some((k, _)) = l.split_once(':')
+        {
+            return Some(k.trim().to_string());
         }
         if i <= first {
             return None;
@@ -274,10 +274,9 @@ fn key_at_line(source: &Source, line: usize) -> Option<String> {
 /// Line and column of `value` in the list or value of front-matter `key`, for errors about the
 /// meaning of a value (an unknown slug, a bad date) that YAML parsing itself cannot see.
 pub fn locate(source: &Source, key: &str, value: &str) -> (usize, usize) {
-    let mut line_no = source.front_matter_line;
     let mut in_key = false;
     let mut key_pos = None;
-    for l in source.yaml().lines() {
+    for (line_no, l) in (source.front_matter_line..).zip(source.yaml().lines()) {
         let top_level = !l.starts_with([' ', '\t', '-']) && !l.trim().is_empty();
         if top_level {
             in_key = l.split_once(':').is_some_and(|(k, _)| k.trim() == key);
@@ -296,7 +295,6 @@ pub fn locate(source: &Source, key: &str, value: &str) -> (usize, usize) {
                 return (line_no, l[..base + at].chars().count() + 1);
             }
         }
-        line_no += 1;
     }
     key_pos.unwrap_or((1, 1))
 }

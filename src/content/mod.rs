@@ -340,7 +340,7 @@ fn find_files(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> {
                 continue;
             }
         }
-        if !entry.file_type().is_file() && !(entry.path_is_symlink() && entry.path().is_file()) {
+        if !entry.path().is_file() {
             continue;
         }
         let is_markdown = entry

@@ -73,33 +73,32 @@ impl Index {
     /// Resolves the target part of a wikilink: `slug`, `kind/slug`, an alias, or `session/3`.
     pub fn lookup(&self, items: &[Item], reference: &str) -> Lookup {
         let reference = reference.trim();
-        if let Some((kind, name)) = reference.split_once('/') {
-            if let Some(kind) = Kind::from_name(kind.trim()) {
-                let name = name.trim();
-                let found = self
-                    .qualified
-                    .get(&(kind, name.to_string()))
-                    .or_else(|| self.qualified.get(&(kind, name.to_lowercase())));
-                if let Some(&i) = found {
-                    return Lookup::Found(i);
-                }
-                if kind == Kind::Term {
-                    if let Some(v) = self.unqualified.get(&name.to_lowercase()) {
-                        if let Some(&i) = v.iter().find(|&&i| items[i].kind == Kind::Term) {
-                            return Lookup::Found(i);
-                        }
-                    }
-                }
-                let candidates = self
-                    .qualified
-                    .keys()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(k, s)| format!("{}/{s}", k.name()))
-                    .collect::<Vec<_>>();
-                return Lookup::Missing {
-                    suggestion: did_you_mean(reference, candidates.iter().map(String::as_str)),
-                };
+        if let Some((kind, name)) = reference.split_once('/')
+            && let Some(kind) = Kind::from_name(kind.trim())
+        {
+            let name = name.trim();
+            let found = self
+                .qualified
+                .get(&(kind, name.to_string()))
+                .or_else(|| self.qualified.get(&(kind, name.to_lowercase())));
+            if let Some(&i) = found {
+                return Lookup::Found(i);
             }
+            if kind == Kind::Term
+                && let Some(v) = self.unqualified.get(&name.to_lowercase())
+                && let Some(&i) = v.iter().find(|&&i| items[i].kind == Kind::Term)
+            {
+                return Lookup::Found(i);
+            }
+            let candidates = self
+                .qualified
+                .keys()
+                .filter(|(k, _)| *k == kind)
+                .map(|(k, s)| format!("{}/{s}", k.name()))
+                .collect::<Vec<_>>();
+            return Lookup::Missing {
+                suggestion: did_you_mean(reference, candidates.iter().map(String::as_str)),
+            };
         }
         let key = reference.to_lowercase();
         match self.unqualified.get(&key).map(Vec::as_slice) {
@@ -157,12 +156,13 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

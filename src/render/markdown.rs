@@ -773,10 +773,10 @@ impl<'a, 'c> Converter<'a, 'c> {
                 }
             };
         }
-        if let Some(rest) = d.strip_prefix('/') {
-            if !d.starts_with(self.ctx.base_path) {
-                return format!("{}{rest}", self.ctx.base_path).into();
-            }
+        if let Some(rest) = d.strip_prefix('/')
+            && !d.starts_with(self.ctx.base_path)
+        {
+            return format!("{}{rest}", self.ctx.base_path).into();
         }
         dest.clone()
     }
@@ -798,13 +798,12 @@ impl<'a, 'c> Converter<'a, 'c> {
 /// an acronym or proper noun.
 fn link_label(target: &Item, reference: &str) -> String {
     let title = &target.title;
-    if let Meta::Term { aliases, .. } = &target.meta {
-        if aliases
+    if let Meta::Term { aliases, .. } = &target.meta
+        && aliases
             .iter()
             .any(|a| a.eq_ignore_ascii_case(reference.trim()))
-        {
-            return reference.trim().to_string();
-        }
+    {
+        return reference.trim().to_string();
     }
     let written_lower = reference
         .trim_start()

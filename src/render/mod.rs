@@ -167,15 +167,15 @@ fn page_value(site: &Site, i: usize) -> Json {
         Kind::Question => Some(&site.questions),
         _ => None,
     };
-    if let Some(list) = list {
-        if let Some(pos) = list.iter().position(|&x| x == i) {
-            let at = |p: Option<usize>| {
-                p.and_then(|p| list.get(p))
-                    .map(|&x| json!(summary(site.entry(x))))
-            };
-            v["previous"] = json!(at(pos.checked_sub(1)));
-            v["next"] = json!(at(Some(pos + 1)));
-        }
+    if let Some(list) = list
+        && let Some(pos) = list.iter().position(|&x| x == i)
+    {
+        let at = |p: Option<usize>| {
+            p.and_then(|p| list.get(p))
+                .map(|&x| json!(summary(site.entry(x))))
+        };
+        v["previous"] = json!(at(pos.checked_sub(1)));
+        v["next"] = json!(at(Some(pos + 1)));
     }
     v
 }
@@ -300,7 +300,8 @@ fn jobs(site: &Site) -> Vec<Job> {
         });
     }
     let letters = glossary_letters(site);
-    let listings: [(&'static str, &str, &str, Vec<(&'static str, Json)>); 5] = [
+    type Listing<'a> = (&'static str, &'a str, &'a str, Vec<(&'static str, Json)>);
+    let listings: [Listing; 5] = [
         (
             "essays.html",
             "essays",

@@ -178,27 +178,27 @@ fn build_tera(templates: &BTreeMap<String, ThemeFile>) -> Result<tera::Tera, Dia
             // The batch stops at the first error: parse each template alone to report them all.
             for (name, text) in &sources {
                 let mut alone = tera::Tera::new();
-                if let Err(e) = alone.add_raw_template(name, text) {
-                    if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                        diags.push(tera_diagnostic(&e, templates, ""));
-                    }
+                if let Err(e) = alone.add_raw_template(name, text)
+                    && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+                {
+                    diags.push(tera_diagnostic(&e, templates, ""));
                 }
             }
-            if !diags.has_errors() {
-                if let tera::ErrorKind::Msg(text) = batch_err.kind() {
-                    let origin = |name: &str| {
-                        templates.get(name).map_or_else(
-                            || PathBuf::from("themes/default/templates").join(name),
-                            |f| f.origin.clone(),
-                        )
-                    };
-                    let source = |name: &str| {
-                        templates
-                            .get(name)
-                            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-                    };
-                    diags.extend(parse_reports(text, &origin, &source));
-                }
+            if !diags.has_errors()
+                && let tera::ErrorKind::Msg(text) = batch_err.kind()
+            {
+                let origin = |name: &str| {
+                    templates.get(name).map_or_else(
+                        || PathBuf::from("themes/default/templates").join(name),
+                        |f| f.origin.clone(),
+                    )
+                };
+                let source = |name: &str| {
+                    templates
+                        .get(name)
+                        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+                };
+                diags.extend(parse_reports(text, &origin, &source));
             }
             if !diags.has_errors() {
                 diags.push(tera_diagnostic(&batch_err, templates, ""));
