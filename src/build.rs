@@ -80,11 +80,12 @@ fn assemble_files(
     for (path, bytes) in site_statics(&site.config.root, diags) {
         files.insert(path, bytes);
     }
-    let page_count = pages.len();
     for page in pages {
         files.insert(page.path, page.html.into_bytes());
     }
-    let _ = page_count;
+    for (path, bytes) in crate::search::build_index(site) {
+        files.insert(format!("search/{path}"), bytes);
+    }
     files.insert("sitemap.xml".into(), sitemap(site).into_bytes());
     files.insert(
         "robots.txt".into(),

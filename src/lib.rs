@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod links;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 
 pub use build::{BuildReport, build, check, generate};
