@@ -570,8 +570,9 @@ impl<'a, 'c> Converter<'a, 'c> {
                     " class=\"term-link\""
                 });
                 a.push_str(&format!(
-                    " data-term=\"{}\" title=\"{}\"",
+                    " data-term=\"{}\" data-term-name=\"{}\" title=\"{}\"",
                     escape_attr(&t.slug),
+                    escape_attr(&t.title),
                     escape_attr(summary)
                 ));
             }
