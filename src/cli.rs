@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder
     Build(BuildArgs),
+    /// Build, serve on loopback, rebuild on every save and reload open tabs
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Validate everything a build would, writing nothing
     Check {
         #[command(flatten)]
@@ -58,6 +61,28 @@ pub struct BuildArgs {
     /// Override base_url from site.toml
     #[arg(long)]
     pub base_url: Option<String>,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on (0 takes any free port)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of using file-system notifications
+    #[arg(long)]
+    pub poll: bool,
+    /// Also write each good build to this folder
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

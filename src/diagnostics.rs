@@ -190,6 +190,30 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
+
+    /// Every diagnostic, sorted, then a closing count: what the terminal shows.
+    pub fn report(&self) -> String {
+        let sorted = self.clone().sorted();
+        let mut out: String = sorted.iter().map(ToString::to_string).collect();
+        let errors = sorted.iter().filter(|d| d.is_error()).count();
+        let warnings = sorted.len() - errors;
+        let plural = |n: usize, w: &str| {
+            if n == 1 {
+                format!("1 {w}")
+            } else {
+                format!("{n} {w}s")
+            }
+        };
+        if errors > 0 {
+            out.push_str(&format!(
+                "{} found; nothing was written\n",
+                plural(errors, "error")
+            ));
+        } else if warnings > 0 {
+            out.push_str(&format!("{}\n", plural(warnings, "warning")));
+        }
+        out
+    }
 }
 
 impl IntoIterator for Diagnostics {

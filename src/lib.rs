@@ -12,6 +12,8 @@ pub mod links;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildReport, build, check, generate};

@@ -52,6 +52,16 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
             );
             Ok(())
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => lectern::serve::run(lectern::serve::ServeOptions {
+            root: args.site.root.clone(),
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+            build: options(&args.site),
+            poll: args.poll,
+            output: args.output,
+        }),
         Command::Check { site } => {
             let config = load_config(&site, None)?;
             let (ok, diags, built) = lectern::check(&config, options(&site));
@@ -115,28 +125,7 @@ fn print_warnings(diags: &Diagnostics) {
 
 /// Prints diagnostics to stderr, sorted by file and position, with a count at the end.
 fn report(diags: &Diagnostics) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    let sorted = diags.clone().sorted();
-    for d in &sorted {
-        let _ = write!(err, "{d}");
-    }
-    let errors = sorted.iter().filter(|d| d.is_error()).count();
-    let warnings = sorted.len() - errors;
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("1 {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
-    if errors > 0 {
-        let _ = writeln!(
-            err,
-            "{} found; nothing was written",
-            plural(errors, "error")
-        );
-    } else if warnings > 0 {
-        let _ = writeln!(err, "{}", plural(warnings, "warning"));
-    }
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(diags.report().as_bytes());
 }

@@ -1,0 +1,177 @@
+//! `lectern serve`: builds the site in memory, serves it on loopback under the base path,
+//! watches the site's files, rebuilds on every save and tells open tabs to reload. Errors show
+//! in the terminal and over the page, and the last good build stays served.
+
+mod engine;
+mod http;
+mod state;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::BuildOptions;
+pub use engine::Engine;
+pub use http::clean_path;
+use state::Shared;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 takes any free port.
+    pub port: u16,
+    pub open: bool,
+    pub build: BuildOptions,
+    /// Poll the file system instead of relying on change notifications.
+    pub poll: bool,
+    /// Also write each good build here.
+    pub output: Option<PathBuf>,
+}
+
+/// Runs the server until interrupted.
+pub fn run(options: ServeOptions) -> Result<(), Diagnostics> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "lectern serve",
+                1,
+                1,
+                format!("cannot start: {e}"),
+            ))
+        })?;
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
+    let mut engine = Engine::new(options.root.clone(), options.build, options.output.clone());
+    let started = std::time::Instant::now();
+    let first = engine.rebuild(&[]);
+    let (shared, title) = match first {
+        Ok(built) => {
+            print_warnings(&built.warnings);
+            eprintln!(
+                "built {} pages in {} ms",
+                built.pages,
+                started.elapsed().as_millis()
+            );
+            (Shared::new(built.base_path, built.files, None), built.title)
+        }
+        Err(failure) => {
+            eprint!("{}", failure.report);
+            (
+                Shared::new(
+                    failure.base_path,
+                    engine::placeholder(),
+                    Some(failure.report),
+                ),
+                String::from("the site"),
+            )
+        }
+    };
+
+    let listener = bind(options.bind, options.port).await?;
+    let address = listener.local_addr().map_err(|e| io_error(&e))?;
+    let url = format!("http://{}{}", display_addr(address), shared.base_path());
+    eprintln!("serving {title} at {url}");
+    eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
+    if options.open {
+        open_browser(&url);
+    }
+
+    let _watcher =
+        watch::start(&options.root, options.poll, engine, Arc::clone(&shared)).map_err(|e| {
+            Diagnostics::from(
+                Diagnostic::error(
+                    "lectern serve",
+                    1,
+                    1,
+                    format!("cannot watch the site's files: {e}"),
+                )
+                .with_hint(
+                    "try `lectern serve --poll` on file systems without change notifications",
+                ),
+            )
+        })?;
+
+    let app = http::router(Arc::clone(&shared));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| io_error(&e))
+}
+
+async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostics> {
+    match tokio::net::TcpListener::bind(SocketAddr::new(ip, port)).await {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            let mut hint = "pass --port 0 to take any free port".to_string();
+            for candidate in port.saturating_add(1)..port.saturating_add(50) {
+                if std::net::TcpListener::bind(SocketAddr::new(ip, candidate)).is_ok() {
+                    hint = format!(
+                        "port {candidate} is free: pass --port {candidate}, or --port 0 for any free port"
+                    );
+                    break;
+                }
+            }
+            Err(Diagnostic::error(
+                "lectern serve",
+                1,
+                1,
+                format!("port {port} on {ip} is already in use"),
+            )
+            .with_hint(hint)
+            .into())
+        }
+        Err(e) => Err(Diagnostic::error(
+            "lectern serve",
+            1,
+            1,
+            format!("cannot listen on {ip}:{port}: {e}"),
+        )
+        .into()),
+    }
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
+        IpAddr::V4(ip) => format!("{ip}:{}", addr.port()),
+    }
+}
+
+fn io_error(e: &dyn std::fmt::Display) -> Diagnostics {
+    Diagnostic::error("lectern serve", 1, 1, format!("server error: {e}")).into()
+}
+
+fn print_warnings(warnings: &Diagnostics) {
+    if !warnings.is_empty() {
+        eprint!("{}", warnings.report());
+    }
+}
+
+/// Opens `url` in the default browser, without waiting for it.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,351 @@
+//! `lectern serve` as a writer uses it: the real binary on a free port, pages fetched over
+//! loopback, files edited in a temporary site, and the events open tabs receive.
+
+#![cfg(feature = "serve")]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::TempSite;
+
+/// A running `lectern serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    base: String,
+    log: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(site: &TempSite, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .current_dir(site.root())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start lectern serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("server starts");
+            if let Some(url) = line.split(" at http://").nth(1) {
+                let (addr, path) = url.split_once('/').expect("url has a path");
+                return Server {
+                    child,
+                    addr: addr.to_string(),
+                    base: format!("/{path}"),
+                    log: rx,
+                };
+            }
+        }
+    }
+
+    /// Sends raw bytes, returns the raw response (or what came before the connection closed).
+    fn raw(&self, request: &[u8]) -> String {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        let _ = s.write_all(request);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let response = self
+            .raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_ascii_lowercase(), body.to_string())
+    }
+
+    /// Opens the event stream; events arrive on the returned channel as their JSON text.
+    fn events(&self) -> mpsc::Receiver<String> {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        let req = format!(
+            "GET {}__lectern/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
+            self.base
+        );
+        s.write_all(req.as_bytes()).expect("write");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    if tx.send(data.to_string()).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        // Give the subscription a moment to register before the test edits files.
+        std::thread::sleep(Duration::from_millis(300));
+        rx
+    }
+
+    fn wait_log(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match self
+                .log
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("server never logged {needle:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn next_event(rx: &mpsc::Receiver<String>, kind: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let e = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no {kind} event"));
+        if e.contains(&format!("\"type\":\"{kind}\"")) {
+            return e;
+        }
+    }
+}
+
+#[test]
+fn serves_pages_under_the_base_path_with_live_reload_injected() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.base, "/course/");
+    let (status, head, body) = server.get("/course/essays/alpha/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html; charset=utf-8"));
+    assert!(head.contains("cache-control: no-store"));
+    assert!(body.contains("<h1>Alpha essay</h1>"));
+    assert!(body.contains("<script src=\"/course/__lectern/live.js\""));
+    let (status, head, _) = server.get("/course/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/css"));
+    let (status, head, _) = server.get("/course/img/logo.svg");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: image/svg+xml"));
+    assert!(
+        !site.out().exists(),
+        "serve writes no output folder unless asked"
+    );
+}
+
+#[test]
+fn requests_outside_the_base_path_redirect_and_missing_pages_get_the_404_page() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let (status, head, _) = server.get("/essays/alpha/");
+    assert_eq!(status, 302);
+    assert!(head.contains("location: /course/"));
+    let (status, head, _) = server.get("/course/essays");
+    assert_eq!(status, 302);
+    assert!(head.contains("location: /course/essays/"));
+    let (status, _, body) = server.get("/course/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+}
+
+#[test]
+fn traversal_and_malformed_requests_never_escape_or_crash() {
+    let site = TempSite::from_fixture("sites/basic");
+    std::fs::write(site.root().join("secret.txt"), "TOP-SECRET").expect("write");
+    let server = Server::start(&site, &[]);
+    for path in [
+        "/course/../secret.txt",
+        "/course/../../../../etc/passwd",
+        "/course/%2e%2e/secret.txt",
+        "/course/%2E%2E%2Fsecret.txt",
+        "/course/..%2fsecret.txt",
+        "/course/..%5csecret.txt",
+        "/course/..\\secret.txt",
+        "/course//etc/passwd",
+        "/course/%00",
+        "/course/C:/Windows/win.ini",
+        "/course/%ff%fe",
+        "/course/site.toml",
+        "/course/content/essays/alpha.md",
+    ] {
+        let (status, _, body) = server.get(path);
+        assert_ne!(status, 200, "{path}: {body}");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("root:"),
+            "{path} leaked"
+        );
+    }
+    for raw in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET\r\n\r\n",
+        b"GET /course/ HTTP/9.9\r\n\r\n",
+        b"GET http://evil.example/../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"\x00\x01\x02\x03\r\n\r\n",
+        b"GET /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"POST /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+    ] {
+        let response = server.raw(raw);
+        assert!(!response.contains("TOP-SECRET"));
+        assert!(
+            !response.starts_with("HTTP/1.1 200"),
+            "{:?} got {response}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+    let long = format!(
+        "GET /course/{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    let _ = server.raw(long.as_bytes());
+    // A client that connects and says nothing, or hangs up half-way, harms no one.
+    let idle = TcpStream::connect(&server.addr).expect("connect");
+    let mut half = TcpStream::connect(&server.addr).expect("connect");
+    let _ = half.write_all(b"GET /course/ HT");
+    drop(half);
+    let (status, _, _) = server.get("/course/");
+    assert_eq!(status, 200, "the server still answers");
+    drop(idle);
+}
+
+#[test]
+fn an_edit_rebuilds_and_tells_open_tabs_which_pages_changed() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    let path = site.root().join("content/essays/alpha.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace(
+            "Trust is where we begin.",
+            "Trust is where we begin, EDITED.",
+        ),
+    )
+    .expect("write");
+    let event = next_event(&events, "reload");
+    assert!(event.contains("\"/course/essays/alpha/\""), "{event}");
+    let (_, _, body) = server.get("/course/essays/alpha/");
+    assert!(body.contains("EDITED"));
+    let line = server.wait_log("rebuilt in");
+    assert!(line.contains("content/essays/alpha.md changed"), "{line}");
+}
+
+#[test]
+fn atomic_saves_new_files_deletions_and_css_are_all_seen() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    // An editor's atomic save: write a temporary file beside it, then rename over the original.
+    let tmp = site.root().join("content/glossary/.trust.md.swp");
+    let text =
+        std::fs::read_to_string(site.root().join("content/glossary/trust.md")).expect("read");
+    std::fs::write(&tmp, text.replace("Trust is old.", "Trust is ancient.")).expect("write");
+    std::fs::rename(&tmp, site.root().join("content/glossary/trust.md")).expect("rename");
+    next_event(&events, "reload");
+    assert!(
+        server
+            .get("/course/glossary/trust/")
+            .2
+            .contains("Trust is ancient.")
+    );
+
+    site.write(
+        "content/glossary/new-term.md",
+        "---\nterm: New term\nsummary: Just added.\n---\n\nHello.\n",
+    );
+    let e = next_event(&events, "reload");
+    assert!(e.contains("/course/glossary/new-term/"), "{e}");
+    assert_eq!(server.get("/course/glossary/new-term/").0, 200);
+
+    site.remove("content/glossary/new-term.md");
+    next_event(&events, "reload");
+    assert_eq!(server.get("/course/glossary/new-term/").0, 404);
+
+    site.write("static/extra.css", "body { color: green }");
+    let e = next_event(&events, "css");
+    assert!(e.contains("/course/extra.css"), "{e}");
+}
+
+#[test]
+fn a_broken_file_shows_an_error_and_the_last_good_site_stays_served() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.write(
+        "content/essays/broken.md",
+        "---\ntitle: Broken\n---\n\nSee [[nowhere]].\n",
+    );
+    let e = next_event(&events, "error");
+    assert!(
+        e.contains("content/essays/broken.md:5:5: error: link to `nowhere`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("5 | See [[nowhere]]."),
+        "the event carries the terminal's text: {e}"
+    );
+    server.wait_log("still serving the last good build");
+    assert_eq!(server.get("/course/essays/alpha/").0, 200);
+    // A tab opened now learns of the error as soon as it connects.
+    let late = server.events();
+    next_event(&late, "error");
+
+    site.write(
+        "content/essays/broken.md",
+        "---\ntitle: Broken\n---\n\nSee [[alpha]].\n",
+    );
+    next_event(&events, "ok");
+    assert_eq!(server.get("/course/essays/broken/").0, 200);
+}
+
+#[test]
+fn a_port_in_use_is_reported_with_a_free_one_to_try() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let site = TempSite::from_fixture("sites/basic");
+    let out = site.run(&["serve", "--port", &port]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{err}"
+    );
+    assert!(err.contains("--port"), "{err}");
+}
+
+#[test]
+fn facilitator_preview_shows_the_notes() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &["--facilitator"]);
+    let (_, _, body) = server.get("/course/questions/opening/");
+    assert!(body.contains("SECRET-FACILITATOR-MARKER"));
+    assert!(body.contains("class=\"facilitator-notes\""));
+    assert!(body.contains("Facilitator edition"));
+}
