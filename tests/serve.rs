@@ -23,7 +23,7 @@ struct Server {
 
 impl Server {
     fn start(site: &TempSite, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
+        let child = Command::new(env!("CARGO_BIN_EXE_lectern"))
             .args(["serve", "--port", "0"])
             .args(extra)
             .current_dir(site.root())
@@ -31,8 +31,15 @@ impl Server {
             .stdout(Stdio::null())
             .spawn()
             .expect("start lectern serve");
-        let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
+        // Owned from here on, so the process is killed and reaped even if startup fails.
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            base: String::new(),
+            log: rx,
+        };
+        let stderr = server.child.stderr.take().expect("stderr");
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
@@ -40,21 +47,12 @@ impl Server {
                 }
             }
         });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let line = rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("server starts");
-            if let Some(url) = line.split(" at http://").nth(1) {
-                let (addr, path) = url.split_once('/').expect("url has a path");
-                return Server {
-                    child,
-                    addr: addr.to_string(),
-                    base: format!("/{path}"),
-                    log: rx,
-                };
-            }
-        }
+        let line = server.wait_log(" at http://");
+        let url = line.split(" at http://").nth(1).expect("url");
+        let (addr, path) = url.split_once('/').expect("url has a path");
+        server.addr = addr.to_string();
+        server.base = format!("/{path}");
+        server
     }
 
     /// Sends raw bytes, returns the raw response (or what came before the connection closed).
@@ -91,10 +89,10 @@ impl Server {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(s).lines().map_while(Result::ok) {
-                if let Some(data) = line.strip_prefix("data: ") {
-                    if tx.send(data.to_string()).is_err() {
-                        break;
-                    }
+                if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send(data.to_string()).is_err()
+                {
+                    break;
                 }
             }
         });

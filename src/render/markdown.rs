@@ -28,6 +28,9 @@ pub struct Converted {
     pub diagnostics: Vec<Diagnostic>,
     /// The visible text, for search and word counts.
     pub text: String,
+    /// Where each of `headings` starts in `text` (byte offsets), so search can split the text
+    /// into sections.
+    pub heading_offsets: Vec<usize>,
     pub words: usize,
     pub has_notes: bool,
 }
@@ -109,6 +112,10 @@ pub fn convert(me: usize, ctx: &LinkContext) -> Converted {
         autolink: item.autolink.unwrap_or(ctx.autolink),
         footnote_refs: Vec::new(),
         footnote_defs: Vec::new(),
+        own_headings: headings
+            .iter()
+            .map(|h| (h.id.clone(), h.text.clone()))
+            .collect(),
     };
     conv.run(events, &headings, &notes);
     let mut result = conv.finish();
@@ -231,6 +238,8 @@ struct Converter<'a, 'c> {
     footnote_refs: Vec<(String, usize)>,
     /// Footnote definitions, rendered apart from the flow and listed at the end.
     footnote_defs: Vec<(String, Vec<Event<'a>>)>,
+    /// This page's heading ids and texts, to label `[[#id]]` links by their heading.
+    own_headings: Vec<(String, String)>,
 }
 
 impl<'a, 'c> Converter<'a, 'c> {
@@ -308,6 +317,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                         .map(|h| h.id.clone())
                         .unwrap_or_default();
                     heading_text = Some(String::new());
+                    self.result.heading_offsets.push(self.result.text.len());
                     self.out.push(Event::Start(Tag::Heading {
                         level,
                         id: Some(id.into()),
@@ -648,7 +658,13 @@ impl<'a, 'c> Converter<'a, 'c> {
                 col,
             });
         }
-        let label = link_label(&self.ctx.items[target], reference);
+        let own_heading = (target == self.me)
+            .then(|| fragment.and_then(|f| self.own_headings.iter().find(|(id, _)| id == f)))
+            .flatten();
+        let label = match own_heading {
+            Some((_, text)) => text.clone(),
+            None => link_label(&self.ctx.items[target], reference),
+        };
         if !self.ctx.included[target] {
             let d = Diagnostic::warning(
                 &self.item.path,

@@ -58,13 +58,13 @@ impl Engine {
                 report: diags.report(),
             });
         };
-        if let Some(out) = &self.output {
-            if let Err(e) = build::write_output(out, &output.files) {
-                return Err(Failure {
-                    base_path,
-                    report: format!("cannot write {}: {e}\n", out.display()),
-                });
-            }
+        if let Some(out) = &self.output
+            && let Err(e) = build::write_output(out, &output.files)
+        {
+            return Err(Failure {
+                base_path,
+                report: format!("cannot write {}: {e}\n", out.display()),
+            });
         }
         let pages = output.files.keys().filter(|p| p.ends_with(".html")).count();
         Ok(Built {

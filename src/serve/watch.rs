@@ -85,10 +85,10 @@ fn rebuild_loop(
                             continue;
                         }
                         for path in &event.paths {
-                            if let Some(rel) = relevant(&canonical_root, root, path) {
-                                if !changed.contains(&rel) {
-                                    changed.push(rel);
-                                }
+                            if let Some(rel) = relevant(&canonical_root, root, path)
+                                && !changed.contains(&rel)
+                            {
+                                changed.push(rel);
                             }
                         }
                     }

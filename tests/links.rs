@@ -1,0 +1,165 @@
+//! Cross-linking as a reader sees it: every wikilink form, glossary auto-linking and its edge
+//! cases, and the typed backlink lists. Snapshots hold `<main>` only.
+
+mod common;
+
+use common::{TempSite, main_of};
+
+fn built() -> TempSite {
+    let site = TempSite::from_fixture("sites/links");
+    site.build();
+    site
+}
+
+/// `<main>` without the long `title`/`data-term-name` attributes, to keep snapshots readable.
+fn main_plain(site: &TempSite, page: &str) -> String {
+    let main = main_of(&site.read(page));
+    let mut out = String::with_capacity(main.len());
+    let mut rest = main.as_str();
+    while let Some(i) = rest
+        .find(" title=\"")
+        .or_else(|| rest.find(" data-term-name=\""))
+    {
+        let j = [rest.find(" title=\""), rest.find(" data-term-name=\"")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(i);
+        out.push_str(&rest[..j]);
+        let after = &rest[j + 2..];
+        let quote = after.find('"').map_or(0, |q| q + 1);
+        let end = after[quote..]
+            .find('"')
+            .map_or(after.len(), |e| quote + e + 1);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_wikilink_form() {
+    insta::assert_snapshot!(main_plain(&built(), "essays/forms/index.html"));
+}
+
+#[test]
+fn auto_links_in_first_mode() {
+    insta::assert_snapshot!(main_plain(&built(), "essays/mentions/index.html"));
+}
+
+#[test]
+fn auto_links_in_all_mode() {
+    insta::assert_snapshot!(main_plain(&built(), "essays/all-mode/index.html"));
+}
+
+#[test]
+fn longest_match_wins_and_inflections_link() {
+    let site = built();
+    let html = main_plain(&site, "essays/mentions/index.html");
+    assert!(html.contains(">Epistemic trust</a> comes before <a href=\"/glossary/trust/\""));
+    assert!(
+        html.contains("data-term=\"care\">cared</a>"),
+        "an inflection links"
+    );
+    for word in ["Trustee", "distrust", "self-trust", "trustworthy"] {
+        assert!(
+            html.contains(&format!(" {word}")),
+            "{word} is another word and stays unlinked"
+        );
+    }
+}
+
+#[test]
+fn nothing_is_auto_linked_in_headings_links_code_or_the_terms_own_page() {
+    let site = built();
+    let html = main_plain(&site, "essays/mentions/index.html");
+    assert!(html.contains("<h2 id=\"a-section-about-trust\">A section about trust</h2>"));
+    assert!(html.contains("<a href=\"https://example.org\">A link about trust</a>"));
+    assert!(html.contains("<code>trust in code</code>"));
+    assert!(html.contains("trust in a block\n"));
+    let own = main_plain(&site, "glossary/trust/index.html");
+    assert!(!own.contains("data-term=\"trust\""), "{own}");
+}
+
+#[test]
+fn auto_linking_reaches_quotes_and_table_cells() {
+    let site = TempSite::from_fixture("sites/links");
+    site.write(
+        "site.toml",
+        "title = \"Links fixture\"\nbase_url = \"/\"\nautolink = \"all\"\n",
+    );
+    site.build();
+    let html = main_plain(&site, "essays/mentions/index.html");
+    assert!(
+        html.contains("<p>In a quote, <a href=\"/glossary/care/\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>a <a href=\"/glossary/alliance/\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn autolink_off_in_site_toml_and_a_page_can_turn_it_back_on() {
+    let site = TempSite::from_fixture("sites/links");
+    site.write(
+        "site.toml",
+        "title = \"Links fixture\"\nbase_url = \"/\"\nautolink = false\n",
+    );
+    site.build();
+    assert!(
+        !site
+            .read("essays/mentions/index.html")
+            .contains("term-link auto")
+    );
+    assert!(
+        site.read("essays/all-mode/index.html")
+            .contains("term-link auto"),
+        "the page's own setting wins"
+    );
+}
+
+#[test]
+fn a_term_shows_what_uses_it_and_its_related_terms() {
+    insta::assert_snapshot!(main_plain(&built(), "glossary/trust/index.html"));
+}
+
+#[test]
+fn a_question_shows_its_essays_terms_and_related_questions() {
+    insta::assert_snapshot!(main_plain(&built(), "questions/why-trust/index.html"));
+}
+
+#[test]
+fn an_essay_shows_its_questions_and_key_terms() {
+    let site = built();
+    let html = main_plain(&site, "essays/mentions/index.html");
+    let relations = &html[html.find("class=\"relations\"").expect("relations")..];
+    assert!(relations.contains("Discussion questions"));
+    assert!(relations.contains("/questions/why-trust/"));
+    assert!(relations.contains("Key terms"));
+    for term in ["epistemic-trust", "trust", "alliance", "care"] {
+        assert!(
+            relations.contains(&format!("/glossary/{term}/")),
+            "{term} is a key term"
+        );
+    }
+}
+
+#[test]
+fn related_questions_are_shown_both_ways() {
+    let site = built();
+    assert!(
+        site.read("questions/how-care/index.html")
+            .contains("Related questions")
+    );
+    assert!(
+        site.read("questions/how-care/index.html")
+            .contains("/questions/why-trust/")
+    );
+}
+
+#[test]
+fn a_session_lists_readings_terms_and_questions() {
+    insta::assert_snapshot!(main_plain(&built(), "sessions/1/index.html"));
+}
