@@ -264,6 +264,51 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
             (m.title, m.draft, m.autolink, Meta::Page { is_home })
         }
     };
+    // Titles and summaries get the same typographic quotes and dashes as the bodies, so that
+    // cards, listings and term matching agree with the prose.
+    let title = smarten(&title);
+    let meta = match meta {
+        Meta::Essay {
+            author,
+            date,
+            summary,
+            session,
+            order,
+            tags,
+            source,
+        } => Meta::Essay {
+            author,
+            date,
+            summary: summary.map(|s| smarten(&s)),
+            session,
+            order,
+            tags,
+            source,
+        },
+        Meta::Term {
+            summary,
+            aliases,
+            related,
+        } => Meta::Term {
+            summary: smarten(&summary),
+            aliases,
+            related,
+        },
+        Meta::Session {
+            number,
+            date,
+            summary,
+            essays,
+            questions,
+        } => Meta::Session {
+            number,
+            date,
+            summary: summary.map(|s| smarten(&s)),
+            essays,
+            questions,
+        },
+        other => other,
+    };
     if title.trim().is_empty() {
         let key = if kind == Kind::Term { "term" } else { "title" };
         let (line, col) = front_matter::locate(&source, key, "");
@@ -435,6 +480,38 @@ fn check_duplicates(items: &[Item], diags: &mut Diagnostics) {
     }
 }
 
+/// Plain text with typographic punctuation: straight quotes curled, `--` as a dash, `...` as an
+/// ellipsis. Markdown markup in front-matter text is dropped, not rendered.
+pub fn smarten(text: &str) -> String {
+    if !text.contains(['\'', '"', '-', '.', '*', '_', '`', '[', '<', '&', '\\']) {
+        return text.to_string();
+    }
+    use pulldown_cmark::{Event, Options, Parser};
+    // Escape what would start a heading, list or quote, so the text stays one paragraph.
+    let trimmed = text.trim_start();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let escaped = if trimmed.starts_with(['#', '-', '+', '*', '>', '=']) {
+        format!("\\{trimmed}")
+    } else if digits > 0 && trimmed[digits..].starts_with(['.', ')']) {
+        format!("{}\\{}", &trimmed[..digits], &trimmed[digits..])
+    } else {
+        trimmed.to_string()
+    };
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    if out.trim().is_empty() {
+        text.to_string()
+    } else {
+        out.trim().to_string()
+    }
+}
+
 /// Lowercase ASCII letters, digits and single `-`s between them.
 pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
@@ -506,6 +583,18 @@ mod tests {
         assert_eq!(slugify("Trust & Trustworthiness"), "trust-trustworthiness");
         assert_eq!(slugify("  Épistémic trust?! "), "epistemic-trust");
         assert_eq!(slugify("???"), "untitled");
+    }
+
+    #[test]
+    fn smarten_curls_quotes_and_makes_dashes() {
+        assert_eq!(
+            smarten("A person's \"trust\" -- and more..."),
+            "A person’s “trust” – and more…"
+        );
+        assert_eq!(smarten("Plain"), "Plain");
+        assert_eq!(smarten("- 1"), "- 1");
+        assert_eq!(smarten("1. First"), "1. First");
+        assert_eq!(smarten("# Not a heading"), "# Not a heading");
     }
 
     #[test]
