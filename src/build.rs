@@ -36,9 +36,13 @@ pub struct BuildReport {
 /// Loads, resolves and renders a site without writing anything. Errors and warnings come back
 /// together; the output only when there are no errors.
 pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diagnostics) {
+    let timer = Timer::start();
     let (corpus, mut diags) = content::load(config);
+    timer.lap("load");
     let theme = Theme::load(config);
+    timer.lap("theme");
     let (site, link_diags) = links::resolve(corpus, config, options);
+    timer.lap("resolve");
     diags.extend(link_diags);
     let theme = match theme {
         Ok(t) => Some(t),
@@ -60,11 +64,33 @@ pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diag
             return (None, diags);
         }
     };
+    timer.lap("render");
     let files = assemble_files(&site, &theme, pages, &mut diags);
+    timer.lap("files");
     if diags.has_errors() {
         return (None, diags);
     }
     (Some(Output { site, files }), diags)
+}
+
+/// Stage timings on stderr when `LECTERN_TIMINGS` is set, for profiling builds.
+struct Timer {
+    enabled: bool,
+    last: std::cell::Cell<Instant>,
+}
+
+impl Timer {
+    fn start() -> Timer {
+        Timer { enabled: std::env::var_os("LECTERN_TIMINGS").is_some(), last: std::cell::Cell::new(Instant::now()) }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            let now = Instant::now();
+            eprintln!("  {stage:<8} {:>6.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
+            self.last.set(now);
+        }
+    }
 }
 
 fn assemble_files(
