@@ -81,13 +81,19 @@ struct Timer {
 
 impl Timer {
     fn start() -> Timer {
-        Timer { enabled: std::env::var_os("LECTERN_TIMINGS").is_some(), last: std::cell::Cell::new(Instant::now()) }
+        Timer {
+            enabled: std::env::var_os("LECTERN_TIMINGS").is_some(),
+            last: std::cell::Cell::new(Instant::now()),
+        }
     }
 
     fn lap(&self, stage: &str) {
         if self.enabled {
             let now = Instant::now();
-            eprintln!("  {stage:<8} {:>6.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
+            eprintln!(
+                "  {stage:<8} {:>6.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1000.0
+            );
             self.last.set(now);
         }
     }
@@ -99,28 +105,49 @@ fn assemble_files(
     pages: Vec<Page>,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, Vec<u8>> {
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for (path, file) in &theme.statics {
-        files.insert(path.clone(), file.bytes.clone());
-    }
-    for (path, bytes) in site_statics(&site.config.root, diags) {
-        files.insert(path, bytes);
-    }
+    let mut files = static_files(&site.config, theme, diags);
     for page in pages {
         files.insert(page.path, page.html.into_bytes());
     }
-    for (path, bytes) in crate::search::build_index(site) {
-        files.insert(format!("search/{path}"), bytes);
-    }
+    files.extend(site_files(site));
+    files.extend(search_files(site));
+    files
+}
+
+/// The theme's static files overlaid with the site's static/ folder.
+pub fn static_files(
+    config: &Config,
+    theme: &Theme,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut files: BTreeMap<String, Vec<u8>> = theme
+        .statics
+        .iter()
+        .map(|(path, file)| (path.clone(), file.bytes.clone()))
+        .collect();
+    files.extend(site_statics(&config.root, diags));
+    files
+}
+
+/// The search index files, under `search/`.
+pub fn search_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    crate::search::build_index(site)
+        .into_iter()
+        .map(|(path, bytes)| (format!("search/{path}"), bytes))
+        .collect()
+}
+
+/// The files made from the whole site rather than one page: sitemap, robots.txt, .nojekyll and
+/// CNAME.
+pub fn site_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     files.insert("sitemap.xml".into(), sitemap(site).into_bytes());
+    let sitemap_url = site
+        .config
+        .permalink(&format!("{}sitemap.xml", site.config.base_path));
     files.insert(
         "robots.txt".into(),
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.config
-                .permalink(&format!("{}sitemap.xml", site.config.base_path))
-        )
-        .into_bytes(),
+        format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n").into_bytes(),
     );
     files.insert(".nojekyll".into(), Vec::new());
     if let Some(cname) = &site.config.cname {
@@ -247,7 +274,10 @@ const STAGING_MARK: &str = ".lectern-staging-";
 const RETIRED_MARK: &str = ".lectern-old-";
 
 /// Writes `files` into a fresh sibling folder, then swaps it into place.
-pub fn write_output(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
+pub fn write_output<B: AsRef<[u8]> + Sync>(
+    out: &Path,
+    files: &BTreeMap<String, B>,
+) -> std::io::Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -267,7 +297,10 @@ pub fn write_output(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::R
     result
 }
 
-fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
+fn write_tree<B: AsRef<[u8]> + Sync>(
+    dir: &Path,
+    files: &BTreeMap<String, B>,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut dirs: Vec<PathBuf> = files
         .keys()
@@ -280,7 +313,7 @@ fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<
     }
     files
         .par_iter()
-        .try_for_each(|(path, bytes)| std::fs::write(dir.join(path), bytes))
+        .try_for_each(|(path, bytes)| std::fs::write(dir.join(path), bytes.as_ref()))
 }
 
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> std::io::Result<()> {

@@ -1,6 +1,8 @@
 //! The resolved site: every item with its URL, HTML body and typed backlinks. Built once by
 //! `links::resolve` and never changed afterwards, so every page renders from the same facts.
 
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::content::{Item, Kind, Meta};
 use crate::render::markdown::Converted;
@@ -18,7 +20,8 @@ pub struct Entry {
     pub item: Item,
     /// Site path, under the base path: `/course/essays/trust/`.
     pub url: String,
-    pub body: Converted,
+    /// Shared, so that a rebuild can keep the conversions of files that did not change.
+    pub body: Arc<Converted>,
     /// Whether this build writes a page for it (drafts only with --drafts).
     pub included: bool,
     /// Labelled lists of related entries, e.g. ("Discussion questions", [..]).
@@ -45,6 +48,8 @@ pub struct Session {
 
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// `links::facts` of the build: equal between two builds when only bodies changed.
+    pub facts: u64,
     pub config: Config,
     pub options: BuildOptions,
     /// Every content item, drafts included (see `Entry::included`), in path order.

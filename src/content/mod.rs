@@ -329,7 +329,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
     })
 }
 
-fn read_item(root: &Path, rel: &Path, kind: Kind) -> Result<Item, Diagnostic> {
+pub fn read_item(root: &Path, rel: &Path, kind: Kind) -> Result<Item, Diagnostic> {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -343,7 +343,7 @@ fn read_item(root: &Path, rel: &Path, kind: Kind) -> Result<Item, Diagnostic> {
 }
 
 /// Lists content files with their kind; reports Markdown in the wrong place.
-fn find_files(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> {
+pub fn find_files(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         diags.push(
@@ -436,7 +436,7 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn check_duplicates(items: &[Item], diags: &mut Diagnostics) {
+pub fn check_duplicates(items: &[Item], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<(Kind, String), &Path> = BTreeMap::new();
     for item in items {
         if item.is_home() {

@@ -5,7 +5,10 @@
 pub mod autolink;
 pub mod index;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -24,7 +27,55 @@ pub fn resolve(
     config: &Config,
     options: BuildOptions,
 ) -> (Option<Site>, Diagnostics) {
+    resolve_reusing(corpus, config, options, None)
+}
+
+/// What a rebuild may keep from the previous build: the converted bodies of files that did not
+/// change, as long as no front matter changed anywhere (front matter holds every fact another
+/// page's conversion depends on: slugs, titles, term names, aliases and summaries, drafts).
+pub struct Reuse<'a> {
+    pub previous: &'a Site,
+    /// Site-relative paths of the files that changed.
+    pub changed: &'a HashSet<PathBuf>,
+}
+
+/// A fingerprint of everything but the bodies: the settings and each file's path and front
+/// matter. Equal fingerprints mean a body edit cannot change any other page's conversion.
+pub fn facts(items: &[Item], config: &Config, options: BuildOptions) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        &config.base_path,
+        &config.base_url,
+        config.autolink as u8,
+        options.drafts,
+        options.facilitator,
+    )
+        .hash(&mut h);
+    for item in items {
+        (&item.path, item.source.yaml()).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// `resolve`, converting again only the bodies that `reuse` cannot vouch for.
+pub fn resolve_reusing(
+    corpus: Corpus,
+    config: &Config,
+    options: BuildOptions,
+    reuse: Option<Reuse>,
+) -> (Option<Site>, Diagnostics) {
     let items = corpus.items;
+    let facts = facts(&items, config, options);
+    let reusable: HashMap<&PathBuf, &Arc<Converted>> = match &reuse {
+        Some(r) if r.previous.facts == facts => r
+            .previous
+            .entries
+            .iter()
+            .filter(|e| !r.changed.contains(&e.item.path))
+            .map(|e| (&e.item.path, &e.body))
+            .collect(),
+        _ => HashMap::new(),
+    };
     let mut diags = Diagnostics::new();
     let index = Index::new(&items);
     index::check_aliases(&items, &mut diags);
@@ -46,12 +97,15 @@ pub fn resolve(
         autolink: config.autolink,
         base_path: &config.base_path,
     };
-    let mut bodies: Vec<Converted> = (0..items.len())
+    let bodies: Vec<Arc<Converted>> = (0..items.len())
         .into_par_iter()
-        .map(|i| markdown::convert(i, &ctx))
+        .map(|i| match reusable.get(&items[i].path) {
+            Some(body) => Arc::clone(body),
+            None => Arc::new(markdown::convert(i, &ctx)),
+        })
         .collect();
-    for body in &mut bodies {
-        diags.extend(std::mem::take(&mut body.diagnostics));
+    for body in &bodies {
+        diags.extend(body.diagnostics.iter().cloned());
     }
     check_fragments(&items, &bodies, &mut diags);
     for r in &matter_refs {
@@ -88,11 +142,12 @@ pub fn resolve(
             relations: Vec::new(),
         })
         .collect();
-    let site = assemble(entries, config.clone(), options, &matter_refs);
+    let mut site = assemble(entries, config.clone(), options, &matter_refs);
+    site.facts = facts;
     (Some(site), diags)
 }
 
-fn check_fragments(items: &[Item], bodies: &[Converted], diags: &mut Diagnostics) {
+fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
     for (from, body) in bodies.iter().enumerate() {
         for f in &body.fragments {
             let ids = &bodies[f.target].ids;
@@ -190,6 +245,7 @@ fn assemble(
         entries[i].relations = r;
     }
     Site {
+        facts: 0,
         config,
         options,
         entries,

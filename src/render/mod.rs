@@ -191,15 +191,49 @@ struct Job {
     url: String,
     title: String,
     entry: Option<usize>,
-    extra: Vec<(&'static str, Json)>,
+    listing: Option<Listing>,
+}
+
+/// The listing pages, whose extra template variables are computed only when they render.
+#[derive(Debug, Clone, Copy)]
+enum Listing {
+    Essays,
+    Glossary,
+    Questions,
+}
+
+fn listing_values(site: &Site, listing: Option<Listing>) -> Vec<(&'static str, Json)> {
+    match listing {
+        Some(Listing::Essays) => vec![("items", summaries(site, &site.essays))],
+        Some(Listing::Glossary) => vec![
+            ("items", summaries(site, &site.terms)),
+            ("letters", glossary_letters(site)),
+        ],
+        Some(Listing::Questions) => vec![("items", summaries(site, &site.questions))],
+        None => Vec::new(),
+    }
 }
 
 /// Renders every page of the site.
 pub fn render_all(site: &Site, theme: &Theme) -> Result<Vec<Page>, Diagnostics> {
+    render_pages(site, theme, &|_| true)
+}
+
+/// The output path of every page the site has, rendered or not.
+pub fn page_paths(site: &Site) -> Vec<String> {
+    jobs(site).into_iter().map(|j| j.path).collect()
+}
+
+/// Renders the pages whose output path `want` accepts.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<Page>, Diagnostics> {
     let base = &site.config.base_path;
     let site_json = tera::Value::from_serializable(&site_value(site));
     let config_json = tera::Value::from_serializable(&site.config);
-    let jobs = jobs(site);
+    let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
     let results: Vec<Result<Page, crate::diagnostics::Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
@@ -222,8 +256,8 @@ pub fn render_all(site: &Site, theme: &Theme) -> Result<Vec<Page>, Diagnostics> 
             } else {
                 ctx.insert("page", &page);
             }
-            for (k, v) in &job.extra {
-                ctx.insert(*k, v);
+            for (k, v) in listing_values(site, job.listing) {
+                ctx.insert(k, &v);
             }
             theme
                 .tera
@@ -286,7 +320,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             url: e.url.clone(),
             title: e.item.title.clone(),
             entry: Some(i),
-            extra: Vec::new(),
+            listing: None,
         });
     }
     if site.home.is_none() {
@@ -296,37 +330,27 @@ fn jobs(site: &Site) -> Vec<Job> {
             url: base.clone(),
             title: site.config.title.clone(),
             entry: None,
-            extra: Vec::new(),
+            listing: None,
         });
     }
-    let letters = glossary_letters(site);
-    type Listing<'a> = (&'static str, &'a str, &'a str, Vec<(&'static str, Json)>);
-    let listings: [Listing; 5] = [
-        (
-            "essays.html",
-            "essays",
-            "Essays",
-            vec![("items", summaries(site, &site.essays))],
-        ),
+    let listings = [
+        ("essays.html", "essays", "Essays", Some(Listing::Essays)),
         (
             "glossary.html",
             "glossary",
             "Glossary",
-            vec![
-                ("items", summaries(site, &site.terms)),
-                ("letters", letters),
-            ],
+            Some(Listing::Glossary),
         ),
         (
             "questions.html",
             "questions",
             "Discussion questions",
-            vec![("items", summaries(site, &site.questions))],
+            Some(Listing::Questions),
         ),
-        ("sessions.html", "sessions", "Sessions", vec![]),
-        ("search.html", "search", "Search", vec![]),
+        ("sessions.html", "sessions", "Sessions", None),
+        ("search.html", "search", "Search", None),
     ];
-    for (template, dir, title, extra) in listings {
+    for (template, dir, title, listing) in listings {
         let url = format!("{base}{dir}/");
         jobs.push(Job {
             template,
@@ -334,7 +358,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             url,
             title: title.into(),
             entry: None,
-            extra,
+            listing,
         });
     }
     jobs.push(Job {
@@ -343,7 +367,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         url: format!("{base}404.html"),
         title: "Page not found".into(),
         entry: None,
-        extra: Vec::new(),
+        listing: None,
     });
     jobs
 }

@@ -1,18 +1,44 @@
-//! Rebuilding for the preview: the whole pipeline in memory, returning the files to serve.
+//! Rebuilding for the preview, as little as a change needs: only changed files are read again;
+//! a body edit converts only that body (other pages' links cannot depend on it) and re-renders
+//! only the pages whose content can differ; a template change re-renders every page from the
+//! same resolved site; a change to site.toml starts from scratch.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::state::Files;
 use crate::build;
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
-use crate::site::BuildOptions;
+use crate::content::{self, Corpus, Item, Kind};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links;
+use crate::render::{self, Theme};
+use crate::site::{BuildOptions, Site};
+
+type Bytes = Arc<[u8]>;
 
 pub struct Engine {
     root: PathBuf,
     options: BuildOptions,
     output: Option<PathBuf>,
+    /// Every content file as last read, good or bad, by site-relative path.
+    items: BTreeMap<PathBuf, Result<Item, Diagnostic>>,
+    /// Problems found while listing content/ (misplaced files).
+    listing: Diagnostics,
+    last: Option<Last>,
+}
+
+/// The last good build, kept to rebuild from.
+struct Last {
+    config: Config,
+    theme: Arc<Theme>,
+    site: Site,
+    statics: BTreeMap<String, Bytes>,
+    pages: BTreeMap<String, Bytes>,
+    /// The search index, rebuilt after the pages are served (see `update_search`).
+    search: BTreeMap<String, Bytes>,
+    files: Files,
 }
 
 /// A good build.
@@ -20,6 +46,8 @@ pub struct Built {
     pub base_path: String,
     pub title: String,
     pub files: Files,
+    /// Pages rendered by this rebuild.
+    pub rendered: usize,
     pub pages: usize,
     pub warnings: Diagnostics,
 }
@@ -30,12 +58,51 @@ pub struct Failure {
     pub report: String,
 }
 
+/// What a set of changed paths touches.
+#[derive(Debug, Default)]
+struct Scope {
+    everything: bool,
+    templates: bool,
+    statics: bool,
+    content: HashSet<PathBuf>,
+}
+
+impl Scope {
+    fn of(changed: &[PathBuf]) -> Scope {
+        let mut scope = Scope {
+            everything: changed.is_empty(),
+            ..Scope::default()
+        };
+        for path in changed {
+            let mut parts = path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            match parts.next().as_deref() {
+                Some("site.toml") => scope.everything = true,
+                Some("content") => {
+                    scope.content.insert(path.clone());
+                }
+                Some("static") => scope.statics = true,
+                Some("themes") => match parts.nth(1).as_deref() {
+                    Some("templates") => scope.templates = true,
+                    _ => scope.statics = true,
+                },
+                _ => {}
+            }
+        }
+        scope
+    }
+}
+
 impl Engine {
     pub fn new(root: PathBuf, options: BuildOptions, output: Option<PathBuf>) -> Engine {
         Engine {
             root,
             options,
             output,
+            items: BTreeMap::new(),
+            listing: Diagnostics::new(),
+            last: None,
         }
     }
 
@@ -45,46 +112,276 @@ impl Engine {
 
     /// Rebuilds after `changed` files (relative to the root) changed; empty means everything.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Built, Failure> {
-        let _ = changed;
-        let config = Config::load(&self.root).map_err(|d| Failure {
-            base_path: "/".to_string(),
-            report: Diagnostics::from(d).report(),
-        })?;
-        let base_path = config.base_path.clone();
-        let (output, diags) = build::generate(&config, self.options);
-        let Some(output) = output else {
-            return Err(Failure {
-                base_path,
-                report: diags.report(),
-            });
+        let scope = Scope::of(changed);
+        let last = if scope.everything {
+            None
+        } else {
+            self.last.take()
         };
-        if let Some(out) = &self.output
-            && let Err(e) = build::write_output(out, &output.files)
-        {
-            return Err(Failure {
-                base_path,
-                report: format!("cannot write {}: {e}\n", out.display()),
-            });
+        let result = self.rebuild_from(last.as_ref(), &scope);
+        match result {
+            Ok((built, next)) => {
+                self.last = Some(next);
+                Ok(built)
+            }
+            Err(failure) => {
+                self.last = last;
+                Err(failure)
+            }
         }
-        let pages = output.files.keys().filter(|p| p.ends_with(".html")).count();
-        Ok(Built {
-            base_path,
-            title: config.title.clone(),
-            files: Arc::new(output.files),
-            pages,
-            warnings: diags,
-        })
     }
+
+    fn rebuild_from(
+        &mut self,
+        last: Option<&Last>,
+        scope: &Scope,
+    ) -> Result<(Built, Last), Failure> {
+        let fallback_base = last.map_or_else(|| "/".to_string(), |l| l.config.base_path.clone());
+        let fail = |diags: Diagnostics, base: &str| Failure {
+            base_path: base.to_string(),
+            report: diags.report(),
+        };
+        let config = match last {
+            Some(l) => l.config.clone(),
+            None => Config::load(&self.root).map_err(|d| fail(d.into(), &fallback_base))?,
+        };
+        let base = config.base_path.clone();
+        let theme = match last {
+            Some(l) if !scope.templates && !scope.statics => Arc::clone(&l.theme),
+            _ => Arc::new(Theme::load(&config).map_err(|d| fail(d, &base))?),
+        };
+
+        let mut diags = self.refresh_items(last.is_none(), &scope.content);
+        let corpus = Corpus {
+            items: self
+                .items
+                .values()
+                .filter_map(|r| r.as_ref().ok().cloned())
+                .collect(),
+        };
+        content::check_duplicates(&corpus.items, &mut diags);
+        let reuse = last.map(|l| links::Reuse {
+            previous: &l.site,
+            changed: &scope.content,
+        });
+        let (site, link_diags) = links::resolve_reusing(corpus, &config, self.options, reuse);
+        diags.extend(link_diags);
+        let site = match site {
+            Some(site) if !diags.has_errors() => site,
+            _ => return Err(fail(diags, &base)),
+        };
+
+        let statics = match last {
+            Some(l) if !scope.statics => l.statics.clone(),
+            _ => {
+                let files = build::static_files(&config, &theme, &mut diags);
+                if diags.has_errors() {
+                    return Err(fail(diags, &base));
+                }
+                share(files)
+            }
+        };
+        let (pages, rendered) =
+            render_changed(&site, &theme, last, scope).map_err(|d| fail(d, &base))?;
+        let extras = share(build::site_files(&site));
+        // Until `update_search` runs, the previous index is served: pages come first.
+        let search = last.map(|l| l.search.clone()).unwrap_or_default();
+
+        let mut files: BTreeMap<String, Bytes> = statics.clone();
+        for map in [&pages, &extras, &search] {
+            files.extend(map.iter().map(|(k, v)| (k.clone(), Arc::clone(v))));
+        }
+        let files = Arc::new(files);
+        let built = Built {
+            base_path: base,
+            title: config.title.clone(),
+            pages: pages.len(),
+            rendered,
+            files: Arc::clone(&files),
+            warnings: diags,
+        };
+        Ok((
+            built,
+            Last {
+                config,
+                theme,
+                site,
+                statics,
+                pages,
+                search,
+                files,
+            },
+        ))
+    }
+
+    /// Rebuilds the search index of the last good build and returns the files with it, writing
+    /// them to `--output` if one was given.
+    pub fn update_search(&mut self) -> Result<Files, String> {
+        let Some(last) = self.last.as_mut() else {
+            return Err("no good build yet".into());
+        };
+        let search = share(build::search_files(&last.site));
+        let mut files: BTreeMap<String, Bytes> = last
+            .files
+            .iter()
+            .filter(|(k, _)| !last.search.contains_key(*k))
+            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+            .collect();
+        files.extend(search.iter().map(|(k, v)| (k.clone(), Arc::clone(v))));
+        last.search = search;
+        last.files = Arc::new(files);
+        if let Some(out) = &self.output {
+            build::write_output(out, &last.files)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        }
+        Ok(Arc::clone(&last.files))
+    }
+
+    /// Reads the content files that changed (all of them on a full rebuild), and lists content/
+    /// again when files came or went. Returns the problems of every file as it now stands.
+    fn refresh_items(&mut self, full: bool, changed: &HashSet<PathBuf>) -> Diagnostics {
+        let appeared_or_vanished = changed
+            .iter()
+            .any(|p| self.items.contains_key(p) != self.root.join(p).is_file());
+        if full || appeared_or_vanished || self.items.is_empty() {
+            let mut listing = Diagnostics::new();
+            let found = content::find_files(&self.root, &mut listing);
+            self.listing = listing;
+            let fresh: Vec<(PathBuf, Result<Item, Diagnostic>)> = {
+                use rayon::prelude::*;
+                found
+                    .par_iter()
+                    .filter(|(path, _)| {
+                        full || changed.contains(path) || !self.items.contains_key(path)
+                    })
+                    .map(|(path, kind)| (path.clone(), content::read_item(&self.root, path, *kind)))
+                    .collect()
+            };
+            let keep: HashSet<&PathBuf> = found.iter().map(|(p, _)| p).collect();
+            let mut items: BTreeMap<PathBuf, Result<Item, Diagnostic>> =
+                std::mem::take(&mut self.items)
+                    .into_iter()
+                    .filter(|(p, _)| keep.contains(p))
+                    .collect();
+            items.extend(fresh);
+            self.items = items;
+        } else {
+            for path in changed {
+                let kind = self
+                    .items
+                    .get(path)
+                    .and_then(|r| r.as_ref().ok().map(|i| i.kind))
+                    .or_else(|| kind_of(path));
+                if let Some(kind) = kind {
+                    self.items
+                        .insert(path.clone(), content::read_item(&self.root, path, kind));
+                }
+            }
+        }
+        let mut diags = self.listing.clone();
+        diags.extend(
+            self.items
+                .values()
+                .filter_map(|r| r.as_ref().err().cloned()),
+        );
+        diags
+    }
+}
+
+/// The kind a content path holds, by its folder.
+fn kind_of(path: &Path) -> Option<Kind> {
+    let inner = path.strip_prefix("content").ok()?;
+    let mut parts = inner.components();
+    let first = parts.next()?.as_os_str().to_str()?;
+    if parts.next().is_none() {
+        return Some(Kind::Page);
+    }
+    Kind::ALL
+        .into_iter()
+        .find(|k| *k != Kind::Page && k.folder() == first)
+}
+
+fn share(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Bytes> {
+    files.into_iter().map(|(k, v)| (k, Arc::from(v))).collect()
+}
+
+/// Renders what the change can have altered and keeps the rest of the previous pages.
+fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    last: Option<&Last>,
+    scope: &Scope,
+) -> Result<(BTreeMap<String, Bytes>, usize), Diagnostics> {
+    let everything = match last {
+        None => true,
+        Some(l) => scope.templates || l.site.facts != site.facts,
+    };
+    let wanted: Option<HashSet<String>> = match last {
+        Some(l) if !everything => Some(dirty_pages(site, &l.site, &scope.content)),
+        _ => None,
+    };
+    let pages = render::render_pages(site, theme, &|path| {
+        wanted.as_ref().is_none_or(|w| w.contains(path))
+    })?;
+    let rendered = pages.len();
+    let mut out: BTreeMap<String, Bytes> = match (last, everything) {
+        (Some(l), false) => {
+            let live: HashSet<String> = render::page_paths(site).into_iter().collect();
+            l.pages
+                .iter()
+                .filter(|(p, _)| live.contains(*p))
+                .map(|(p, b)| (p.clone(), Arc::clone(b)))
+                .collect()
+        }
+        _ => BTreeMap::new(),
+    };
+    for page in pages {
+        out.insert(page.path, Arc::from(page.html.into_bytes()));
+    }
+    Ok((out, rendered))
+}
+
+/// The pages a body-only edit can change: the edited pages, pages whose connections changed,
+/// and the pages that list many items (listings, sessions, home, which show reading times).
+fn dirty_pages(site: &Site, previous: &Site, changed: &HashSet<PathBuf>) -> HashSet<String> {
+    let base = &site.config.base_path;
+    let page_of = |url: &str| {
+        format!(
+            "{}index.html",
+            url.strip_prefix(base.as_str()).unwrap_or(url)
+        )
+    };
+    let before: HashMap<&PathBuf, &crate::site::Entry> =
+        previous.entries.iter().map(|e| (&e.item.path, e)).collect();
+    let mut dirty = HashSet::new();
+    for e in site.entries.iter().filter(|e| e.included) {
+        let touched = changed.contains(&e.item.path)
+            || e.item.kind == Kind::Session
+            || e.item.is_home()
+            || before
+                .get(&e.item.path)
+                .is_none_or(|old| old.relations != e.relations);
+        if touched {
+            dirty.insert(page_of(&e.url));
+        }
+    }
+    for listing in render::page_paths(site) {
+        if !listing.contains('/') || listing.split('/').count() == 2 {
+            dirty.insert(listing);
+        }
+    }
+    dirty
 }
 
 /// What is served before the first good build: a page that waits for the errors to be fixed.
 pub fn placeholder() -> Files {
     let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>lectern</title></head>\
         <body><h1>The site has errors</h1><p>Fix them and save; this page reloads by itself.</p></body></html>";
+    let bytes: Bytes = Arc::from(page.as_bytes());
     Arc::new(
         [
-            ("index.html".to_string(), page.as_bytes().to_vec()),
-            ("404.html".to_string(), page.as_bytes().to_vec()),
+            ("index.html".to_string(), Arc::clone(&bytes)),
+            ("404.html".to_string(), bytes),
         ]
         .into(),
     )

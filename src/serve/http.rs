@@ -77,7 +77,7 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> 
     let body = if mime.starts_with("text/html") {
         inject(bytes, &base)
     } else {
-        bytes.clone()
+        bytes.to_vec()
     };
     if method == Method::HEAD {
         let mut r = with_type(Body::empty(), mime, status);

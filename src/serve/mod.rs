@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::BuildOptions;
-pub use engine::Engine;
+pub use engine::{Built, Engine, Failure};
 pub use http::clean_path;
 use state::Shared;
 
@@ -55,12 +55,19 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let (shared, title) = match first {
         Ok(built) => {
             print_warnings(&built.warnings);
+            let files = match engine.update_search() {
+                Ok(files) => files,
+                Err(e) => {
+                    eprintln!("{e}");
+                    built.files
+                }
+            };
             eprintln!(
                 "built {} pages in {} ms",
                 built.pages,
                 started.elapsed().as_millis()
             );
-            (Shared::new(built.base_path, built.files, None), built.title)
+            (Shared::new(built.base_path, files, None), built.title)
         }
         Err(failure) => {
             eprint!("{}", failure.report);

@@ -7,8 +7,9 @@ use std::sync::{Arc, RwLock};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-/// The files of one successful build, in memory, by output path (`essays/x/index.html`).
-pub type Files = Arc<BTreeMap<String, Vec<u8>>>;
+/// The files of one successful build, in memory, by output path (`essays/x/index.html`). The
+/// bytes are shared, so that a rebuild keeps unchanged files without copying them.
+pub type Files = Arc<BTreeMap<String, Arc<[u8]>>>;
 
 /// A message to open tabs, sent as a Server-Sent Event.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -101,7 +102,10 @@ pub fn changes(old: &Files, new: &Files, old_base: &str, base: &str) -> Option<E
     }
     let mut changed: Vec<&str> = Vec::new();
     for (path, bytes) in new.iter() {
-        if old.get(path) != Some(bytes) {
+        let same = old
+            .get(path)
+            .is_some_and(|o| Arc::ptr_eq(o, bytes) || o == bytes);
+        if !same {
             changed.push(path);
         }
     }
@@ -123,11 +127,14 @@ pub fn changes(old: &Files, new: &Files, old_base: &str, base: &str) -> Option<E
     let all = changed
         .iter()
         .any(|p| !p.ends_with(".html") && !p.ends_with(".css") && !p.starts_with("search/"));
-    let pages = changed
+    let pages: Vec<String> = changed
         .iter()
         .filter(|p| p.ends_with(".html"))
         .map(|p| page_url(base, p))
         .collect();
+    if pages.is_empty() && !all {
+        return None;
+    }
     Some(Event::Reload { pages, all })
 }
 
@@ -146,7 +153,7 @@ mod tests {
     fn files(list: &[(&str, &str)]) -> Files {
         Arc::new(
             list.iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
                 .collect(),
         )
     }

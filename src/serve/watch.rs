@@ -108,14 +108,18 @@ fn rebuild_loop(
         let what = describe(&changed);
         match engine.rebuild(&changed) {
             Ok(built) => {
-                let pages = built.pages;
+                let (rendered, pages) = (built.rendered, built.pages);
                 shared.publish(built.base_path, built.files);
                 eprintln!(
-                    "rebuilt in {} ms ({what}): {pages} pages",
+                    "rebuilt in {} ms ({what}): {rendered} of {pages} pages rendered",
                     started.elapsed().as_millis()
                 );
                 if !built.warnings.is_empty() {
                     eprint!("{}", built.warnings.report());
+                }
+                match engine.update_search() {
+                    Ok(files) => shared.publish(shared.base_path(), files),
+                    Err(e) => eprintln!("{e}"),
                 }
             }
             Err(failure) => {

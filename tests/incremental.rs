@@ -1,0 +1,153 @@
+//! The preview's incremental rebuilds must give exactly the files a full build gives, after
+//! every kind of edit a writer makes.
+
+#![cfg(feature = "serve")]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::TempSite;
+use lectern::BuildOptions;
+use lectern::serve::Engine;
+
+fn full_build(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
+    let (output, diags) = lectern::generate(&site.config(), BuildOptions::default());
+    match output {
+        Some(o) => o.files,
+        None => panic!("full build failed:\n{}", diags.report()),
+    }
+}
+
+fn rebuild(engine: &mut Engine, changed: &[&str]) -> (BTreeMap<String, Vec<u8>>, usize) {
+    let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+    let rendered = match engine.rebuild(&changed) {
+        Ok(built) => built.rendered,
+        Err(f) => panic!("rebuild failed:\n{}", f.report),
+    };
+    let files = engine.update_search().expect("search index");
+    (
+        files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect(),
+        rendered,
+    )
+}
+
+fn assert_same(site: &TempSite, incremental: &BTreeMap<String, Vec<u8>>, step: &str) {
+    let full = full_build(site);
+    let keys = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(incremental), keys(&full), "{step}: file lists differ");
+    for (path, bytes) in &full {
+        assert!(
+            incremental[path] == *bytes,
+            "{step}: {path} differs from a full build"
+        );
+    }
+}
+
+#[test]
+fn every_kind_of_edit_gives_what_a_full_build_gives() {
+    let site = TempSite::from_fixture("sites/basic");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    let (files, _) = rebuild(&mut engine, &[]);
+    assert_same(&site, &files, "first build");
+
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = site.root().join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+
+    edit(
+        "content/essays/alpha.md",
+        "Same heading twice.",
+        "Same heading twice, and [[reliance]] now.",
+    );
+    let (files, rendered) = rebuild(&mut engine, &["content/essays/alpha.md"]);
+    assert_same(&site, &files, "body edit adding a link");
+    assert!(
+        rendered < 17,
+        "a body edit re-renders only some pages ({rendered})"
+    );
+
+    edit(
+        "content/essays/alpha.md",
+        "Trust is where we begin.",
+        "Trust is where we begin, again.",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
+    assert_same(&site, &files, "body edit");
+
+    edit(
+        "content/glossary/trust.md",
+        "Counting on someone",
+        "Relying on someone",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/glossary/trust.md"]);
+    assert_same(&site, &files, "term summary edit");
+
+    site.write(
+        "content/questions/third.md",
+        "---\ntitle: A new question?\nterms: [reliance]\nsession: 2\n---\n\nBody [[alpha]].\n",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/questions/third.md"]);
+    assert_same(&site, &files, "new file");
+
+    site.remove("content/questions/second.md");
+    let (files, _) = rebuild(&mut engine, &["content/questions/second.md"]);
+    assert_same(&site, &files, "deleted file");
+
+    site.write(
+        "themes/default/templates/partials/footer.html",
+        "<footer>Changed footer</footer>",
+    );
+    let (files, _) = rebuild(
+        &mut engine,
+        &["themes/default/templates/partials/footer.html"],
+    );
+    assert_same(&site, &files, "template edit");
+
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let (files, rendered) = rebuild(&mut engine, &["static/img/logo.svg"]);
+    assert_same(&site, &files, "static edit");
+    assert!(rendered < 17);
+
+    site.write(
+        "site.toml",
+        "title = \"Renamed\"\nbase_url = \"https://example.org/other/\"\n",
+    );
+    let (files, _) = rebuild(&mut engine, &["site.toml"]);
+    assert_same(&site, &files, "site.toml edit");
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_state_for_the_next_one() {
+    let site = TempSite::from_fixture("sites/basic");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    rebuild(&mut engine, &[]);
+    site.write(
+        "content/essays/alpha.md",
+        "---\ntitle: Broken\nsumary: x\n---\n",
+    );
+    let failure = engine
+        .rebuild(&[PathBuf::from("content/essays/alpha.md")])
+        .err()
+        .expect("fails");
+    assert!(
+        failure
+            .report
+            .contains("content/essays/alpha.md:3:1: error"),
+        "{}",
+        failure.report
+    );
+    site.write(
+        "content/essays/alpha.md",
+        "---\ntitle: Fixed\n---\n\nFixed body.\n",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
+    assert_same(&site, &files, "after the fix");
+}
