@@ -36,7 +36,7 @@ pub struct BuildReport {
 /// Loads, resolves and renders a site without writing anything. Errors and warnings come back
 /// together; the output only when there are no errors.
 pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diagnostics) {
-    let timer = Timer::start();
+    let timer = crate::timing::Timer::start();
     let (corpus, mut diags) = content::load(config);
     timer.lap("load");
     let theme = Theme::load(config);
@@ -71,32 +71,6 @@ pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diag
         return (None, diags);
     }
     (Some(Output { site, files }), diags)
-}
-
-/// Stage timings on stderr when `LECTERN_TIMINGS` is set, for profiling builds.
-struct Timer {
-    enabled: bool,
-    last: std::cell::Cell<Instant>,
-}
-
-impl Timer {
-    fn start() -> Timer {
-        Timer {
-            enabled: std::env::var_os("LECTERN_TIMINGS").is_some(),
-            last: std::cell::Cell::new(Instant::now()),
-        }
-    }
-
-    fn lap(&self, stage: &str) {
-        if self.enabled {
-            let now = Instant::now();
-            eprintln!(
-                "  {stage:<8} {:>6.1} ms",
-                (now - self.last.get()).as_secs_f64() * 1000.0
-            );
-            self.last.set(now);
-        }
-    }
 }
 
 fn assemble_files(

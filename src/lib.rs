@@ -15,6 +15,7 @@ pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+pub mod timing;
 
 pub use build::{BuildReport, build, check, generate};
 pub use config::Config;

@@ -5,8 +5,7 @@ pub mod markdown;
 pub mod theme;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::{Value as Json, json};
+use tera::Value;
 
 use crate::content::{Citation, Kind, Meta, front_matter::format_date};
 use crate::diagnostics::Diagnostics;
@@ -21,47 +20,65 @@ pub struct Page {
     pub html: String,
 }
 
-/// What a listing shows of an entry.
-#[derive(Debug, Clone, Serialize)]
-struct Summary<'a> {
-    kind: Kind,
-    slug: &'a str,
-    title: &'a str,
-    url: &'a str,
-    summary: Option<&'a str>,
-    session: Option<u32>,
-    order: Option<i64>,
-    /// A question's kind ("opening", "close reading", …).
-    question_kind: Option<&'a str>,
-    date: Option<String>,
-    date_display: Option<String>,
-    number: Option<u32>,
-    reading_time: usize,
-    draft: bool,
+/// A Tera map under construction.
+#[derive(Default)]
+struct Obj(tera::Map);
+
+impl Obj {
+    fn set(&mut self, key: &'static str, value: impl Into<Value>) -> &mut Obj {
+        self.0.insert(key.into(), value.into());
+        self
+    }
+
+    fn value(self) -> Value {
+        Value::from(self.0)
+    }
 }
 
-fn summary(e: &Entry) -> Summary<'_> {
+/// Every included entry's summary (what listings and relation lists show of it), built once per
+/// render and shared by reference-counted clones.
+struct Views {
+    summaries: Vec<Value>,
+}
+
+impl Views {
+    fn new(site: &Site) -> Views {
+        let summaries = site
+            .entries
+            .par_iter()
+            .map(|e| if e.included { summary(e) } else { Value::none() })
+            .collect();
+        Views { summaries }
+    }
+
+    fn list(&self, list: &[usize]) -> Value {
+        Value::from(list.iter().map(|&i| self.summaries[i].clone()).collect::<Vec<_>>())
+    }
+}
+
+/// What a listing shows of an entry.
+fn summary(e: &Entry) -> Value {
     let (date, question_kind, number) = match &e.item.meta {
         Meta::Essay { date, .. } => (*date, None, None),
         Meta::Session { date, number, .. } => (*date, None, Some(*number)),
         Meta::Question { kind, .. } => (None, kind.as_deref(), None),
         _ => (None, None, None),
     };
-    Summary {
-        kind: e.item.kind,
-        slug: &e.item.slug,
-        title: &e.item.title,
-        url: &e.url,
-        summary: e.item.summary(),
-        session: e.item.session(),
-        order: e.item.order(),
-        question_kind,
-        date: date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
-        date_display: date.map(format_date),
-        number,
-        reading_time: reading_time(e.body.words),
-        draft: e.item.draft,
-    }
+    let mut o = Obj::default();
+    o.set("kind", e.item.kind.name())
+        .set("slug", e.item.slug.as_str())
+        .set("title", e.item.title.as_str())
+        .set("url", e.url.as_str())
+        .set("summary", e.item.summary())
+        .set("session", e.item.session())
+        .set("order", e.item.order())
+        .set("question_kind", question_kind)
+        .set("date", date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")))
+        .set("date_display", date.map(format_date))
+        .set("number", number)
+        .set("reading_time", reading_time(e.body.words))
+        .set("draft", e.item.draft);
+    o.value()
 }
 
 /// Minutes at a reading pace of 220 words a minute, at least one.
@@ -69,25 +86,17 @@ pub fn reading_time(words: usize) -> usize {
     words.div_ceil(220).max(1)
 }
 
-fn summaries(site: &Site, list: &[usize]) -> Json {
-    Json::Array(
-        list.iter()
-            .map(|&i| json!(summary(site.entry(i))))
-            .collect(),
-    )
-}
-
-/// The collections every template can use, built once per build.
-fn site_value(site: &Site) -> Json {
-    let sessions: Vec<Json> = site
+/// The collections every template can use, built once per render.
+fn site_value(site: &Site, views: &Views) -> Value {
+    let sessions: Vec<Value> = site
         .sessions
         .iter()
         .map(|s| {
-            let mut v = json!(summary(site.entry(s.entry)));
-            v["essays"] = summaries(site, &s.essays);
-            v["questions"] = summaries(site, &s.questions);
-            v["terms"] = summaries(site, &s.terms);
-            v
+            let mut o = with_summary(views, s.entry);
+            o.set("essays", views.list(&s.essays))
+                .set("questions", views.list(&s.questions))
+                .set("terms", views.list(&s.terms));
+            o.value()
         })
         .collect();
     let mut question_kinds: Vec<&str> = site
@@ -100,65 +109,74 @@ fn site_value(site: &Site) -> Json {
         .collect();
     question_kinds.sort_by_key(|k| k.to_lowercase());
     question_kinds.dedup_by_key(|k| k.to_lowercase());
-    json!({
-        "essays": summaries(site, &site.essays),
-        "terms": summaries(site, &site.terms),
-        "questions": summaries(site, &site.questions),
-        "pages": summaries(site, &site.pages),
-        "sessions": sessions,
-        "question_kinds": question_kinds,
-        "facilitator": site.options.facilitator,
-        "drafts": site.options.drafts,
-        "generator": concat!("lectern ", env!("CARGO_PKG_VERSION")),
-    })
+    let mut o = Obj::default();
+    o.set("essays", views.list(&site.essays))
+        .set("terms", views.list(&site.terms))
+        .set("questions", views.list(&site.questions))
+        .set("pages", views.list(&site.pages))
+        .set("sessions", sessions)
+        .set("question_kinds", question_kinds.into_iter().map(String::from).collect::<Vec<_>>())
+        .set("facilitator", site.options.facilitator)
+        .set("drafts", site.options.drafts)
+        .set("generator", concat!("lectern ", env!("CARGO_PKG_VERSION")));
+    o.value()
+}
+
+/// A new map holding the summary of entry `i`, to add fields to.
+fn with_summary(views: &Views, i: usize) -> Obj {
+    Obj(views.summaries[i].as_map().cloned().unwrap_or_default())
 }
 
 /// The full view of one entry for its own page.
-fn page_value(site: &Site, i: usize) -> Json {
+fn page_value(site: &Site, views: &Views, i: usize) -> Value {
     let e = site.entry(i);
-    let mut v = json!(summary(e));
-    v["words"] = json!(e.body.words);
-    v["toc"] = json!(
-        e.body
-            .headings
-            .iter()
-            .filter(|h| h.level == 2 || h.level == 3)
-            .collect::<Vec<_>>()
-    );
-    v["has_notes"] = json!(e.body.has_notes && site.options.facilitator);
-    v["relations"] = Json::Array(
-        e.relations
-            .iter()
-            .map(|r| json!({"key": r.key, "label": r.label, "items": summaries(site, &r.entries)}))
-            .collect(),
-    );
+    let mut v = with_summary(views, i);
+    let toc: Vec<Value> = e
+        .body
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| {
+            let mut o = Obj::default();
+            o.set("level", h.level).set("id", h.id.as_str()).set("text", h.text.as_str());
+            o.value()
+        })
+        .collect();
+    let relations: Vec<Value> = e
+        .relations
+        .iter()
+        .map(|r| {
+            let mut o = Obj::default();
+            o.set("key", r.key).set("label", r.label).set("items", views.list(&r.entries));
+            o.value()
+        })
+        .collect();
+    v.set("content", Value::safe_string(&e.body.html))
+        .set("words", e.body.words)
+        .set("toc", toc)
+        .set("has_notes", e.body.has_notes && site.options.facilitator)
+        .set("relations", relations);
     match &e.item.meta {
-        Meta::Essay {
-            author,
-            tags,
-            source,
-            ..
-        } => {
-            v["author"] = json!(author);
-            v["tags"] = json!(tags);
-            v["source"] = json!(source.as_ref().map(citation));
+        Meta::Essay { author, tags, source, .. } => {
+            v.set("author", author.clone())
+                .set("tags", tags.clone())
+                .set("source", source.as_ref().map(citation));
         }
-        Meta::Term { aliases, .. } => v["aliases"] = json!(aliases),
+        Meta::Term { aliases, .. } => {
+            v.set("aliases", aliases.clone());
+        }
         _ => {}
     }
     if let Some(s) = site.session_of(i) {
-        v["in_session"] = json!(summary(site.entry(s.entry)));
+        v.set("in_session", views.summaries[s.entry].clone());
         if e.item.kind == Kind::Session {
-            v["essays"] = summaries(site, &s.essays);
-            v["questions"] = summaries(site, &s.questions);
-            v["terms"] = summaries(site, &s.terms);
+            v.set("essays", views.list(&s.essays))
+                .set("questions", views.list(&s.questions))
+                .set("terms", views.list(&s.terms));
             let pos = site.sessions.iter().position(|x| x.entry == i).unwrap_or(0);
-            let neighbour = |p: Option<usize>| {
-                p.and_then(|p| site.sessions.get(p))
-                    .map(|s| json!(summary(site.entry(s.entry))))
-            };
-            v["previous"] = json!(neighbour(pos.checked_sub(1)));
-            v["next"] = json!(neighbour(Some(pos + 1)));
+            let neighbour =
+                |p: Option<usize>| p.and_then(|p| site.sessions.get(p)).map(|s| views.summaries[s.entry].clone());
+            v.set("previous", neighbour(pos.checked_sub(1))).set("next", neighbour(Some(pos + 1)));
         }
     }
     // Items of a listing get previous/next within it, to read straight through.
@@ -170,18 +188,19 @@ fn page_value(site: &Site, i: usize) -> Json {
     if let Some(list) = list
         && let Some(pos) = list.iter().position(|&x| x == i)
     {
-        let at = |p: Option<usize>| {
-            p.and_then(|p| list.get(p))
-                .map(|&x| json!(summary(site.entry(x))))
-        };
-        v["previous"] = json!(at(pos.checked_sub(1)));
-        v["next"] = json!(at(Some(pos + 1)));
+        let at = |p: Option<usize>| p.and_then(|p| list.get(p)).map(|&x| views.summaries[x].clone());
+        v.set("previous", at(pos.checked_sub(1))).set("next", at(Some(pos + 1)));
     }
-    v
+    v.value()
 }
 
-fn citation(c: &Citation) -> Json {
-    json!({"title": c.title, "author": c.author, "url": c.url, "year": c.year})
+fn citation(c: &Citation) -> Value {
+    let mut o = Obj::default();
+    o.set("title", c.title.as_str())
+        .set("author", c.author.clone())
+        .set("url", c.url.clone())
+        .set("year", c.year);
+    o.value()
 }
 
 /// A template to render and what it shows.
@@ -202,14 +221,11 @@ enum Listing {
     Questions,
 }
 
-fn listing_values(site: &Site, listing: Option<Listing>) -> Vec<(&'static str, Json)> {
+fn listing_values(site: &Site, views: &Views, listing: Option<Listing>) -> Vec<(&'static str, Value)> {
     match listing {
-        Some(Listing::Essays) => vec![("items", summaries(site, &site.essays))],
-        Some(Listing::Glossary) => vec![
-            ("items", summaries(site, &site.terms)),
-            ("letters", glossary_letters(site)),
-        ],
-        Some(Listing::Questions) => vec![("items", summaries(site, &site.questions))],
+        Some(Listing::Essays) => vec![("items", views.list(&site.essays))],
+        Some(Listing::Glossary) => vec![("items", views.list(&site.terms)), ("letters", glossary_letters(site, views))],
+        Some(Listing::Questions) => vec![("items", views.list(&site.questions))],
         None => Vec::new(),
     }
 }
@@ -231,41 +247,35 @@ pub fn render_pages(
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<Page>, Diagnostics> {
     let base = &site.config.base_path;
-    let site_json = tera::Value::from_serializable(&site_value(site));
-    let config_json = tera::Value::from_serializable(&site.config);
+    let views = Views::new(site);
+    let site_value = site_value(site, &views);
+    let config_value = Value::from_serializable(&site.config);
     let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
     let results: Vec<Result<Page, crate::diagnostics::Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let mut ctx = tera::Context::new();
-            ctx.insert_value("config", config_json.clone());
-            ctx.insert_value("site", site_json.clone());
+            ctx.insert_value("config", config_value.clone());
+            ctx.insert_value("site", site_value.clone());
             ctx.insert("base", base);
             ctx.insert("current_url", &job.url);
             ctx.insert("permalink", &site.config.permalink(&job.url));
-            let mut page = match job.entry {
-                Some(i) => page_value(site, i),
-                None => json!({"title": job.title, "url": job.url, "kind": "listing"}),
+            let page = match job.entry {
+                Some(i) => page_value(site, &views, i),
+                None => {
+                    let mut o = Obj::default();
+                    o.set("title", job.title.as_str()).set("url", job.url.as_str()).set("kind", "listing");
+                    o.value()
+                }
             };
-            if let Some(i) = job.entry {
-                page["content"] = Json::Null;
-                let mut value = tera::Value::from_serializable(&page);
-                let html = tera::Value::safe_string(&site.entry(i).body.html);
-                value = with_key(value, "content", html);
-                ctx.insert_value("page", value);
-            } else {
-                ctx.insert("page", &page);
-            }
-            for (k, v) in listing_values(site, job.listing) {
-                ctx.insert(k, &v);
+            ctx.insert_value("page", page);
+            for (k, v) in listing_values(site, &views, job.listing) {
+                ctx.insert_value(k, v);
             }
             theme
                 .tera
                 .render(job.template, &ctx)
-                .map(|html| Page {
-                    path: job.path.clone(),
-                    html,
-                })
+                .map(|html| Page { path: job.path.clone(), html })
                 .map_err(|e| theme.diagnostic(&e, &job.path))
         })
         .collect();
@@ -284,17 +294,6 @@ pub fn render_pages(
     }
 }
 
-/// Sets `key` on a map value (Tera values are immutable once built, so rebuild the map).
-fn with_key(value: tera::Value, key: &str, v: tera::Value) -> tera::Value {
-    match value.as_map() {
-        Some(map) => {
-            let mut map = map.clone();
-            map.insert(key.to_string().into(), v);
-            tera::Value::from(map)
-        }
-        None => value,
-    }
-}
 
 fn jobs(site: &Site) -> Vec<Job> {
     let base = &site.config.base_path;
@@ -373,31 +372,23 @@ fn jobs(site: &Site) -> Vec<Job> {
 }
 
 /// The glossary grouped by first letter, A–Z.
-fn glossary_letters(site: &Site) -> Json {
+fn glossary_letters(site: &Site, views: &Views) -> Value {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for &t in &site.terms {
-        let first = site
-            .entry(t)
-            .item
-            .title
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect::<String>())
-            .unwrap_or_default();
-        let letter = if first.chars().all(char::is_alphabetic) {
-            first
-        } else {
-            "#".to_string()
-        };
+        let first = site.entry(t).item.title.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        let letter = if first.chars().all(char::is_alphabetic) { first } else { "#".to_string() };
         match groups.last_mut() {
             Some((l, v)) if *l == letter => v.push(t),
             _ => groups.push((letter, vec![t])),
         }
     }
-    Json::Array(
-        groups
-            .into_iter()
-            .map(|(l, v)| json!({"letter": l, "items": summaries(site, &v)}))
-            .collect(),
-    )
+    let groups: Vec<Value> = groups
+        .into_iter()
+        .map(|(l, v)| {
+            let mut o = Obj::default();
+            o.set("letter", l).set("items", views.list(&v));
+            o.value()
+        })
+        .collect();
+    Value::from(groups)
 }

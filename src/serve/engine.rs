@@ -151,7 +151,9 @@ impl Engine {
             _ => Arc::new(Theme::load(&config).map_err(|d| fail(d, &base))?),
         };
 
+        let timer = crate::timing::Timer::start();
         let mut diags = self.refresh_items(last.is_none(), &scope.content);
+        timer.lap("load");
         let corpus = Corpus {
             items: self
                 .items
@@ -166,6 +168,7 @@ impl Engine {
         });
         let (site, link_diags) = links::resolve_reusing(corpus, &config, self.options, reuse);
         diags.extend(link_diags);
+        timer.lap("resolve");
         let site = match site {
             Some(site) if !diags.has_errors() => site,
             _ => return Err(fail(diags, &base)),
@@ -183,6 +186,7 @@ impl Engine {
         };
         let (pages, rendered) =
             render_changed(&site, &theme, last, scope).map_err(|d| fail(d, &base))?;
+        timer.lap("render");
         let extras = share(build::site_files(&site));
         // Until `update_search` runs, the previous index is served: pages come first.
         let search = last.map(|l| l.search.clone()).unwrap_or_default();
@@ -192,6 +196,7 @@ impl Engine {
             files.extend(map.iter().map(|(k, v)| (k.clone(), Arc::clone(v))));
         }
         let files = Arc::new(files);
+        timer.lap("files");
         let built = Built {
             base_path: base,
             title: config.title.clone(),
