@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::state::Files;
 use crate::build;
@@ -27,18 +27,38 @@ pub struct Engine {
     /// Problems found while listing content/ (misplaced files).
     listing: Diagnostics,
     last: Option<Last>,
+    search: SearchFiles,
 }
 
 /// The last good build, kept to rebuild from.
 struct Last {
     config: Config,
     theme: Arc<Theme>,
-    site: Site,
+    site: Arc<Site>,
     statics: BTreeMap<String, Bytes>,
     pages: BTreeMap<String, Bytes>,
-    /// The search index, rebuilt after the pages are served (see `update_search`).
-    search: BTreeMap<String, Bytes>,
     files: Files,
+}
+
+/// The latest search index, which a background worker replaces after the pages are served.
+pub type SearchFiles = Arc<Mutex<BTreeMap<String, Bytes>>>;
+
+/// Building the search index of one good build, away from the rebuild loop.
+pub struct SearchJob {
+    pub site: Arc<Site>,
+    pub latest: SearchFiles,
+    /// `--output`, to write the site again once it has its index.
+    pub output: Option<PathBuf>,
+}
+
+impl SearchJob {
+    /// Builds the index, records it as the latest, and returns it with the files it replaces.
+    pub fn run(&self) -> (Vec<String>, BTreeMap<String, Bytes>) {
+        let fresh = share(build::search_files(&self.site));
+        let mut latest = self.latest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let old = std::mem::replace(&mut *latest, fresh.clone());
+        (old.into_keys().collect(), fresh)
+    }
 }
 
 /// A good build.
@@ -103,6 +123,7 @@ impl Engine {
             items: BTreeMap::new(),
             listing: Diagnostics::new(),
             last: None,
+            search: SearchFiles::default(),
         }
     }
 
@@ -188,8 +209,8 @@ impl Engine {
             render_changed(&site, &theme, last, scope).map_err(|d| fail(d, &base))?;
         timer.lap("render");
         let extras = share(build::site_files(&site));
-        // Until `update_search` runs, the previous index is served: pages come first.
-        let search = last.map(|l| l.search.clone()).unwrap_or_default();
+        // Until the search index is rebuilt, the previous one is served: pages come first.
+        let search = self.search.lock().map(|s| s.clone()).unwrap_or_default();
 
         let mut files: BTreeMap<String, Bytes> = statics.clone();
         for map in [&pages, &extras, &search] {
@@ -210,36 +231,38 @@ impl Engine {
             Last {
                 config,
                 theme,
-                site,
+                site: Arc::new(site),
                 statics,
                 pages,
-                search,
                 files,
             },
         ))
     }
 
-    /// Rebuilds the search index of the last good build and returns the files with it, writing
-    /// them to `--output` if one was given.
+    /// The work of rebuilding the search index of the last good build.
+    pub fn search_job(&self) -> Option<SearchJob> {
+        let last = self.last.as_ref()?;
+        Some(SearchJob { site: Arc::clone(&last.site), latest: Arc::clone(&self.search), output: self.output.clone() })
+    }
+
+    /// Rebuilds the search index now and returns the files with it (for the first build, and
+    /// for tests; the rebuild loop does this on a worker thread instead).
     pub fn update_search(&mut self) -> Result<Files, String> {
-        let Some(last) = self.last.as_mut() else {
-            return Err("no good build yet".into());
-        };
-        let search = share(build::search_files(&last.site));
-        let mut files: BTreeMap<String, Bytes> = last
-            .files
-            .iter()
-            .filter(|(k, _)| !last.search.contains_key(*k))
-            .map(|(k, v)| (k.clone(), Arc::clone(v)))
-            .collect();
-        files.extend(search.iter().map(|(k, v)| (k.clone(), Arc::clone(v))));
-        last.search = search;
-        last.files = Arc::new(files);
-        if let Some(out) = &self.output {
-            build::write_output(out, &last.files)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        let job = self.search_job().ok_or("no good build yet")?;
+        let (old, fresh) = job.run();
+        let last = self.last.as_mut().ok_or("no good build yet")?;
+        last.files = Arc::new(with_search(&last.files, &old, fresh));
+        let files = Arc::clone(&last.files);
+        self.write_output(&files)?;
+        Ok(files)
+    }
+
+    /// Writes `files` to `--output`, if one was given.
+    pub fn write_output(&self, files: &BTreeMap<String, Bytes>) -> Result<(), String> {
+        match &self.output {
+            Some(out) => build::write_output(out, files).map_err(|e| format!("cannot write {}: {e}", out.display())),
+            None => Ok(()),
         }
-        Ok(Arc::clone(&last.files))
     }
 
     /// Reads the content files that changed (all of them on a full rebuild), and lists content/
@@ -304,6 +327,16 @@ fn kind_of(path: &Path) -> Option<Kind> {
     Kind::ALL
         .into_iter()
         .find(|k| *k != Kind::Page && k.folder() == first)
+}
+
+/// `files` with the search index files `old` replaced by `fresh`.
+pub fn with_search(files: &BTreeMap<String, Bytes>, old: &[String], fresh: BTreeMap<String, Bytes>) -> BTreeMap<String, Bytes> {
+    let mut out: BTreeMap<String, Bytes> = files.clone();
+    for key in old {
+        out.remove(key);
+    }
+    out.extend(fresh);
+    out
 }
 
 fn share(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Bytes> {

@@ -83,6 +83,21 @@ impl Shared {
         }
     }
 
+    /// Changes the served files in place (under the lock, so that a rebuild published meanwhile
+    /// is not undone), telling tabs what changed.
+    pub fn update(&self, change: impl FnOnce(&Files) -> Files) {
+        let base = self.base_path();
+        let (old, new) = {
+            let Ok(mut files) = self.files.write() else { return };
+            let new = change(&files);
+            let old = std::mem::replace(&mut *files, Arc::clone(&new));
+            (old, new)
+        };
+        if let Some(event) = changes(&old, &new, &base, &base) {
+            let _ = self.events.send(event);
+        }
+    }
+
     /// Keeps the last good build and shows the errors in every open tab.
     pub fn fail(&self, text: String) {
         if let Ok(mut e) = self.error.write() {

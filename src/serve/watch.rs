@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
-use super::engine::Engine;
+use super::engine::{Engine, SearchJob, with_search};
 use super::state::Shared;
 
 /// Keeps the watcher alive; dropping it stops watching.
@@ -63,12 +63,8 @@ pub fn start(
     Ok(Watcher { _inner: watcher })
 }
 
-fn rebuild_loop(
-    root: &Path,
-    mut engine: Engine,
-    shared: &Shared,
-    rx: &mpsc::Receiver<DebounceEventResult>,
-) {
+fn rebuild_loop(root: &Path, mut engine: Engine, shared: &Arc<Shared>, rx: &mpsc::Receiver<DebounceEventResult>) {
+    let search = search_worker(Arc::clone(shared));
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     while let Ok(first) = rx.recv() {
         // Take every batch already waiting: one rebuild for all of them.
@@ -117,9 +113,8 @@ fn rebuild_loop(
                 if !built.warnings.is_empty() {
                     eprint!("{}", built.warnings.report());
                 }
-                match engine.update_search() {
-                    Ok(files) => shared.publish(shared.base_path(), files),
-                    Err(e) => eprintln!("{e}"),
+                if let Some(job) = engine.search_job() {
+                    let _ = search.send(job);
                 }
             }
             Err(failure) => {
@@ -132,6 +127,27 @@ fn rebuild_loop(
             }
         }
     }
+}
+
+/// A thread that rebuilds the search index after each good build, so that a slow index never
+/// holds up the pages. Only the newest build's index is made.
+fn search_worker(shared: Arc<Shared>) -> mpsc::Sender<SearchJob> {
+    let (tx, rx) = mpsc::channel::<SearchJob>();
+    std::thread::spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            let (old, fresh) = job.run();
+            shared.update(|files| Arc::new(with_search(files, &old, fresh)));
+            if let Some(out) = &job.output
+                && let Err(e) = crate::build::write_output(out, &shared.files())
+            {
+                eprintln!("cannot write {}: {e}", out.display());
+            }
+        }
+    });
+    tx
 }
 
 /// The site-relative path of a change worth a rebuild, or `None` for output, hidden and editor
