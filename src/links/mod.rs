@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Corpus, Item, Kind, Meta, listing_order};
+use crate::content::{Corpus, Item, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::render::markdown::{self, Converted, LinkContext};
 use crate::site::{BuildOptions, Entry, Relation, Session, Site, url_for};
@@ -64,6 +64,7 @@ pub fn resolve_reusing(
     options: BuildOptions,
     reuse: Option<Reuse>,
 ) -> (Option<Site>, Diagnostics) {
+    let timer = crate::timing::Timer::start();
     let items = corpus.items;
     let facts = facts(&items, config, options);
     let reusable: HashMap<&PathBuf, &Arc<Converted>> = match &reuse {
@@ -77,6 +78,7 @@ pub fn resolve_reusing(
         _ => HashMap::new(),
     };
     let mut diags = Diagnostics::new();
+    timer.lap("r:facts");
     let index = Index::new(&items);
     index::check_aliases(&items, &mut diags);
     let matter_refs = index::check_matter_refs(&items, &index, &mut diags);
@@ -86,7 +88,9 @@ pub fn resolve_reusing(
         .iter()
         .map(|i| url_for(&config.base_path, i))
         .collect();
+    timer.lap("r:index");
     let autolinker = Autolinker::new(&items, &included);
+    timer.lap("r:autolk");
     let ctx = LinkContext {
         items: &items,
         index: &index,
@@ -107,6 +111,7 @@ pub fn resolve_reusing(
     for body in &bodies {
         diags.extend(body.diagnostics.iter().cloned());
     }
+    timer.lap("r:convert");
     check_fragments(&items, &bodies, &mut diags);
     for r in &matter_refs {
         if included[r.from] && !included[r.to] {
@@ -142,7 +147,9 @@ pub fn resolve_reusing(
             relations: Vec::new(),
         })
         .collect();
+    timer.lap("r:frag");
     let mut site = assemble(entries, config.clone(), options, &matter_refs);
+    timer.lap("r:assemble");
     site.facts = facts;
     (Some(site), diags)
 }
@@ -189,49 +196,35 @@ fn assemble(
     options: BuildOptions,
     matter_refs: &[MatterRef],
 ) -> Site {
-    let included = |e: &Entry| e.included;
-    let of_kind = |entries: &[Entry], kind: Kind| -> Vec<usize> {
+    let ranks = Ranks::new(&entries);
+    let of_kind = |kind: Kind, rank: &[usize]| -> Vec<usize> {
         let mut v: Vec<usize> = (0..entries.len())
-            .filter(|&i| {
-                included(&entries[i]) && entries[i].item.kind == kind && !entries[i].item.is_home()
-            })
+            .filter(|&i| entries[i].included && entries[i].item.kind == kind && !entries[i].item.is_home())
             .collect();
-        v.sort_by(|&a, &b| listing_order(&entries[a].item, &entries[b].item));
+        v.sort_by_key(|&i| rank[i]);
         v
     };
-    let essays = of_kind(&entries, Kind::Essay);
-    let questions = of_kind(&entries, Kind::Question);
-    let mut terms = of_kind(&entries, Kind::Term);
-    terms.sort_by(|&a, &b| {
-        let (x, y) = (&entries[a].item, &entries[b].item);
-        x.title
-            .to_lowercase()
-            .cmp(&y.title.to_lowercase())
-            .then_with(|| x.slug.cmp(&y.slug))
-    });
-    let mut pages = of_kind(&entries, Kind::Page);
-    pages.sort_by(|&a, &b| {
-        entries[a]
-            .item
-            .title
-            .to_lowercase()
-            .cmp(&entries[b].item.title.to_lowercase())
-    });
+    let essays = of_kind(Kind::Essay, &ranks.listing);
+    let questions = of_kind(Kind::Question, &ranks.listing);
+    let terms = of_kind(Kind::Term, &ranks.alpha);
+    let pages = of_kind(Kind::Page, &ranks.alpha);
     let home = entries.iter().position(|e| e.item.is_home() && e.included);
 
     // The link graph: (from, to, how), only between entries in this build.
-    let mut explicit: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut auto: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // Sorted, deduplicated pair lists: far cheaper than sets for the hundreds of thousands of
+    // links of a large site.
+    let mut explicit: Vec<(usize, usize)> = Vec::new();
+    let mut auto: Vec<(usize, usize)> = Vec::new();
     for (from, e) in entries.iter().enumerate() {
         for l in &e.body.links {
             if from != l.target && e.included && entries[l.target].included {
-                if l.auto {
-                    auto.insert((from, l.target))
-                } else {
-                    explicit.insert((from, l.target))
-                };
+                if l.auto { &mut auto } else { &mut explicit }.push((from, l.target));
             }
         }
+    }
+    for pairs in [&mut explicit, &mut auto] {
+        pairs.sort_unstable();
+        pairs.dedup();
     }
     let matter: Vec<MatterRef> = matter_refs
         .iter()
@@ -239,8 +232,14 @@ fn assemble(
         .filter(|r| entries[r.from].included && entries[r.to].included)
         .collect();
 
-    let sessions = gather_sessions(&entries, &essays, &questions, &matter, &explicit);
-    let relations = backlinks(&entries, &sessions, &matter, &explicit, &auto);
+    let mut named: HashMap<(usize, Field), Vec<usize>> = HashMap::new();
+    let mut named_by: HashMap<(usize, Field), Vec<usize>> = HashMap::new();
+    for r in &matter {
+        named.entry((r.from, r.field)).or_default().push(r.to);
+        named_by.entry((r.to, r.field)).or_default().push(r.from);
+    }
+    let sessions = gather_sessions(&entries, &essays, &questions, &named, &explicit, &ranks);
+    let relations = backlinks(&entries, &sessions, &named, &named_by, &explicit, &auto, &ranks);
     for (i, r) in relations.into_iter().enumerate() {
         entries[i].relations = r;
     }
@@ -262,75 +261,60 @@ fn gather_sessions(
     entries: &[Entry],
     essays: &[usize],
     questions: &[usize],
-    matter: &[MatterRef],
-    explicit: &BTreeSet<(usize, usize)>,
+    named: &HashMap<(usize, Field), Vec<usize>>,
+    explicit: &[(usize, usize)],
+    ranks: &Ranks,
 ) -> Vec<Session> {
     let mut sessions: Vec<Session> = entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match e.item.meta {
-            Meta::Session { number, .. } if e.included => Some(Session {
-                entry: i,
-                number,
-                essays: Vec::new(),
-                questions: Vec::new(),
-                terms: Vec::new(),
-            }),
+            Meta::Session { number, .. } if e.included => {
+                Some(Session { entry: i, number, essays: Vec::new(), questions: Vec::new(), terms: Vec::new() })
+            }
             _ => None,
         })
         .collect();
     sessions.sort_by_key(|s| s.number);
+    let by_session = |list: &[usize]| {
+        let mut map: HashMap<u32, Vec<usize>> = HashMap::new();
+        for &i in list {
+            if let Some(n) = entries[i].item.session() {
+                map.entry(n).or_default().push(i);
+            }
+        }
+        map
+    };
+    let (essays_in, questions_in) = (by_session(essays), by_session(questions));
+    let get = |i: usize, f: Field| named.get(&(i, f)).map_or(&[][..], Vec::as_slice);
     for s in &mut sessions {
-        let entry = s.entry;
-        let listed = |field: Field| -> Vec<usize> {
-            matter
-                .iter()
-                .filter(|r| r.from == entry && r.field == field)
-                .map(|r| r.to)
-                .collect()
-        };
-        let mut chosen: Vec<usize> = listed(Field::Essays);
-        chosen.extend(
-            essays
-                .iter()
-                .copied()
-                .filter(|&e| entries[e].item.session() == Some(s.number)),
-        );
+        let mut chosen: Vec<usize> = get(s.entry, Field::Essays).to_vec();
+        chosen.extend(essays_in.get(&s.number).into_iter().flatten());
         s.essays = dedup(chosen);
-        let mut chosen: Vec<usize> = listed(Field::Questions);
-        chosen.extend(
-            questions
-                .iter()
-                .copied()
-                .filter(|&q| entries[q].item.session() == Some(s.number)),
-        );
+        let mut chosen: Vec<usize> = get(s.entry, Field::Questions).to_vec();
+        chosen.extend(questions_in.get(&s.number).into_iter().flatten());
         s.questions = dedup(chosen);
         // Terms to know: those the session's questions name, and those its texts link on purpose.
         let mut terms: Vec<usize> = Vec::new();
         for &q in &s.questions {
-            terms.extend(
-                matter
-                    .iter()
-                    .filter(|r| r.from == q && r.field == Field::Terms)
-                    .map(|r| r.to),
-            );
+            terms.extend(get(q, Field::Terms));
         }
-        for &from in std::iter::once(&s.entry)
-            .chain(&s.essays)
-            .chain(&s.questions)
-        {
+        for &from in std::iter::once(&s.entry).chain(&s.essays).chain(&s.questions) {
             terms.extend(
-                explicit
-                    .range((from, 0)..(from + 1, 0))
-                    .map(|&(_, to)| to)
-                    .filter(|&t| entries[t].item.kind == Kind::Term),
+                links_from(explicit, from).filter(|&t| entries[t].item.kind == Kind::Term),
             );
         }
         let mut terms = dedup(terms);
-        terms.sort_by_key(|&t| entries[t].item.title.to_lowercase());
+        terms.sort_by_key(|&t| ranks.alpha[t]);
         s.terms = terms;
     }
     sessions
+}
+
+/// The targets of `from`'s links in a sorted pair list.
+fn links_from(pairs: &[(usize, usize)], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let start = pairs.partition_point(|&(f, _)| f < from);
+    pairs[start..].iter().take_while(move |&&(f, _)| f == from).map(|&(_, to)| to)
 }
 
 fn dedup(v: Vec<usize>) -> Vec<usize> {
@@ -342,23 +326,23 @@ fn dedup(v: Vec<usize>) -> Vec<usize> {
 fn backlinks(
     entries: &[Entry],
     sessions: &[Session],
-    matter: &[MatterRef],
-    explicit: &BTreeSet<(usize, usize)>,
-    auto: &BTreeSet<(usize, usize)>,
+    named: &HashMap<(usize, Field), Vec<usize>>,
+    named_by: &HashMap<(usize, Field), Vec<usize>>,
+    explicit: &[(usize, usize)],
+    auto: &[(usize, usize)],
+    ranks: &Ranks,
 ) -> Vec<Vec<Relation>> {
     let n = entries.len();
     // Undirected neighbours by kind, from every source of connection.
-    let mut linked_to: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
-    let mut linked_from: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    let mut linked_to: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut linked_from: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b) in explicit.iter().chain(auto.iter()) {
-        linked_to[a].insert(b);
-        linked_from[b].insert(a);
+        linked_to[a].push(b);
+        linked_from[b].push(a);
     }
-    let mut named: HashMap<(usize, Field), Vec<usize>> = HashMap::new();
-    let mut named_by: HashMap<(usize, Field), Vec<usize>> = HashMap::new();
-    for r in matter {
-        named.entry((r.from, r.field)).or_default().push(r.to);
-        named_by.entry((r.to, r.field)).or_default().push(r.from);
+    for list in linked_to.iter_mut().chain(linked_from.iter_mut()) {
+        list.sort_unstable();
+        list.dedup();
     }
     let get = |m: &HashMap<(usize, Field), Vec<usize>>, i: usize, f: Field| {
         m.get(&(i, f)).cloned().unwrap_or_default()
@@ -372,7 +356,7 @@ fn backlinks(
             .collect()
     };
     let sort = |mut v: Vec<usize>| -> Vec<usize> {
-        v.sort_by(|&a, &b| listing_order(&entries[a].item, &entries[b].item));
+        v.sort_by_key(|&i| ranks.listing[i]);
         v.dedup();
         v
     };
@@ -405,7 +389,7 @@ fn backlinks(
             };
             let mut out = match e.item.kind {
                 Kind::Essay => {
-                    let mut questions = get(&named_by, i, Field::Essays);
+                    let mut questions = get(named_by, i, Field::Essays);
                     questions.extend(both(i, Kind::Question));
                     let terms: Vec<usize> = linked_to[i]
                         .iter()
@@ -414,7 +398,7 @@ fn backlinks(
                         .collect();
                     vec![
                         rel("questions", "Discussion questions", sort(questions)),
-                        rel("terms", "Key terms", sort_terms(entries, terms)),
+                        rel("terms", "Key terms", sort_terms(ranks, terms)),
                         rel("session", "Read in", session_entry(e.item.session())),
                         rel(
                             "mentioned",
@@ -434,20 +418,20 @@ fn backlinks(
                         .copied()
                         .filter(|j| kind_of(j) == Kind::Essay)
                         .collect();
-                    let mut questions = get(&named_by, i, Field::Terms);
+                    let mut questions = get(named_by, i, Field::Terms);
                     questions.extend(
                         linked_from[i]
                             .iter()
                             .copied()
                             .filter(|j| kind_of(j) == Kind::Question),
                     );
-                    let mut related = get(&named, i, Field::Related);
-                    related.extend(get(&named_by, i, Field::Related));
+                    let mut related = get(named, i, Field::Related);
+                    related.extend(get(named_by, i, Field::Related));
                     related.extend(both(i, Kind::Term));
                     vec![
                         rel("essays", "Used in essays", sort(essays)),
                         rel("questions", "Discussed in questions", sort(questions)),
-                        rel("related", "Related terms", sort_terms(entries, related)),
+                        rel("related", "Related terms", sort_terms(ranks, related)),
                         rel(
                             "mentioned",
                             "Mentioned in",
@@ -456,21 +440,21 @@ fn backlinks(
                     ]
                 }
                 Kind::Question => {
-                    let mut essays = get(&named, i, Field::Essays);
+                    let mut essays = get(named, i, Field::Essays);
                     essays.extend(both(i, Kind::Essay));
-                    let mut terms = get(&named, i, Field::Terms);
+                    let mut terms = get(named, i, Field::Terms);
                     terms.extend(
                         linked_to[i]
                             .iter()
                             .copied()
                             .filter(|j| kind_of(j) == Kind::Term),
                     );
-                    let mut related = get(&named, i, Field::Related);
-                    related.extend(get(&named_by, i, Field::Related));
+                    let mut related = get(named, i, Field::Related);
+                    related.extend(get(named_by, i, Field::Related));
                     related.extend(both(i, Kind::Question));
                     vec![
                         rel("essays", "Essays", sort(essays)),
-                        rel("terms", "Terms", sort_terms(entries, terms)),
+                        rel("terms", "Terms", sort_terms(ranks, terms)),
                         rel("related", "Related questions", sort(related)),
                         rel("session", "Discussed in", session_entry(e.item.session())),
                     ]
@@ -498,8 +482,41 @@ fn backlinks(
         .collect()
 }
 
-fn sort_terms(entries: &[Entry], mut v: Vec<usize>) -> Vec<usize> {
-    v.sort_by_key(|&t| (entries[t].item.title.to_lowercase(), t));
+fn sort_terms(ranks: &Ranks, mut v: Vec<usize>) -> Vec<usize> {
+    v.sort_by_key(|&t| ranks.alpha[t]);
     v.dedup();
     v
+}
+
+/// Every entry's place in the two orders listings use, computed once so that the many sorts
+/// of a build compare integers: `listing` (session, order, title) and `alpha` (title A–Z).
+struct Ranks {
+    listing: Vec<usize>,
+    alpha: Vec<usize>,
+}
+
+impl Ranks {
+    fn new(entries: &[Entry]) -> Ranks {
+        let titles: Vec<String> = entries.iter().map(|e| e.item.title.to_lowercase()).collect();
+        let rank = |cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
+            let mut order: Vec<usize> = (0..entries.len()).collect();
+            order.sort_by(|&a, &b| cmp(a, b));
+            let mut rank = vec![0; entries.len()];
+            for (r, i) in order.into_iter().enumerate() {
+                rank[i] = r;
+            }
+            rank
+        };
+        let none_last = |x: Option<i64>| (x.is_none(), x.unwrap_or(0));
+        let listing = rank(&|a, b| {
+            let (x, y) = (&entries[a].item, &entries[b].item);
+            none_last(x.session().map(i64::from))
+                .cmp(&none_last(y.session().map(i64::from)))
+                .then_with(|| none_last(x.order()).cmp(&none_last(y.order())))
+                .then_with(|| titles[a].cmp(&titles[b]))
+                .then_with(|| x.slug.cmp(&y.slug))
+        });
+        let alpha = rank(&|a, b| titles[a].cmp(&titles[b]).then_with(|| entries[a].item.slug.cmp(&entries[b].item.slug)));
+        Ranks { listing, alpha }
+    }
 }
