@@ -6,7 +6,8 @@ use crate::diagnostics::Diagnostic;
 /// A content file's text, normalised (no BOM, LF line ends), and where its parts are.
 #[derive(Debug, Clone)]
 pub struct Source {
-    pub text: String,
+    /// Shared, so that items clone cheaply when a rebuild keeps them.
+    pub text: std::sync::Arc<str>,
     /// Byte range of the YAML between the `---` lines.
     pub front_matter: std::ops::Range<usize>,
     /// 1-based line of the YAML's first line.
@@ -58,7 +59,7 @@ impl Source {
                     front_matter: yaml_start.min(line_start)..line_start,
                     front_matter_line: 2,
                     body_start,
-                    text,
+                    text: text.into(),
                 });
             }
             offset = line_end;

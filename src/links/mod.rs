@@ -199,7 +199,9 @@ fn assemble(
     let ranks = Ranks::new(&entries);
     let of_kind = |kind: Kind, rank: &[usize]| -> Vec<usize> {
         let mut v: Vec<usize> = (0..entries.len())
-            .filter(|&i| entries[i].included && entries[i].item.kind == kind && !entries[i].item.is_home())
+            .filter(|&i| {
+                entries[i].included && entries[i].item.kind == kind && !entries[i].item.is_home()
+            })
             .collect();
         v.sort_by_key(|&i| rank[i]);
         v
@@ -239,7 +241,9 @@ fn assemble(
         named_by.entry((r.to, r.field)).or_default().push(r.from);
     }
     let sessions = gather_sessions(&entries, &essays, &questions, &named, &explicit, &ranks);
-    let relations = backlinks(&entries, &sessions, &named, &named_by, &explicit, &auto, &ranks);
+    let relations = backlinks(
+        &entries, &sessions, &named, &named_by, &explicit, &auto, &ranks,
+    );
     for (i, r) in relations.into_iter().enumerate() {
         entries[i].relations = r;
     }
@@ -269,9 +273,13 @@ fn gather_sessions(
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match e.item.meta {
-            Meta::Session { number, .. } if e.included => {
-                Some(Session { entry: i, number, essays: Vec::new(), questions: Vec::new(), terms: Vec::new() })
-            }
+            Meta::Session { number, .. } if e.included => Some(Session {
+                entry: i,
+                number,
+                essays: Vec::new(),
+                questions: Vec::new(),
+                terms: Vec::new(),
+            }),
             _ => None,
         })
         .collect();
@@ -299,10 +307,12 @@ fn gather_sessions(
         for &q in &s.questions {
             terms.extend(get(q, Field::Terms));
         }
-        for &from in std::iter::once(&s.entry).chain(&s.essays).chain(&s.questions) {
-            terms.extend(
-                links_from(explicit, from).filter(|&t| entries[t].item.kind == Kind::Term),
-            );
+        for &from in std::iter::once(&s.entry)
+            .chain(&s.essays)
+            .chain(&s.questions)
+        {
+            terms
+                .extend(links_from(explicit, from).filter(|&t| entries[t].item.kind == Kind::Term));
         }
         let mut terms = dedup(terms);
         terms.sort_by_key(|&t| ranks.alpha[t]);
@@ -314,7 +324,10 @@ fn gather_sessions(
 /// The targets of `from`'s links in a sorted pair list.
 fn links_from(pairs: &[(usize, usize)], from: usize) -> impl Iterator<Item = usize> + '_ {
     let start = pairs.partition_point(|&(f, _)| f < from);
-    pairs[start..].iter().take_while(move |&&(f, _)| f == from).map(|&(_, to)| to)
+    pairs[start..]
+        .iter()
+        .take_while(move |&&(f, _)| f == from)
+        .map(|&(_, to)| to)
 }
 
 fn dedup(v: Vec<usize>) -> Vec<usize> {
@@ -497,7 +510,10 @@ struct Ranks {
 
 impl Ranks {
     fn new(entries: &[Entry]) -> Ranks {
-        let titles: Vec<String> = entries.iter().map(|e| e.item.title.to_lowercase()).collect();
+        let titles: Vec<String> = entries
+            .iter()
+            .map(|e| e.item.title.to_lowercase())
+            .collect();
         let rank = |cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
             let mut order: Vec<usize> = (0..entries.len()).collect();
             order.sort_by(|&a, &b| cmp(a, b));
@@ -516,7 +532,11 @@ impl Ranks {
                 .then_with(|| titles[a].cmp(&titles[b]))
                 .then_with(|| x.slug.cmp(&y.slug))
         });
-        let alpha = rank(&|a, b| titles[a].cmp(&titles[b]).then_with(|| entries[a].item.slug.cmp(&entries[b].item.slug)));
+        let alpha = rank(&|a, b| {
+            titles[a]
+                .cmp(&titles[b])
+                .then_with(|| entries[a].item.slug.cmp(&entries[b].item.slug))
+        });
         Ranks { listing, alpha }
     }
 }
