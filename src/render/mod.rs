@@ -46,13 +46,23 @@ impl Views {
         let summaries = site
             .entries
             .par_iter()
-            .map(|e| if e.included { summary(e) } else { Value::none() })
+            .map(|e| {
+                if e.included {
+                    summary(e)
+                } else {
+                    Value::none()
+                }
+            })
             .collect();
         Views { summaries }
     }
 
     fn list(&self, list: &[usize]) -> Value {
-        Value::from(list.iter().map(|&i| self.summaries[i].clone()).collect::<Vec<_>>())
+        Value::from(
+            list.iter()
+                .map(|&i| self.summaries[i].clone())
+                .collect::<Vec<_>>(),
+        )
     }
 }
 
@@ -73,7 +83,10 @@ fn summary(e: &Entry) -> Value {
         .set("session", e.item.session())
         .set("order", e.item.order())
         .set("question_kind", question_kind)
-        .set("date", date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")))
+        .set(
+            "date",
+            date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        )
         .set("date_display", date.map(format_date))
         .set("number", number)
         .set("reading_time", reading_time(e.body.words))
@@ -115,7 +128,13 @@ fn site_value(site: &Site, views: &Views) -> Value {
         .set("questions", views.list(&site.questions))
         .set("pages", views.list(&site.pages))
         .set("sessions", sessions)
-        .set("question_kinds", question_kinds.into_iter().map(String::from).collect::<Vec<_>>())
+        .set(
+            "question_kinds",
+            question_kinds
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
         .set("facilitator", site.options.facilitator)
         .set("drafts", site.options.drafts)
         .set("generator", concat!("lectern ", env!("CARGO_PKG_VERSION")));
@@ -138,7 +157,9 @@ fn page_value(site: &Site, views: &Views, i: usize) -> Value {
         .filter(|h| h.level == 2 || h.level == 3)
         .map(|h| {
             let mut o = Obj::default();
-            o.set("level", h.level).set("id", h.id.as_str()).set("text", h.text.as_str());
+            o.set("level", h.level)
+                .set("id", h.id.as_str())
+                .set("text", h.text.as_str());
             o.value()
         })
         .collect();
@@ -147,7 +168,9 @@ fn page_value(site: &Site, views: &Views, i: usize) -> Value {
         .iter()
         .map(|r| {
             let mut o = Obj::default();
-            o.set("key", r.key).set("label", r.label).set("items", views.list(&r.entries));
+            o.set("key", r.key)
+                .set("label", r.label)
+                .set("items", views.list(&r.entries));
             o.value()
         })
         .collect();
@@ -157,7 +180,12 @@ fn page_value(site: &Site, views: &Views, i: usize) -> Value {
         .set("has_notes", e.body.has_notes && site.options.facilitator)
         .set("relations", relations);
     match &e.item.meta {
-        Meta::Essay { author, tags, source, .. } => {
+        Meta::Essay {
+            author,
+            tags,
+            source,
+            ..
+        } => {
             v.set("author", author.clone())
                 .set("tags", tags.clone())
                 .set("source", source.as_ref().map(citation));
@@ -174,9 +202,12 @@ fn page_value(site: &Site, views: &Views, i: usize) -> Value {
                 .set("questions", views.list(&s.questions))
                 .set("terms", views.list(&s.terms));
             let pos = site.sessions.iter().position(|x| x.entry == i).unwrap_or(0);
-            let neighbour =
-                |p: Option<usize>| p.and_then(|p| site.sessions.get(p)).map(|s| views.summaries[s.entry].clone());
-            v.set("previous", neighbour(pos.checked_sub(1))).set("next", neighbour(Some(pos + 1)));
+            let neighbour = |p: Option<usize>| {
+                p.and_then(|p| site.sessions.get(p))
+                    .map(|s| views.summaries[s.entry].clone())
+            };
+            v.set("previous", neighbour(pos.checked_sub(1)))
+                .set("next", neighbour(Some(pos + 1)));
         }
     }
     // Items of a listing get previous/next within it, to read straight through.
@@ -188,8 +219,12 @@ fn page_value(site: &Site, views: &Views, i: usize) -> Value {
     if let Some(list) = list
         && let Some(pos) = list.iter().position(|&x| x == i)
     {
-        let at = |p: Option<usize>| p.and_then(|p| list.get(p)).map(|&x| views.summaries[x].clone());
-        v.set("previous", at(pos.checked_sub(1))).set("next", at(Some(pos + 1)));
+        let at = |p: Option<usize>| {
+            p.and_then(|p| list.get(p))
+                .map(|&x| views.summaries[x].clone())
+        };
+        v.set("previous", at(pos.checked_sub(1)))
+            .set("next", at(Some(pos + 1)));
     }
     v.value()
 }
@@ -221,10 +256,17 @@ enum Listing {
     Questions,
 }
 
-fn listing_values(site: &Site, views: &Views, listing: Option<Listing>) -> Vec<(&'static str, Value)> {
+fn listing_values(
+    site: &Site,
+    views: &Views,
+    listing: Option<Listing>,
+) -> Vec<(&'static str, Value)> {
     match listing {
         Some(Listing::Essays) => vec![("items", views.list(&site.essays))],
-        Some(Listing::Glossary) => vec![("items", views.list(&site.terms)), ("letters", glossary_letters(site, views))],
+        Some(Listing::Glossary) => vec![
+            ("items", views.list(&site.terms)),
+            ("letters", glossary_letters(site, views)),
+        ],
         Some(Listing::Questions) => vec![("items", views.list(&site.questions))],
         None => Vec::new(),
     }
@@ -264,7 +306,9 @@ pub fn render_pages(
                 Some(i) => page_value(site, &views, i),
                 None => {
                     let mut o = Obj::default();
-                    o.set("title", job.title.as_str()).set("url", job.url.as_str()).set("kind", "listing");
+                    o.set("title", job.title.as_str())
+                        .set("url", job.url.as_str())
+                        .set("kind", "listing");
                     o.value()
                 }
             };
@@ -275,7 +319,10 @@ pub fn render_pages(
             theme
                 .tera
                 .render(job.template, &ctx)
-                .map(|html| Page { path: job.path.clone(), html })
+                .map(|html| Page {
+                    path: job.path.clone(),
+                    html,
+                })
                 .map_err(|e| theme.diagnostic(&e, &job.path))
         })
         .collect();
@@ -293,7 +340,6 @@ pub fn render_pages(
         Ok(pages)
     }
 }
-
 
 fn jobs(site: &Site) -> Vec<Job> {
     let base = &site.config.base_path;
@@ -375,8 +421,19 @@ fn jobs(site: &Site) -> Vec<Job> {
 fn glossary_letters(site: &Site, views: &Views) -> Value {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for &t in &site.terms {
-        let first = site.entry(t).item.title.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-        let letter = if first.chars().all(char::is_alphabetic) { first } else { "#".to_string() };
+        let first = site
+            .entry(t)
+            .item
+            .title
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default();
+        let letter = if first.chars().all(char::is_alphabetic) {
+            first
+        } else {
+            "#".to_string()
+        };
         match groups.last_mut() {
             Some((l, v)) if *l == letter => v.push(t),
             _ => groups.push((letter, vec![t])),

@@ -55,7 +55,10 @@ impl SearchJob {
     /// Builds the index, records it as the latest, and returns it with the files it replaces.
     pub fn run(&self) -> (Vec<String>, BTreeMap<String, Bytes>) {
         let fresh = share(build::search_files(&self.site));
-        let mut latest = self.latest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut latest = self
+            .latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let old = std::mem::replace(&mut *latest, fresh.clone());
         (old.into_keys().collect(), fresh)
     }
@@ -242,7 +245,11 @@ impl Engine {
     /// The work of rebuilding the search index of the last good build.
     pub fn search_job(&self) -> Option<SearchJob> {
         let last = self.last.as_ref()?;
-        Some(SearchJob { site: Arc::clone(&last.site), latest: Arc::clone(&self.search), output: self.output.clone() })
+        Some(SearchJob {
+            site: Arc::clone(&last.site),
+            latest: Arc::clone(&self.search),
+            output: self.output.clone(),
+        })
     }
 
     /// Rebuilds the search index now and returns the files with it (for the first build, and
@@ -260,7 +267,8 @@ impl Engine {
     /// Writes `files` to `--output`, if one was given.
     pub fn write_output(&self, files: &BTreeMap<String, Bytes>) -> Result<(), String> {
         match &self.output {
-            Some(out) => build::write_output(out, files).map_err(|e| format!("cannot write {}: {e}", out.display())),
+            Some(out) => build::write_output(out, files)
+                .map_err(|e| format!("cannot write {}: {e}", out.display())),
             None => Ok(()),
         }
     }
@@ -330,7 +338,11 @@ fn kind_of(path: &Path) -> Option<Kind> {
 }
 
 /// `files` with the search index files `old` replaced by `fresh`.
-pub fn with_search(files: &BTreeMap<String, Bytes>, old: &[String], fresh: BTreeMap<String, Bytes>) -> BTreeMap<String, Bytes> {
+pub fn with_search(
+    files: &BTreeMap<String, Bytes>,
+    old: &[String],
+    fresh: BTreeMap<String, Bytes>,
+) -> BTreeMap<String, Bytes> {
     let mut out: BTreeMap<String, Bytes> = files.clone();
     for key in old {
         out.remove(key);

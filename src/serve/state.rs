@@ -88,7 +88,9 @@ impl Shared {
     pub fn update(&self, change: impl FnOnce(&Files) -> Files) {
         let base = self.base_path();
         let (old, new) = {
-            let Ok(mut files) = self.files.write() else { return };
+            let Ok(mut files) = self.files.write() else {
+                return;
+            };
             let new = change(&files);
             let old = std::mem::replace(&mut *files, Arc::clone(&new));
             (old, new)

@@ -63,7 +63,12 @@ pub fn start(
     Ok(Watcher { _inner: watcher })
 }
 
-fn rebuild_loop(root: &Path, mut engine: Engine, shared: &Arc<Shared>, rx: &mpsc::Receiver<DebounceEventResult>) {
+fn rebuild_loop(
+    root: &Path,
+    mut engine: Engine,
+    shared: &Arc<Shared>,
+    rx: &mpsc::Receiver<DebounceEventResult>,
+) {
     let search = search_worker(Arc::clone(shared));
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     while let Ok(first) = rx.recv() {
