@@ -29,6 +29,36 @@
     location.reload();
   }
 
+  // The page as served, to tell whether a change stays inside <main>. When it does, the new
+  // <main> is swapped in without a reload: no flash, no lost scroll position, and much faster.
+  const shell = (html) => {
+    const start = html.indexOf("<main");
+    const end = html.lastIndexOf("</main>");
+    return start < 0 || end < start ? null : html.slice(0, start) + html.slice(end);
+  };
+  const inner = (html) => {
+    const open = html.indexOf(">", html.indexOf("<main")) + 1;
+    return html.slice(open, html.lastIndexOf("</main>"));
+  };
+  let served = fetch(location.href, { cache: "no-store" })
+    .then((r) => (r.ok ? r.text() : null))
+    .catch(() => null);
+
+  async function refresh() {
+    try {
+      const before = await served;
+      const response = await fetch(location.href, { cache: "no-store" });
+      const html = response.ok ? await response.text() : null;
+      const main = document.querySelector("main");
+      if (!before || !html || !main || shell(html) === null || shell(html) !== shell(before)) return reload();
+      served = Promise.resolve(html);
+      main.innerHTML = inner(html);
+      document.dispatchEvent(new CustomEvent("lectern:swap"));
+    } catch (e) {
+      reload();
+    }
+  }
+
   function swapCss(files) {
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
       const url = new URL(link.href, location.href);
@@ -89,7 +119,8 @@
       if (event.type === "error") showError(event.text);
       else if (event.type === "ok") hideError();
       else if (event.type === "css") swapCss(event.files);
-      else if (event.type === "reload" && (event.all || event.pages.includes(here) || event.pages.includes(location.pathname))) reload();
+      else if (event.type === "reload" && event.all) reload();
+      else if (event.type === "reload" && (event.pages.includes(here) || event.pages.includes(location.pathname))) refresh();
     };
     // EventSource reconnects by itself after a dropped connection (a restarted server).
   }

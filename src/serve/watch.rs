@@ -17,7 +17,9 @@ pub struct Watcher {
     _inner: Box<dyn std::any::Any + Send>,
 }
 
-const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Long enough to gather an editor's write-then-rename into one batch, short enough not to be
+/// noticed.
+const DEBOUNCE: Duration = Duration::from_millis(15);
 
 pub fn start(
     root: &Path,
@@ -134,13 +136,17 @@ fn rebuild_loop(
     }
 }
 
+const SEARCH_QUIET: Duration = Duration::from_millis(800);
+
 /// A thread that rebuilds the search index after each good build, so that a slow index never
 /// holds up the pages. Only the newest build's index is made.
 fn search_worker(shared: Arc<Shared>) -> mpsc::Sender<SearchJob> {
     let (tx, rx) = mpsc::channel::<SearchJob>();
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
-            while let Ok(newer) = rx.try_recv() {
+            // Wait for a pause in the saves: the index takes both cores for a while on a large
+            // site, and the next rebuild of the pages must not queue behind it.
+            while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
                 job = newer;
             }
             let (old, fresh) = job.run();

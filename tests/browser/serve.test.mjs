@@ -51,6 +51,19 @@ test("saving a file reloads the open page and keeps its scroll position", async 
   console.log(`save → page reloaded: ${elapsed} ms`);
   await page.waitForFunction(() => window.scrollY > 1000, null, { timeout: 5000 });
   assert.ok((await page.evaluate(() => window.scrollY)) > 1000, "scroll position kept");
+  // The new content is live: its term links are prepared for cards like the first ones were.
+  assert.equal(await page.evaluate(() => document.querySelectorAll("main a.term-link[title]").length), 0);
+  assert.ok(await page.evaluate(() => document.querySelectorAll("main a.term-link[data-term-summary]").length) > 0);
+  await page.close();
+});
+
+test("a change outside <main> (the site title) reloads the whole page", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "essays/alpha/");
+  await page.waitForTimeout(300);
+  edit("site.toml", (t) => t.replace('title = "Fixture Course"', 'title = "Renamed Course"'));
+  await page.waitForFunction(() => document.querySelector(".site-title").textContent.includes("Renamed"), null, { timeout: 10000 });
+  edit("site.toml", (t) => t.replace('title = "Renamed Course"', 'title = "Fixture Course"'));
   await page.close();
 });
 

@@ -6,20 +6,13 @@
 // `title` to `data-term-summary` and one shared card (appended to <body>, positioned absolutely,
 // so the text never moves) describes whichever link is active via aria-describedby.
 (function () {
-  const links = Array.from(document.querySelectorAll("a.term-link"));
-  if (!links.length) return;
+  if (!document.querySelector("a.term-link") && !document.querySelector('script[src*="__lectern/"]')) return;
 
   const OPEN_DELAY = 120; // ms of hovering before a card opens
   const CLOSE_DELAY = 280; // ms of grace to move the pointer from the link into the card
   const GAP = 6; // px between the link and the card
   const MARGIN = 8; // px kept free at the viewport's edges
 
-  for (const link of links) {
-    if (link.hasAttribute("title")) {
-      link.dataset.termSummary = link.getAttribute("title");
-      link.removeAttribute("title");
-    }
-  }
 
   const summaryOf = (link) => link.dataset.termSummary || "";
   const nameOf = (link) => {
@@ -137,7 +130,20 @@
   }
 
   // A mouse hovering opens the card after a moment; it may move from the link into the card.
-  for (const link of links) {
+  // Links are prepared once each; the preview's live reload may swap in new ones.
+  const prepared = new WeakSet();
+  const prepare = () => {
+    for (const link of document.querySelectorAll("a.term-link")) {
+      if (prepared.has(link)) continue;
+      prepared.add(link);
+      if (link.hasAttribute("title")) {
+        link.dataset.termSummary = link.getAttribute("title");
+        link.removeAttribute("title");
+      }
+      bind(link);
+    }
+  };
+  const bind = (link) => {
     link.addEventListener("pointerenter", (e) => {
       if (e.pointerType !== "mouse") return;
       hovering = true;
@@ -154,7 +160,12 @@
       clearTimeout(openTimer);
       if (current === link) scheduleClose();
     });
-  }
+  };
+  prepare();
+  document.addEventListener("lectern:swap", () => {
+    close();
+    prepare();
+  });
   card.addEventListener("pointerenter", (e) => {
     if (e.pointerType !== "mouse") return;
     hovering = true;
