@@ -256,6 +256,45 @@ fn an_edit_rebuilds_and_tells_open_tabs_which_pages_changed() {
 }
 
 #[test]
+fn polling_sees_edits_where_notifications_are_missing() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &["--poll"]);
+    let events = server.events();
+    let path = site.root().join("content/essays/alpha.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace(
+            "Trust is where we begin.",
+            "Trust is where we begin, POLLED.",
+        ),
+    )
+    .expect("write");
+    next_event(&events, "reload");
+    assert!(server.get("/course/essays/alpha/").2.contains("POLLED"));
+}
+
+#[test]
+fn renaming_a_file_moves_its_page() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "content/essays/solo.md",
+        "---\ntitle: Solo\n---\n\nAlone.\n",
+    );
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    std::fs::rename(
+        site.root().join("content/essays/solo.md"),
+        site.root().join("content/essays/solo-two.md"),
+    )
+    .expect("rename");
+    let e = next_event(&events, "reload");
+    assert!(e.contains("/course/essays/solo-two/"), "{e}");
+    assert_eq!(server.get("/course/essays/solo-two/").0, 200);
+    assert_eq!(server.get("/course/essays/solo/").0, 404);
+}
+
+#[test]
 fn atomic_saves_new_files_deletions_and_css_are_all_seen() {
     let site = TempSite::from_fixture("sites/basic");
     let server = Server::start(&site, &[]);

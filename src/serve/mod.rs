@@ -84,13 +84,7 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
 
     let listener = bind(options.bind, options.port).await?;
     let address = listener.local_addr().map_err(|e| io_error(&e))?;
-    let url = format!("http://{}{}", display_addr(address), shared.base_path());
-    eprintln!("serving {title} at {url}");
-    eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
-    if options.open {
-        open_browser(&url);
-    }
-
+    // Watching starts before the address is announced, so no edit made after it is missed.
     let _watcher =
         watch::start(&options.root, options.poll, engine, Arc::clone(&shared)).map_err(|e| {
             Diagnostics::from(
@@ -105,6 +99,13 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
                 ),
             )
         })?;
+
+    let url = format!("http://{}{}", display_addr(address), shared.base_path());
+    eprintln!("serving {title} at {url}");
+    eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
+    if options.open {
+        open_browser(&url);
+    }
 
     let app = http::router(Arc::clone(&shared));
     axum::serve(listener, app)

@@ -39,7 +39,11 @@ pub fn start(
     .collect();
     // site.toml is watched through its folder, so that an editor replacing it is seen too.
     let watcher: Box<dyn std::any::Any + Send> = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+        // The poller compares modification times in whole seconds; comparing contents too catches
+        // a second save within the same second.
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(300))
+            .with_compare_contents(true);
         let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
             DEBOUNCE,
             None,
@@ -117,8 +121,17 @@ fn rebuild_loop(
                     "rebuilt in {} ms ({what}): {rendered} of {pages} pages rendered",
                     started.elapsed().as_millis()
                 );
-                if !built.warnings.is_empty() {
-                    eprint!("{}", built.warnings.report());
+                // Warnings about files that did not change were shown before.
+                let mut fresh = crate::diagnostics::Diagnostics::new();
+                fresh.extend(
+                    built
+                        .warnings
+                        .iter()
+                        .filter(|d| changed.contains(&d.path))
+                        .cloned(),
+                );
+                if !fresh.is_empty() {
+                    eprint!("{}", fresh.report());
                 }
                 if let Some(job) = engine.search_job() {
                     let _ = search.send(job);
