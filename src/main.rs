@@ -69,8 +69,20 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
                 return Err(diags);
             }
             print_warnings(&diags);
-            let n = built.map_or(0, |s| s.included().count());
-            eprintln!("ok: {n} items checked, no errors");
+            if let Some(site) = built {
+                let st = site.stats();
+                eprintln!(
+                    "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} backlinks; no errors",
+                    site.count(Kind::Essay),
+                    site.count(Kind::Term),
+                    site.count(Kind::Question),
+                    site.count(Kind::Session),
+                    site.count(Kind::Page),
+                    st.links,
+                    st.auto_links,
+                    st.backlinks
+                );
+            }
             Ok(())
         }
         Command::New { kind, title, root } => {

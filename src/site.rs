@@ -85,9 +85,35 @@ impl Site {
         self.sessions.iter().find(|s| s.number == number)
     }
 
+    /// Counts for the summary `lectern check` prints.
+    pub fn stats(&self) -> Stats {
+        let mut stats = Stats::default();
+        for (_, e) in self.included() {
+            for l in &e.body.links {
+                if l.auto {
+                    stats.auto_links += 1
+                } else {
+                    stats.links += 1
+                }
+            }
+            stats.backlinks += e.relations.iter().map(|r| r.entries.len()).sum::<usize>();
+        }
+        stats
+    }
+
     pub fn count(&self, kind: Kind) -> usize {
         self.included().filter(|(_, e)| e.item.kind == kind).count()
     }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Links written by authors: wikilinks and links to content files.
+    pub links: usize,
+    /// Glossary mentions linked automatically.
+    pub auto_links: usize,
+    /// Entries in the typed connection lists of all pages.
+    pub backlinks: usize,
 }
 
 /// The URL path of an item under `base_path`.
