@@ -302,18 +302,13 @@ fn gather_sessions(
         let mut chosen: Vec<usize> = get(s.entry, Field::Questions).to_vec();
         chosen.extend(questions_in.get(&s.number).into_iter().flatten());
         s.questions = dedup(chosen);
-        // Terms to know: those the session's questions name, and those its texts link on purpose.
+        // Terms to know: those the session's questions name and those the session's own page
+        // links on purpose; not every term its readings touch, which would fill the handout.
         let mut terms: Vec<usize> = Vec::new();
         for &q in &s.questions {
             terms.extend(get(q, Field::Terms));
         }
-        for &from in std::iter::once(&s.entry)
-            .chain(&s.essays)
-            .chain(&s.questions)
-        {
-            terms
-                .extend(links_from(explicit, from).filter(|&t| entries[t].item.kind == Kind::Term));
-        }
+        terms.extend(links_from(explicit, s.entry).filter(|&t| entries[t].item.kind == Kind::Term));
         let mut terms = dedup(terms);
         terms.sort_by_key(|&t| ranks.alpha[t]);
         s.terms = terms;
