@@ -1,12 +1,24 @@
 //! The search index, built from the resolved `Site` (never by re-parsing HTML) and written as
-//! static files under `/search/`.
+//! static files under `/search/`: documents cut into passages, an inverted index of stems with
+//! precomputed scores, and the files the client fetches piece by piece.
+
+pub mod document;
+pub mod files;
+pub mod index;
+pub mod tokenize;
 
 use std::collections::BTreeMap;
 
 use crate::site::Site;
 
+pub use document::{Doc, Passage, documents};
+pub use index::Index;
+pub use tokenize::Analyzer;
+
 /// The index files, by path relative to `/search/`.
 pub fn build_index(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    let _ = site;
-    BTreeMap::new()
+    let analyzer = Analyzer::new(&site.config.language);
+    let docs = documents(site);
+    let index = Index::build(&docs, &analyzer);
+    files::write(&docs, &index, &analyzer)
 }

@@ -1,0 +1,56 @@
+//! Writes a synthetic course for benchmarks and size tests:
+//! `cargo run --example gen_corpus -- ITEMS DIR [--seed N] [--short]`.
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: gen_corpus ITEMS DIR [--seed N] [--short]";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gen_corpus: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let mut positional = Vec::new();
+    let mut options = corpus::Options::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seed" => {
+                let value = args.next().ok_or("--seed needs a number")?;
+                options.seed = value
+                    .parse()
+                    .map_err(|_| format!("--seed: `{value}` is not a number"))?;
+            }
+            "--short" => {
+                let seed = options.seed;
+                options = corpus::Options {
+                    seed,
+                    ..corpus::Options::short()
+                };
+            }
+            _ if arg.starts_with("--") => return Err(format!("unknown option `{arg}`")),
+            _ => positional.push(arg),
+        }
+    }
+    let [items, dir] = positional.as_slice() else {
+        return Err("expected ITEMS and DIR".into());
+    };
+    let items: usize = items
+        .parse()
+        .map_err(|_| format!("`{items}` is not a number of items"))?;
+    let dir = PathBuf::from(dir);
+    corpus::generate(&dir, items, &options)
+        .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+    println!("wrote {items} items to {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! What search knows of each page: its kind, title, URL, summary and aliases, and its text cut
+//! into passages under their headings. A passage is what a result shows as its excerpt and links
+//! to (`url#heading-id`), so it is short: a few sentences.
+
+use crate::content::{Kind, Meta};
+use crate::site::{Entry, Site};
+
+/// Passages close once they reach this many words, at a sentence or block boundary.
+const PASSAGE_MIN_WORDS: usize = 24;
+/// And are never longer than this, so that an excerpt fits a phone screen without trimming much.
+const PASSAGE_MAX_WORDS: usize = 56;
+
+/// One searchable page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub kind: Kind,
+    /// A question's kind ("opening", "critique"), offered as a filter.
+    pub question_kind: Option<String>,
+    pub title: String,
+    /// Under the base path, without it: `glossary/trust/`; the home page is ``.
+    pub url: String,
+    /// A term's aliases.
+    pub aliases: Vec<String>,
+    /// Never empty: a page without text has one empty passage, so a title match has somewhere to
+    /// point.
+    pub passages: Vec<Passage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// The heading this passage falls under (``: before the first heading).
+    pub heading_id: String,
+    pub heading: String,
+    pub text: String,
+    /// Whether this passage is the item's summary (weighted above body text).
+    pub is_summary: bool,
+    /// Whether this is the first passage under its heading (where the heading's words count).
+    pub opens_section: bool,
+}
+
+/// The included entries of `site` as search documents, in a stable order: grouped by kind (and
+/// questions by their kind), so that a kind filter is a range of document numbers.
+pub fn documents(site: &Site) -> Vec<Doc> {
+    let base = site.config.base_path.as_str();
+    let mut docs: Vec<Doc> = site.included().map(|(_, e)| document(e, base)).collect();
+    docs.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    docs
+}
+
+fn sort_key(d: &Doc) -> (usize, String, &str) {
+    let kind = KIND_ORDER.iter().position(|k| *k == d.kind).unwrap_or(0);
+    // Questions without a kind sort after the labelled ones.
+    let qkind = d
+        .question_kind
+        .as_deref()
+        .map_or_else(|| "\u{10ffff}".to_string(), str::to_lowercase);
+    (kind, qkind, d.url.as_str())
+}
+
+/// The order of kinds in the index; the client reads the ranges from the manifest.
+pub const KIND_ORDER: [Kind; 5] = [
+    Kind::Term,
+    Kind::Essay,
+    Kind::Question,
+    Kind::Session,
+    Kind::Page,
+];
+
+fn document(e: &Entry, base: &str) -> Doc {
+    let item = &e.item;
+    let (aliases, question_kind) = match &item.meta {
+        Meta::Term { aliases, .. } => (aliases.clone(), None),
+        Meta::Question { kind, .. } => (Vec::new(), kind.clone()),
+        _ => (Vec::new(), None),
+    };
+    let mut passages = Vec::new();
+    if let Some(summary) = item.summary().filter(|s| !s.trim().is_empty()) {
+        passages.push(Passage {
+            heading_id: String::new(),
+            heading: String::new(),
+            text: summary.trim().to_string(),
+            is_summary: true,
+            opens_section: false,
+        });
+    }
+    for (id, heading, text) in sections(&e.body) {
+        let mut first = true;
+        for text in split_passages(text) {
+            passages.push(Passage {
+                heading_id: id.to_string(),
+                heading: heading.to_string(),
+                text,
+                is_summary: false,
+                opens_section: first && !id.is_empty(),
+            });
+            first = false;
+        }
+        // A heading with no text under it still needs a passage for its words to point to.
+        if first && !id.is_empty() {
+            passages.push(Passage {
+                heading_id: id.to_string(),
+                heading: heading.to_string(),
+                text: String::new(),
+                is_summary: false,
+                opens_section: true,
+            });
+        }
+    }
+    if passages.is_empty() {
+        passages.push(Passage {
+            heading_id: String::new(),
+            heading: String::new(),
+            text: String::new(),
+            is_summary: false,
+            opens_section: false,
+        });
+    }
+    Doc {
+        kind: item.kind,
+        question_kind,
+        title: item.title.clone(),
+        url: e.url.strip_prefix(base).unwrap_or(&e.url).to_string(),
+        aliases,
+        passages,
+    }
+}
+
+/// The body's text cut at its headings: (heading id, heading text, text under it). The text
+/// before the first heading has an empty id.
+fn sections(body: &crate::render::markdown::Converted) -> Vec<(&str, &str, &str)> {
+    let text = body.text.as_str();
+    let offsets = &body.heading_offsets;
+    // Both are filled together; if they ever disagree, searching the text whole beats panicking.
+    if offsets.len() != body.headings.len()
+        || offsets.windows(2).any(|w| w[0] > w[1])
+        || offsets.last().is_some_and(|&o| o > text.len())
+        || offsets.iter().any(|&o| !text.is_char_boundary(o))
+    {
+        return vec![("", "", text)];
+    }
+    let mut out = vec![(
+        "",
+        "",
+        &text[..offsets.first().copied().unwrap_or(text.len())],
+    )];
+    for (n, h) in body.headings.iter().enumerate() {
+        let start = offsets[n];
+        let end = offsets.get(n + 1).copied().unwrap_or(text.len());
+        let section = &text[start..end];
+        // The section starts with the heading's own line.
+        let under = section.split_once('\n').map_or("", |(_, rest)| rest);
+        out.push((h.id.as_str(), h.text.as_str(), under));
+    }
+    out
+}
+
+/// Cuts a section's text into passages of about PASSAGE_MIN_WORDS..PASSAGE_MAX_WORDS words,
+/// at sentence or block boundaries where it can. Blocks (paragraphs, list items, table cells)
+/// that do not end a sentence are joined with " · " so that excerpts stay readable.
+pub fn split_passages(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut count = 0;
+    for block in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut block_start = true;
+        for piece in pieces(block) {
+            let words = piece.split_whitespace().count();
+            if count > 0 && count + words > PASSAGE_MAX_WORDS {
+                out.push(std::mem::take(&mut current));
+                count = 0;
+            }
+            if !current.is_empty() {
+                let ends_sentence = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
+                current.push_str(if block_start && !ends_sentence {
+                    " · "
+                } else {
+                    " "
+                });
+            }
+            current.push_str(&piece);
+            count += words;
+            block_start = false;
+            if count >= PASSAGE_MIN_WORDS {
+                out.push(std::mem::take(&mut current));
+                count = 0;
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// A block's sentences, with any sentence longer than a passage cut into passage-sized runs.
+fn pieces(block: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for sentence in sentences(block) {
+        let words: Vec<&str> = sentence.split_whitespace().collect();
+        if words.len() <= PASSAGE_MAX_WORDS {
+            out.push(words.join(" "));
+        } else {
+            out.extend(words.chunks(PASSAGE_MAX_WORDS - 8).map(|c| c.join(" ")));
+        }
+    }
+    out
+}
+
+/// Splits after `.`, `?`, `!` or `…` followed by a space and an uppercase letter, digit or quote:
+/// good enough for excerpts, and never splits "e.g. this".
+fn sentences(block: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = block.char_indices().collect();
+    for w in chars.windows(3) {
+        let [(_, end), (_, space), (next_at, next)] = [w[0], w[1], w[2]];
+        if matches!(end, '.' | '?' | '!' | '…')
+            && space == ' '
+            && (next.is_uppercase() || next.is_numeric() || matches!(next, '"' | '“' | '‘'))
+        {
+            out.push(block[start..next_at].trim());
+            start = next_at;
+        }
+    }
+    out.push(block[start..].trim());
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_one_passage() {
+        assert_eq!(
+            split_passages("One sentence. Another one.\n"),
+            ["One sentence. Another one."]
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut_at_sentences_within_the_limits() {
+        let sentence = "Trust grows slowly between people who keep their word to each other.";
+        let text = vec![sentence; 20].join(" ");
+        let passages = split_passages(&text);
+        assert!(passages.len() > 3);
+        for p in &passages {
+            let n = p.split_whitespace().count();
+            assert!(n <= PASSAGE_MAX_WORDS, "{n} words");
+            assert!(p.ends_with('.'), "{p}");
+        }
+        assert_eq!(
+            passages.join(" ").split_whitespace().count(),
+            text.split_whitespace().count()
+        );
+    }
+
+    #[test]
+    fn a_sentence_longer_than_a_passage_is_cut_at_words() {
+        let text = vec!["word"; 200].join(" ");
+        let passages = split_passages(&text);
+        assert!(
+            passages
+                .iter()
+                .all(|p| p.split_whitespace().count() <= PASSAGE_MAX_WORDS)
+        );
+        assert_eq!(passages.join(" ").split_whitespace().count(), 200);
+    }
+
+    #[test]
+    fn blocks_without_full_stops_are_joined_with_a_dot() {
+        assert_eq!(
+            split_passages("Col A\nCol B\nEnd.\n"),
+            ["Col A · Col B · End."]
+        );
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            sentences("See e.g. this. Then That."),
+            ["See e.g. this.", "Then That."]
+        );
+    }
+}

@@ -1,0 +1,446 @@
+//! The search index as a build writes it: what it contains (and must not), that it is the same
+//! every time, and how much a first query has to fetch on small and large courses.
+
+mod common;
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::time::Instant;
+
+use common::{TempSite, snapshot_dir};
+use lectern::BuildOptions;
+use serde_json::Value;
+
+const MARKER: &str = "SECRET-FACILITATOR-MARKER";
+
+/// Every index file under the build's search/ folder (not the search page), path → bytes.
+fn search_files(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
+    snapshot_dir(&site.out().join("search"))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".json"))
+        .collect()
+}
+
+fn contains(files: &BTreeMap<String, Vec<u8>>, needle: &str) -> bool {
+    files
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains(needle))
+}
+
+/// The index files as the client sees them: parts by name (`d/0`, `p/3`, `f/12-0`), whether
+/// they come as separate files or inside the one file of a small site, with each part's size.
+struct Served {
+    manifest: Value,
+    manifest_bytes: usize,
+    /// Part name → (the file it comes in, that file's size).
+    parts: BTreeMap<String, (String, usize)>,
+    values: BTreeMap<String, Value>,
+}
+
+impl Served {
+    fn from_files(files: &BTreeMap<String, Vec<u8>>) -> Served {
+        let manifest_bytes = files["manifest.json"].len();
+        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+        let id = manifest["id"].as_str().expect("id").to_string();
+        let mut parts = BTreeMap::new();
+        let mut values = BTreeMap::new();
+        if manifest["single"] == Value::Bool(true) {
+            // The whole index is inside the manifest: its parts cost no further fetch.
+            for (part, v) in manifest["index"].as_object().expect("inline index") {
+                parts.insert(part.clone(), ("manifest.json".to_string(), 0));
+                values.insert(part.clone(), v.clone());
+            }
+        } else {
+            let suffix = format!("-{id}.json");
+            for (path, bytes) in files {
+                if let Some(part) = path.strip_suffix(&suffix) {
+                    parts.insert(part.to_string(), (path.clone(), bytes.len()));
+                    values.insert(
+                        part.to_string(),
+                        serde_json::from_slice(bytes).expect("json"),
+                    );
+                }
+            }
+        }
+        Served {
+            manifest,
+            manifest_bytes,
+            parts,
+            values,
+        }
+    }
+
+    fn part(&self, name: &str, fetched: &mut BTreeMap<String, usize>) -> &Value {
+        let (file, size) = self
+            .parts
+            .get(name)
+            .unwrap_or_else(|| panic!("no part {name}"));
+        fetched.insert(file.clone(), *size);
+        &self.values[name]
+    }
+
+    /// What a first one-word query fetches, as the client does it for a word it finds as typed:
+    /// the manifest, the word's dictionary shard (and its stem's, if elsewhere), the stem's best
+    /// postings, and the passages of the first `shown` results (plus the definition card's).
+    /// Returns the bytes transferred, the files, and the results' URLs (with heading) in order.
+    fn first_query(&self, word: &str, shown: usize) -> FirstQuery {
+        let mut fetched: BTreeMap<String, usize> = BTreeMap::new();
+        fetched.insert("manifest.json".into(), self.manifest_bytes);
+        let word = lectern::search::tokenize::fold(word);
+        let stem_record = self.record(&word, &mut fetched);
+        let Some((stem_id, record)) = stem_record else {
+            return FirstQuery {
+                bytes: fetched.values().sum(),
+                files: fetched.len(),
+                results: Vec::new(),
+                card: None,
+            };
+        };
+        let group = record[2].as_u64().expect("group");
+        let postings = self.part(&format!("p/{group}"), &mut fetched)[stem_id.to_string()]
+            .as_array()
+            .expect("postings")
+            .clone();
+        let per = self.manifest["passages_per_file"].as_u64().expect("per");
+        let card = record
+            .get(5)
+            .and_then(|p| p.as_array()?.iter().find(|p| p[1] == "").cloned())
+            .map(|p| p[0].as_u64().expect("doc"));
+        let mut results = Vec::new();
+        let docs = postings
+            .iter()
+            .filter(|p| Some(p[0].as_u64().expect("doc")) != card)
+            .take(shown);
+        for p in card
+            .map(|d| vec![Value::from(d)])
+            .into_iter()
+            .chain(docs.map(|p| p.as_array().expect("posting").clone()))
+        {
+            let doc = p[0].as_u64().expect("doc");
+            let passage = p.get(2).and_then(Value::as_u64).unwrap_or(0);
+            let file = self.part(&format!("f/{doc}-{}", passage / per), &mut fetched);
+            let url = file["doc"][1].as_str().expect("url").to_string();
+            let mut heading = String::new();
+            for (i, p) in file["passages"]
+                .as_array()
+                .expect("passages")
+                .iter()
+                .enumerate()
+            {
+                if p.as_array().expect("passage").len() == 3 {
+                    heading = p[0].as_str().expect("id").to_string();
+                }
+                if i as u64 == passage % per {
+                    break;
+                }
+            }
+            results.push(if heading.is_empty() {
+                url
+            } else {
+                format!("{url}#{heading}")
+            });
+        }
+        let card = card.map(|_| results.remove(0));
+        FirstQuery {
+            bytes: fetched.values().sum(),
+            files: fetched.len(),
+            results,
+            card,
+        }
+    }
+
+    /// The stem record a folded word leads to, with the stem's id.
+    fn record(&self, word: &str, fetched: &mut BTreeMap<String, usize>) -> Option<(u64, Value)> {
+        let dict: Vec<&str> = self.manifest["dict"]
+            .as_array()
+            .expect("dict")
+            .iter()
+            .map(|v| v.as_str().expect("key"))
+            .collect();
+        let shard_of = |key: &str| dict.iter().rposition(|f| *f <= key).unwrap_or(0);
+        let mut key = word.to_string();
+        for _ in 0..2 {
+            let shard = self.part(&format!("d/{}", shard_of(&key)), fetched);
+            let mut id = shard["first"].as_u64().expect("first");
+            let mut pointer = None;
+            for r in shard["terms"].as_array().expect("terms") {
+                let is_stem = r.as_array().expect("record").len() > 2;
+                if r[0] == key.as_str() {
+                    if is_stem {
+                        return Some((id, r.clone()));
+                    }
+                    pointer = Some(r[1].as_str().expect("stem").to_string());
+                }
+                if is_stem {
+                    id += 1;
+                }
+            }
+            key = pointer?;
+        }
+        None
+    }
+}
+
+struct FirstQuery {
+    bytes: usize,
+    files: usize,
+    results: Vec<String>,
+    card: Option<String>,
+}
+
+#[test]
+fn public_search_files_never_contain_facilitator_notes() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let public = search_files(&site);
+    assert!(!public.is_empty());
+    assert!(!contains(&public, MARKER));
+    // The notes' heading is gone too, not just their text.
+    assert!(!contains(&public, "facilitator-notes"));
+
+    site.build_with(BuildOptions {
+        facilitator: true,
+        ..BuildOptions::default()
+    });
+    let facilitator = search_files(&site);
+    assert!(contains(&facilitator, MARKER));
+}
+
+#[test]
+fn facilitator_notes_are_searchable_in_a_facilitator_build() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build_with(BuildOptions {
+        facilitator: true,
+        ..BuildOptions::default()
+    });
+    let served = Served::from_files(&search_files(&site));
+    let q = served.first_query("secret", 5);
+    assert_eq!(q.results, ["questions/opening/#facilitator-notes"]);
+}
+
+#[test]
+fn drafts_are_searchable_only_in_draft_builds() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    assert!(served.first_query("unfinished", 5).results.is_empty());
+    // (A link to the draft still shows its title as plain text, as the page does.)
+    assert!(!contains(&search_files(&site), "Unfinished"));
+    assert!(!contains(&search_files(&site), "essays/gamma-draft/"));
+
+    site.build_with(BuildOptions {
+        drafts: true,
+        ..BuildOptions::default()
+    });
+    let served = Served::from_files(&search_files(&site));
+    assert_eq!(
+        served.first_query("unfinished", 5).results,
+        ["essays/gamma-draft/"]
+    );
+}
+
+#[test]
+fn the_same_site_always_gives_the_same_index_bytes() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let first = search_files(&site);
+    site.build();
+    assert_eq!(first, search_files(&site));
+
+    let showcase = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = lectern::Config::load(showcase).expect("showcase config");
+    let build = || {
+        let (output, diags) = lectern::generate(&config, BuildOptions::default());
+        let output = output.unwrap_or_else(|| panic!("{}", common::render(&diags)));
+        output
+            .files
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("search/"))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let a = build();
+    assert!(a.len() > 10, "the showcase's index is sharded");
+    assert_eq!(a, build());
+}
+
+#[test]
+fn a_changed_index_gets_new_file_names() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let before: BTreeSet<String> = search_files(&site).into_keys().collect();
+    site.write(
+        "content/glossary/repair.md",
+        "---\nterm: Repair\nsummary: Mending a strain.\n---\n\nRepair follows rupture.\n",
+    );
+    site.build();
+    let after: BTreeSet<String> = search_files(&site).into_keys().collect();
+    assert_eq!(
+        before.intersection(&after).collect::<Vec<_>>(),
+        ["manifest.json"]
+    );
+}
+
+#[test]
+fn a_small_site_fetches_one_file() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let files = search_files(&site);
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(names, ["manifest.json"]);
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+    assert!(
+        manifest["index"].is_object(),
+        "the index is inside the manifest"
+    );
+}
+
+#[test]
+fn the_manifest_offers_kinds_and_question_kinds_as_filters() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    let m = &served.manifest;
+    assert_eq!(m["kinds"]["term"], serde_json::json!([0, 3]));
+    let kinds: Vec<&str> = m["question_kinds"]
+        .as_array()
+        .expect("question kinds")
+        .iter()
+        .map(|k| k[0].as_str().expect("label"))
+        .collect();
+    assert_eq!(kinds, ["critique", "opening"]);
+    assert_eq!(m["stop_words"][0], "a");
+}
+
+#[test]
+fn a_title_match_comes_before_body_mentions() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    let q = served.first_query("reliance", 10);
+    // The term named "Reliance" is the definition card; the session titled "Reliance" comes
+    // before the essay and question that only mention it.
+    assert_eq!(q.card.as_deref(), Some("glossary/reliance/"));
+    let session = q.results.iter().position(|u| u == "sessions/2/");
+    let essay = q.results.iter().position(|u| u.starts_with("essays/beta/"));
+    assert!(session < essay && essay.is_some(), "{:?}", q.results);
+}
+
+#[test]
+fn results_point_at_the_heading_where_the_word_is() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    let q = served.first_query("struck", 5);
+    assert_eq!(q.results, ["essays/alpha/#markdown-features"]);
+    let q = served.first_query("old", 5);
+    assert_eq!(q.results, ["glossary/trust/#origins"]);
+}
+
+#[test]
+fn an_alias_leads_to_its_term() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    let mut fetched = BTreeMap::new();
+    // "trusting relationship" is an alias of Trust: its first word's stem carries the phrase.
+    let (_, record) = served.record("trusting", &mut fetched).expect("trusting");
+    let phrases = record[5].as_array().expect("phrases");
+    let alias = phrases
+        .iter()
+        .find(|p| p[1] == "relationship")
+        .expect("alias phrase");
+    let doc = alias[0].as_u64().expect("doc");
+    let file = served.part(&format!("f/{doc}-0"), &mut fetched);
+    assert_eq!(file["doc"][1], "glossary/trust/");
+    assert_eq!(
+        served.first_query("relationship", 5).results[0],
+        "glossary/trust/"
+    );
+}
+
+#[test]
+fn inflected_and_accented_words_find_their_stem() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    let trusting = served.first_query("trusting", 10).results;
+    assert!(
+        trusting.iter().any(|u| u.starts_with("essays/alpha/")),
+        "{trusting:?}"
+    );
+    let accented = served.first_query("Épistémic", 5).results;
+    assert!(
+        accented.contains(&"essays/alpha/#custom-id".to_string()),
+        "{accented:?}"
+    );
+}
+
+/// Generates a course, builds its index through the library (the pipeline up to `build_index`,
+/// without rendering pages), and reports sizes and a first query's transfer for a few words.
+fn measure(
+    items: usize,
+    options: &corpus::Options,
+) -> (f64, usize, usize, Vec<(String, FirstQuery)>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    corpus::generate(dir.path(), items, options).expect("generate corpus");
+    let config = lectern::Config::load(dir.path()).expect("config");
+    let (corpus, diags) = lectern::content::load(&config);
+    assert!(!diags.has_errors(), "{}", common::render(&diags));
+    let (site, diags) = lectern::links::resolve(corpus, &config, BuildOptions::default());
+    let site = site.unwrap_or_else(|| panic!("{}", common::render(&diags)));
+    let started = Instant::now();
+    let files = lectern::search::build_index(&site);
+    let elapsed = started.elapsed().as_secs_f64();
+    let total: usize = files.values().map(Vec::len).sum();
+    let served = Served::from_files(&files);
+    // A frequent word, a glossary word, and a word from the middle of the vocabulary.
+    let words = ["trust", "rupture", "vulnerability", "patience"];
+    let queries = words
+        .iter()
+        .map(|w| (w.to_string(), served.first_query(w, 8)))
+        .collect();
+    (elapsed, files.len(), total, queries)
+}
+
+fn report(
+    items: usize,
+    (elapsed, files, total, queries): &(f64, usize, usize, Vec<(String, FirstQuery)>),
+) {
+    eprintln!(
+        "search index for {items} items: built in {elapsed:.2} s, {files} files, {} KB",
+        total / 1024
+    );
+    for (word, q) in queries {
+        eprintln!(
+            "  first query {word:?}: {} files, {:.1} KB, {} results",
+            q.files,
+            q.bytes as f64 / 1024.0,
+            q.results.len()
+        );
+    }
+}
+
+#[test]
+fn a_first_query_on_100_items_fetches_at_most_30_kb() {
+    let measured = measure(100, &corpus::Options::default());
+    report(100, &measured);
+    for (word, q) in &measured.3 {
+        assert!(!q.results.is_empty(), "{word} finds something");
+        assert!(q.bytes <= 30 * 1024, "{word}: {} bytes", q.bytes);
+    }
+}
+
+/// Ten thousand items with shorter bodies than the default, so that a debug build runs it in
+/// reasonable time; the shards' sizes, not the bodies' length, decide a first query's transfer.
+#[test]
+fn a_first_query_on_10000_items_fetches_at_most_100_kb() {
+    let measured = measure(10_000, &corpus::Options::short());
+    report(10_000, &measured);
+    for (word, q) in &measured.3 {
+        assert!(q.results.len() >= 8, "{word} finds a page of results");
+        assert!(q.bytes <= 100 * 1024, "{word}: {} bytes", q.bytes);
+    }
+}
