@@ -90,8 +90,11 @@ impl Index {
                 *df.entry(stem).or_default() += 1;
             }
         }
-        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-        let mut surface_counts: BTreeMap<&str, BTreeMap<&str, u32>> = BTreeMap::new();
+        // Hash maps keyed by borrowed stems while collecting (millions of updates on a large
+        // site), sorted into a BTreeMap once at the end.
+        let mut terms: HashMap<&str, Term> = HashMap::with_capacity(df.len());
+        let mut surface_counts: HashMap<&str, HashMap<&str, u32>> =
+            HashMap::with_capacity(df.len());
         for (doc, a) in analysed.iter().enumerate() {
             for (surface, stem) in &a.surfaces {
                 *surface_counts
@@ -106,7 +109,7 @@ impl Index {
                 let idf = (1.0 + (total - n + 0.5) / (n + 0.5)).ln();
                 let score = idf * (saturate(c.text, norm) + bonus(c, a));
                 terms
-                    .entry(stem.clone())
+                    .entry(stem.as_str())
                     .or_default()
                     .postings
                     .push(Posting {
@@ -116,10 +119,11 @@ impl Index {
                     });
             }
         }
-        for (stem, term) in &mut terms {
+        let mut terms: Vec<(&str, Term)> = terms.into_iter().collect();
+        terms.par_iter_mut().for_each(|(stem, term)| {
             term.postings
                 .sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
-            if let Some(counts) = surface_counts.get(stem.as_str()) {
+            if let Some(counts) = surface_counts.get(stem) {
                 let mut surfaces: Vec<(&str, u32)> = counts.iter().map(|(s, n)| (*s, *n)).collect();
                 surfaces.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
                 term.surfaces = surfaces
@@ -128,7 +132,9 @@ impl Index {
                     .filter(|s| s != stem)
                     .collect();
             }
-        }
+        });
+        let mut terms: BTreeMap<String, Term> =
+            terms.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         add_phrases(docs, analyzer, &mut terms);
         Index { terms }
     }

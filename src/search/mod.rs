@@ -17,8 +17,13 @@ pub use tokenize::Analyzer;
 
 /// The index files, by path relative to `/search/`.
 pub fn build_index(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let timer = crate::timing::Timer::start();
     let analyzer = Analyzer::new(&site.config.language);
     let docs = documents(site);
+    timer.lap("s:docs");
     let index = Index::build(&docs, &analyzer);
-    files::write(&docs, &index, &analyzer)
+    timer.lap("s:index");
+    let files = files::write(&docs, &index, &analyzer);
+    timer.lap("s:files");
+    files
 }
