@@ -922,3 +922,121 @@ fn front_matter(item: &Item) -> (&'static str, String) {
         }
     }
 }
+
+/// Writes `course` as a Hugo site with the same content: YAML front matter, links as
+/// `[label](/section/slug/)`, and minimal layouts that render every page's body, so that the two
+/// generators can be timed on the same work.
+pub fn write_hugo(dir: &Path, course: &Course) -> io::Result<()> {
+    let content = dir.join("content");
+    for sub in ["essays", "glossary", "questions", "sessions"] {
+        std::fs::create_dir_all(content.join(sub))?;
+    }
+    std::fs::write(
+        dir.join("hugo.yaml"),
+        format!(
+            "baseURL: https://example.org/course/\ntitle: \"{}\"\nlanguageCode: en\ndisableKinds: [taxonomy, term, RSS]\nmarkup:\n  goldmark:\n    extensions:\n      typographer: true\n    renderer:\n      unsafe: false\n",
+            course.title
+        ),
+    )?;
+    let layouts = dir.join("layouts/_default");
+    std::fs::create_dir_all(&layouts)?;
+    let page = |main: &str| {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{{{ .Title }}}} · {{{{ .Site.Title }}}}</title></head><body><header><a href=\"{{{{ .Site.Home.RelPermalink }}}}\">{{{{ .Site.Title }}}}</a></header><main>{main}</main></body></html>\n"
+        )
+    };
+    std::fs::write(
+        layouts.join("single.html"),
+        page(
+            "<h1>{{ .Title }}</h1>{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}{{ .TableOfContents }}{{ .Content }}",
+        ),
+    )?;
+    std::fs::write(
+        layouts.join("list.html"),
+        page(
+            "<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>",
+        ),
+    )?;
+    std::fs::write(
+        dir.join("layouts/index.html"),
+        page("<h1>{{ .Title }}</h1>{{ .Content }}"),
+    )?;
+
+    let section = |kind: Kind| match kind {
+        Kind::Essay => "essays",
+        Kind::Term => "glossary",
+        Kind::Question => "questions",
+        Kind::Session => "sessions",
+    };
+    let mut urls: std::collections::HashMap<String, (String, String)> =
+        std::collections::HashMap::new();
+    for item in &course.items {
+        let url = match item.kind {
+            Kind::Session => format!("/sessions/{}/", item.number.unwrap_or(1)),
+            kind => format!("/{}/{}/", section(kind), item.slug),
+        };
+        if let Some(n) = item.number.filter(|_| item.kind == Kind::Session) {
+            urls.insert(format!("session/{n}"), (url.clone(), item.title.clone()));
+        }
+        urls.insert(item.slug.clone(), (url, item.title.clone()));
+    }
+    let home = hugo_links(&course.home, &urls);
+    std::fs::write(
+        content.join("_index.md"),
+        format!("---\ntitle: \"{}\"\n---\n\n{home}", course.title),
+    )?;
+    std::fs::write(
+        content.join("about.md"),
+        format!(
+            "---\ntitle: \"About\"\n---\n\n{}",
+            hugo_links(&course.about, &urls)
+        ),
+    )?;
+    for item in &course.items {
+        let (folder, mut front) = front_matter(item);
+        if item.kind == Kind::Session {
+            let _ = writeln!(front, "url: /sessions/{}/", item.number.unwrap_or(1));
+        }
+        if item.kind == Kind::Term {
+            // Hugo pages need a title; lectern calls it `term`.
+            front = front.replacen("term: ", "title: ", 1);
+        }
+        let body = hugo_links(&item.body, &urls);
+        std::fs::write(
+            content.join(folder).join(format!("{}.md", item.slug)),
+            format!("---\n{front}---\n\n{body}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// `[[slug]]`, `[[slug|label]]` and `[[session/N]]` as Markdown links.
+fn hugo_links(body: &str, urls: &std::collections::HashMap<String, (String, String)>) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("[[") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("]]") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let inner = &after[..end];
+        let (target, label) = inner
+            .split_once('|')
+            .map_or((inner, None), |(t, l)| (t, Some(l)));
+        let (slug, fragment) = target
+            .split_once('#')
+            .map_or((target, None), |(s, f)| (s, Some(f)));
+        match urls.get(slug) {
+            Some((url, title)) => {
+                let href = fragment.map_or_else(|| url.clone(), |f| format!("{url}#{f}"));
+                let _ = write!(out, "[{}]({href})", label.unwrap_or(title));
+            }
+            None => out.push_str(label.unwrap_or(target)),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,5 +1,6 @@
 //! Writes a synthetic course for benchmarks and size tests:
-//! `cargo run --example gen_corpus -- ITEMS DIR [--seed N] [--short]`.
+//! `cargo run --example gen_corpus -- ITEMS DIR [--seed N] [--short] [--hugo HUGO_DIR]`.
+//! With `--hugo`, the same course is also written as a Hugo site, for side-by-side timing.
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
@@ -7,7 +8,7 @@ mod corpus;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gen_corpus ITEMS DIR [--seed N] [--short]";
+const USAGE: &str = "usage: gen_corpus ITEMS DIR [--seed N] [--short] [--hugo HUGO_DIR]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<(), String> {
     let mut positional = Vec::new();
     let mut options = corpus::Options::default();
+    let mut hugo: Option<PathBuf> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,6 +40,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     ..corpus::Options::short()
                 };
             }
+            "--hugo" => hugo = Some(PathBuf::from(args.next().ok_or("--hugo needs a folder")?)),
             _ if arg.starts_with("--") => return Err(format!("unknown option `{arg}`")),
             _ => positional.push(arg),
         }
@@ -49,8 +52,14 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .parse()
         .map_err(|_| format!("`{items}` is not a number of items"))?;
     let dir = PathBuf::from(dir);
-    corpus::generate(&dir, items, &options)
+    let course = corpus::plan(items, &options);
+    corpus::write_lectern(&dir, &course)
         .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
     println!("wrote {items} items to {}", dir.display());
+    if let Some(hugo) = hugo {
+        corpus::write_hugo(&hugo, &course)
+            .map_err(|e| format!("cannot write {}: {e}", hugo.display()))?;
+        println!("wrote the same course as a Hugo site to {}", hugo.display());
+    }
     Ok(())
 }
