@@ -163,3 +163,27 @@ fn related_questions_are_shown_both_ways() {
 fn a_session_lists_readings_terms_and_questions() {
     insta::assert_snapshot!(main_plain(&built(), "sessions/1/index.html"));
 }
+
+#[test]
+fn a_term_merely_mentioned_in_another_terms_text_is_not_a_related_term() {
+    let site = TempSite::from_fixture("sites/links");
+    site.write(
+        "content/glossary/care.md",
+        "---\nterm: Care\nsummary: Concern for another's good.\n---\n\nCare grows with trust, and see [[epistemic-trust]].\n",
+    );
+    site.build();
+    let care = main_plain(&site, "glossary/care/index.html");
+    assert!(
+        care.contains("data-term=\"trust\""),
+        "trust is auto-linked in the text"
+    );
+    let related = care.split("Related terms").nth(1).unwrap_or_default();
+    assert!(
+        related.contains("/glossary/epistemic-trust/"),
+        "an explicit link relates terms"
+    );
+    assert!(
+        !related.contains("/glossary/trust/"),
+        "an auto-link does not: {related}"
+    );
+}

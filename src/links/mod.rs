@@ -368,6 +368,10 @@ fn backlinks(
         v.dedup();
         v
     };
+    let mut explicit_from: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in explicit {
+        explicit_from[b].push(a);
+    }
     let both = |i: usize, kind: Kind| -> Vec<usize> {
         linked_to[i]
             .iter()
@@ -435,7 +439,15 @@ fn backlinks(
                     );
                     let mut related = get(named, i, Field::Related);
                     related.extend(get(named_by, i, Field::Related));
-                    related.extend(both(i, Kind::Term));
+                    // Terms written in the same breath (explicit links either way), not every
+                    // term whose name happens to appear in the other's text.
+                    related.extend(links_from(explicit, i).filter(|&j| kind_of(&j) == Kind::Term));
+                    related.extend(
+                        explicit_from[i]
+                            .iter()
+                            .copied()
+                            .filter(|j| kind_of(j) == Kind::Term),
+                    );
                     vec![
                         rel("essays", "Used in essays", sort(essays)),
                         rel("questions", "Discussed in questions", sort(questions)),
