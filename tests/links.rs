@@ -187,3 +187,33 @@ fn a_term_merely_mentioned_in_another_terms_text_is_not_a_related_term() {
         "an auto-link does not: {related}"
     );
 }
+
+#[test]
+fn an_essay_listed_by_a_session_is_read_in_it_and_the_session_is_no_discussion_question() {
+    let site = TempSite::from_fixture("sites/links");
+    site.write(
+        "content/sessions/two.md",
+        "---\ntitle: Second meeting\nnumber: 2\nessays: [all-mode]\n---\n\nRead it.\n",
+    );
+    site.build();
+    let html = main_plain(&site, "essays/all-mode/index.html");
+    let read_in = html.split("Read in").nth(1).expect("a Read in list");
+    assert!(read_in.contains("/sessions/2/"), "{html}");
+    let questions = html
+        .split("Discussion questions")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        !questions
+            .split("</ul>")
+            .next()
+            .unwrap_or_default()
+            .contains("/sessions/"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("href=\"/sessions/2/\"").count(),
+        1,
+        "shown once: {html}"
+    );
+}

@@ -157,12 +157,30 @@ pub fn resolve_reusing(
 fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
     for (from, body) in bodies.iter().enumerate() {
         for f in &body.fragments {
-            let ids = &bodies[f.target].ids;
-            if ids.iter().any(|id| id == &f.id) {
-                continue;
-            }
             let item = &items[from];
             let target = &items[f.target];
+            let ids = &bodies[f.target].ids;
+            if ids.iter().any(|id| id == &f.id) {
+                // The heading would be missing from the public page, and its id, made from the
+                // heading's words, would carry them into public text.
+                if !f.in_notes && bodies[f.target].note_ids.contains(&f.id) {
+                    diags.push(
+                        Diagnostic::error(
+                            &item.path,
+                            f.line,
+                            f.col,
+                            format!(
+                                "`#{}` is a heading in the facilitator notes of {}, which public pages do not show",
+                                f.id,
+                                target.path.display()
+                            ),
+                        )
+                        .with_source(&item.source.text)
+                        .with_hint("link to it from inside facilitator notes, or move the heading out of them"),
+                    );
+                }
+                continue;
+            }
             let hint = match did_you_mean(&f.id, ids.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `#{s}`?"),
                 None if ids.is_empty() => format!("{} has no headings", target.path.display()),
@@ -356,10 +374,12 @@ fn backlinks(
         m.get(&(i, f)).cloned().unwrap_or_default()
     };
     let kind_of = |i: &usize| entries[*i].item.kind;
-    let session_entry = |number: Option<u32>| -> Vec<usize> {
+    // The sessions whose readings (or questions) include entry `i`: named in the session's
+    // front matter or naming the session in their own.
+    let sessions_with = |i: usize, list: fn(&Session) -> &Vec<usize>| -> Vec<usize> {
         sessions
             .iter()
-            .filter(|s| Some(s.number) == number)
+            .filter(|s| list(s).contains(&i))
             .map(|s| s.entry)
             .collect()
     };
@@ -401,7 +421,11 @@ fn backlinks(
             };
             let mut out = match e.item.kind {
                 Kind::Essay => {
-                    let mut questions = get(named_by, i, Field::Essays);
+                    // Sessions list essays too; only questions discuss them.
+                    let mut questions: Vec<usize> = get(named_by, i, Field::Essays)
+                        .into_iter()
+                        .filter(|&j| kind_of(&j) == Kind::Question)
+                        .collect();
                     questions.extend(both(i, Kind::Question));
                     let terms: Vec<usize> = linked_to[i]
                         .iter()
@@ -411,7 +435,7 @@ fn backlinks(
                     vec![
                         rel("questions", "Discussion questions", sort(questions)),
                         rel("terms", "Key terms", sort_terms(ranks, terms)),
-                        rel("session", "Read in", session_entry(e.item.session())),
+                        rel("session", "Read in", sessions_with(i, |s| &s.essays)),
                         rel(
                             "mentioned",
                             "Mentioned in",
@@ -476,7 +500,11 @@ fn backlinks(
                         rel("essays", "Essays", sort(essays)),
                         rel("terms", "Terms", sort_terms(ranks, terms)),
                         rel("related", "Related questions", sort(related)),
-                        rel("session", "Discussed in", session_entry(e.item.session())),
+                        rel(
+                            "session",
+                            "Discussed in",
+                            sessions_with(i, |s| &s.questions),
+                        ),
                     ]
                 }
                 Kind::Session => match sessions.iter().find(|s| s.entry == i) {
@@ -493,8 +521,13 @@ fn backlinks(
                     sort(mentioned_by(&Kind::ALL)),
                 )],
             };
+            // An entry shown under a specific relation is not repeated under a later one
+            // ("Mentioned in" is what is left).
+            let mut shown: Vec<usize> = Vec::new();
             for r in &mut out {
-                r.entries.retain(|&j| j != i && entries[j].included);
+                r.entries
+                    .retain(|&j| j != i && entries[j].included && !shown.contains(&j));
+                shown.extend(&r.entries);
             }
             out.retain(|r| !r.entries.is_empty());
             out
