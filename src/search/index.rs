@@ -3,7 +3,10 @@
 //! weighted above body text) plus a bonus for a match in the title or a term's alias, so the
 //! client only adds numbers up.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// ahash is already built for Tera; SipHash was a tenth of the index build on large sites.
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 
 use super::document::Doc;
 use super::tokenize::Analyzer;
@@ -65,8 +68,9 @@ struct Counts {
     title: u32,
     alias: u32,
     text: f64,
-    /// Weighted occurrences by passage number.
-    passages: BTreeMap<u32, f64>,
+    /// Weighted occurrences by passage number, in increasing passage order (passages are read
+    /// in order, so a vector that merges into its last entry is enough).
+    passages: Vec<(u32, f64)>,
 }
 
 /// A document's stems with their counts, its title length and its text length.
@@ -162,8 +166,8 @@ fn bonus(c: &Counts, a: &Analysed) -> f64 {
     }
 }
 
-fn best_passages(passages: &BTreeMap<u32, f64>) -> Vec<u32> {
-    let mut by_weight: Vec<(u32, f64)> = passages.iter().map(|(p, w)| (*p, *w)).collect();
+fn best_passages(passages: &[(u32, f64)]) -> Vec<u32> {
+    let mut by_weight: Vec<(u32, f64)> = passages.to_vec();
     by_weight.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     by_weight
         .into_iter()
@@ -241,7 +245,10 @@ fn analyse(doc: &Doc, analyzer: &Analyzer) -> Analysed {
             for n in stems {
                 let c = &mut w.stems[n].1;
                 c.text += weight;
-                *c.passages.entry(number).or_default() += weight;
+                match c.passages.last_mut() {
+                    Some((last, w)) if *last == number => *w += weight,
+                    _ => c.passages.push((number, weight)),
+                }
             }
         };
         if p.opens_section {
