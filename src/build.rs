@@ -137,6 +137,10 @@ fn site_statics(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> 
         return Vec::new();
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if let Err(d) = content::check_inside(&canonical_root, &dir, Path::new("static")) {
+        diags.push(d);
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
@@ -145,24 +149,17 @@ fn site_statics(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> 
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
         let shown = Path::new("static").join(rel);
-        if entry.path_is_symlink() {
-            let inside = entry
-                .path()
-                .canonicalize()
-                .is_ok_and(|t| t.starts_with(&canonical_root));
-            if !inside {
-                diags.push(
-                    Diagnostic::error(&shown, 1, 1, "symbolic link points outside the site")
-                        .with_hint("copy the file into static/ instead"),
-                );
-                continue;
-            }
+        if entry.path_is_symlink()
+            && let Err(d) = content::check_inside(&canonical_root, entry.path(), &shown)
+        {
+            diags.push(d);
+            continue;
         }
         if !entry.path().is_file() {
             continue;
         }
         match std::fs::read(entry.path()) {
-            Ok(bytes) => out.push((rel.to_string_lossy().replace('\\', "/"), bytes)),
+            Ok(bytes) => out.push((render::theme::output_key(rel), bytes)),
             Err(e) => diags.push(Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}"))),
         }
     }
@@ -217,6 +214,10 @@ pub fn build(
     out: &Path,
 ) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
+    check_output_dir(config, out)?;
+    // A build killed part-way may have left the previous output moved aside: put it back first,
+    // so that it survives even if this build fails.
+    tidy_output(out);
     let (output, diags) = generate(config, options);
     let Some(output) = output else {
         return Err(diags);
@@ -238,6 +239,147 @@ pub fn build(
     })
 }
 
+/// Refuses an output folder whose replacement would delete something other than a previous
+/// build: the site itself or a folder holding it, the site's sources, the home folder, the file
+/// system's root, or a folder of someone else's files. Points at `output_dir` in site.toml when
+/// the folder came from there, else at `--output`.
+pub fn check_output_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
+    let Some((message, hint)) = output_dir_problem(&config.root, out) else {
+        return Ok(());
+    };
+    let from_config = out == config.root.join(&config.output_dir);
+    let text = if from_config {
+        std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let key = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with("output_dir"));
+    let d = match key {
+        Some((i, line)) => {
+            // The column of the value, counted in characters.
+            let value = line.find('=').map_or(0, |eq| {
+                let after = &line[eq + 1..];
+                eq + 1 + after.len() - after.trim_start().len()
+            });
+            let col = line[..value].chars().count() + 1;
+            Diagnostic::error(crate::config::CONFIG_FILE, i + 1, col, message).with_source(&text)
+        }
+        None if from_config => Diagnostic::error(crate::config::CONFIG_FILE, 1, 1, message),
+        None => Diagnostic::error("--output", 1, 1, message),
+    };
+    Err(d.with_hint(hint))
+}
+
+/// What is wrong with replacing `out` by a build of the site at `root`, and what to do instead.
+pub fn output_dir_problem(root: &Path, out: &Path) -> Option<(String, String)> {
+    let shown = format!(
+        "the output folder `{}`",
+        crate::diagnostics::display_path(out)
+    );
+    let use_public = "use a folder inside or beside the site, such as `public`".to_string();
+    let root = root.canonicalize().ok()?;
+    let target = resolve_path(out);
+    if target.parent().is_none() {
+        return Some((
+            format!("{shown} is the root of the file system"),
+            use_public,
+        ));
+    }
+    if root == target {
+        return Some((
+            format!("{shown} is the site's own folder; a build there would delete the site"),
+            use_public,
+        ));
+    }
+    if root.starts_with(&target) {
+        return Some((
+            format!("{shown} holds the site's folder; a build there would delete the site"),
+            use_public,
+        ));
+    }
+    if let Some(home) = std::env::home_dir().and_then(|h| h.canonicalize().ok())
+        && home.starts_with(&target)
+    {
+        return Some((format!("{shown} is or holds your home folder"), use_public));
+    }
+    for source in [crate::content::CONTENT_DIR, "static", "themes"] {
+        if target.starts_with(root.join(source)) {
+            return Some((
+                format!("{shown} is inside the site's `{source}/` folder"),
+                "the output would be read back as part of the site; use a folder such as `public`"
+                    .to_string(),
+            ));
+        }
+    }
+    let meta = std::fs::metadata(&target).ok()?;
+    if !meta.is_dir() {
+        return Some((
+            format!("{shown} is a file, not a folder"),
+            "choose a folder's name; a build makes the folder".to_string(),
+        ));
+    }
+    // Every build writes `.nojekyll`: a folder with other files and none is not a previous build.
+    let foreign = !target.join(".nojekyll").exists()
+        && std::fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
+    if foreign {
+        return Some((
+            format!("{shown} holds files that lectern did not write"),
+            "a build replaces its output folder whole: choose a new or empty folder, or move those files away first".to_string(),
+        ));
+    }
+    None
+}
+
+/// `path` made absolute with its symbolic links resolved, as far as it exists; the rest (which
+/// a build would create) is appended with `.` and `..` applied.
+fn resolve_path(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = absolute.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut resolved = loop {
+        if let Ok(c) = existing.canonicalize() {
+            break c;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            // `..` at the end, or nothing left that exists: apply the parts as written.
+            _ => {
+                rest.clear();
+                break lexical(&absolute);
+            }
+        }
+    };
+    for part in rest.iter().rev() {
+        resolved.push(part);
+    }
+    lexical(&resolved)
+}
+
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Checks a site as a build would, writing nothing.
 pub fn check(config: &Config, options: BuildOptions) -> (bool, Diagnostics, Option<Site>) {
     let (output, diags) = generate(config, options);
@@ -247,11 +389,39 @@ pub fn check(config: &Config, options: BuildOptions) -> (bool, Diagnostics, Opti
 const STAGING_MARK: &str = ".lectern-staging-";
 const RETIRED_MARK: &str = ".lectern-old-";
 
-/// Writes `files` into a fresh sibling folder, then swaps it into place.
+/// Writes `files` into a fresh sibling folder, then swaps it into place. Keys are relative paths
+/// with forward slashes; one that could leave the folder is refused.
 pub fn write_output<B: AsRef<[u8]> + Sync>(
     out: &Path,
     files: &BTreeMap<String, B>,
 ) -> std::io::Result<()> {
+    if let Some(bad) = files.keys().find(|k| !is_inside_path(k)) {
+        return Err(std::io::Error::other(format!(
+            "`{bad}` is not a path inside the output folder"
+        )));
+    }
+    let (parent, name) = split_output(out)?;
+    std::fs::create_dir_all(&parent)?;
+    tidy_output(out);
+    let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
+    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Relative, with no `..`, no empty part, and (on Windows) no other separator or drive.
+fn is_inside_path(key: &str) -> bool {
+    let bad = |c: char| c == '\0' || (cfg!(windows) && matches!(c, '\\' | ':'));
+    !key.is_empty()
+        && !key.contains(bad)
+        && key
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+fn split_output(out: &Path) -> std::io::Result<(PathBuf, String)> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -261,14 +431,7 @@ pub fn write_output<B: AsRef<[u8]> + Sync>(
         .ok_or_else(|| std::io::Error::other("the output path has no folder name"))?
         .to_string_lossy()
         .into_owned();
-    std::fs::create_dir_all(&parent)?;
-    remove_leftovers(&parent, &name);
-    let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    Ok((parent, name))
 }
 
 fn write_tree<B: AsRef<[u8]> + Sync>(
@@ -290,32 +453,66 @@ fn write_tree<B: AsRef<[u8]> + Sync>(
         .try_for_each(|(path, bytes)| std::fs::write(dir.join(path), bytes.as_ref()))
 }
 
+/// Puts the new output in place. On Linux the two folders are exchanged in one step, so the
+/// output folder always holds one whole build; elsewhere the old one is moved aside first, and
+/// `tidy_output` puts it back if the process dies in between.
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> std::io::Result<()> {
-    if out.exists() {
-        let retired = parent.join(format!(".{name}{RETIRED_MARK}{}", std::process::id()));
-        std::fs::rename(out, &retired)?;
-        if let Err(e) = std::fs::rename(staging, out) {
-            let _ = std::fs::rename(&retired, out);
-            return Err(e);
-        }
-        std::fs::remove_dir_all(&retired)?;
-    } else {
-        std::fs::rename(staging, out)?;
+    if std::fs::symlink_metadata(out).is_err() {
+        return std::fs::rename(staging, out);
     }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the previous build; a leftover is removed by the next run.
+            let _ = std::fs::remove_dir_all(staging);
+            return Ok(());
+        }
+    }
+    let retired = parent.join(format!(".{name}{RETIRED_MARK}{}", std::process::id()));
+    std::fs::rename(out, &retired)?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&retired, out);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&retired);
     Ok(())
 }
 
-/// Removes staging or retired folders left by a build that was killed part-way.
-fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(read) = std::fs::read_dir(parent) else {
+/// Repairs what a build killed part-way leaves beside `out`: a previous output moved aside is put
+/// back if `out` is missing, and half-written or retired folders are removed.
+pub fn tidy_output(out: &Path) {
+    let Ok((parent, name)) = split_output(out) else {
+        return;
+    };
+    let Ok(read) = std::fs::read_dir(&parent) else {
         return;
     };
     let staging = format!(".{name}{STAGING_MARK}");
     let retired = format!(".{name}{RETIRED_MARK}");
-    for entry in read.flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with(&staging) || file.starts_with(&retired) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+    let mut leftovers: Vec<(bool, std::time::SystemTime, PathBuf)> = read
+        .flatten()
+        .filter_map(|entry| {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let is_retired = file.starts_with(&retired);
+            (is_retired || file.starts_with(&staging)).then(|| {
+                let modified = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                (is_retired, modified, entry.path())
+            })
+        })
+        .collect();
+    // The newest retired folder is the last complete output.
+    leftovers.sort();
+    if std::fs::symlink_metadata(out).is_err()
+        && let Some(i) = leftovers.iter().rposition(|(is_retired, _, _)| *is_retired)
+        && std::fs::rename(&leftovers[i].2, out).is_ok()
+    {
+        leftovers.remove(i);
+    }
+    for (_, _, path) in leftovers {
+        let _ = std::fs::remove_dir_all(path);
     }
 }

@@ -129,6 +129,19 @@ impl Config {
             cname: raw.cname.filter(|c| !c.trim().is_empty()),
             root: PathBuf::new(),
         };
+        if !is_folder_name(&config.theme) {
+            let (line, col) = find_key(text, "theme");
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                col,
+                format!("theme `{}` is not a folder name", config.theme),
+            )
+            .with_source(text)
+            .with_hint(
+                "a theme is a folder under themes/, named without `/`: theme = \"default\"",
+            ));
+        }
         config.with_base_url(&base_url).map_err(|message| {
             let (line, col) = find_key(text, "base_url");
             Diagnostic::error(CONFIG_FILE, line, col, message)
@@ -199,6 +212,11 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
     d
 }
 
+/// One plain part of a path: themes live under themes/ and nowhere else.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
+}
+
 fn find_key(text: &str, key: &str) -> (usize, usize) {
     text.lines()
         .enumerate()
@@ -229,6 +247,17 @@ mod tests {
         let d = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap_err();
         assert_eq!((d.line, d.col), (2, 1));
         assert_eq!(d.hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_not_a_path() {
+        for bad in ["../../etc", "/etc", "a/b", "..", "", "..\\x"] {
+            let text = format!("title = \"T\"\ntheme = \"{}\"\n", bad.replace('\\', "\\\\"));
+            let d = Config::parse(&text).unwrap_err();
+            assert_eq!((d.line, d.col), (2, 1), "{bad}");
+            assert!(d.message.contains("is not a folder name"), "{bad}");
+        }
+        assert!(Config::parse("title = \"T\"\ntheme = \"my-theme\"\n").is_ok());
     }
 
     #[test]

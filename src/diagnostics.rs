@@ -25,9 +25,13 @@ pub struct Diagnostic {
     /// 1-based column, counted in characters.
     pub col: usize,
     pub message: String,
-    /// The offending line of source, shown under the message with a caret.
+    /// The offending line of source, shown under the message with a caret; of a long line
+    /// (a whole paragraph, say), only a window around the column.
     pub source_line: Option<String>,
     pub hint: Option<String>,
+    /// Where the caret goes under `source_line`, 1-based: within the window, so small (and
+    /// small enough that a `Diagnostic` stays the size it was).
+    caret: u16,
 }
 
 impl Diagnostic {
@@ -45,6 +49,7 @@ impl Diagnostic {
             message: message.into(),
             source_line: None,
             hint: None,
+            caret: 1,
         }
     }
 
@@ -66,11 +71,14 @@ impl Diagnostic {
     }
 
     /// Attaches the source line the diagnostic points at, taken from the whole file's text.
+    /// Only the window that is shown is kept: a site with thousands of errors in long
+    /// paragraphs would otherwise hold every paragraph once per error.
     pub fn with_source(mut self, text: &str) -> Self {
-        self.source_line = text
-            .lines()
-            .nth(self.line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+        if let Some(line) = text.lines().nth(self.line.saturating_sub(1)) {
+            let (shown, caret) = excerpt(line.trim_end_matches('\r'), self.col);
+            self.source_line = Some(shown);
+            self.caret = u16::try_from(caret).unwrap_or(u16::MAX);
+        }
         self
     }
 
@@ -93,10 +101,10 @@ impl fmt::Display for Diagnostic {
             self.col,
             self.message
         )?;
-        if let Some(full) = &self.source_line {
+        if let Some(source) = &self.source_line {
             let number = self.line.to_string();
             let gutter = " ".repeat(number.len());
-            let (source, col) = excerpt(full, self.col);
+            let col = usize::from(self.caret);
             // Tabs are kept as they are so the caret lines up under them in a terminal.
             let pad: String = source
                 .chars()
@@ -137,9 +145,14 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
     (text, col)
 }
 
-/// Paths print with forward slashes on every platform, so messages and tests agree.
+/// Paths print with forward slashes on every platform, so messages and tests agree. Elsewhere
+/// than on Windows a backslash is part of a file's name, and printing it as `/` would misname it.
 pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    if cfg!(windows) {
+        path.to_string_lossy().replace('\\', "/")
+    } else {
+        path.to_string_lossy().into_owned()
+    }
 }
 
 /// The diagnostics of one run, errors and warnings together.
@@ -193,7 +206,13 @@ impl Diagnostics {
 
     /// Every diagnostic, sorted, then a closing count: what the terminal shows.
     pub fn report(&self) -> String {
-        let sorted = self.clone().sorted();
+        // Sorted by reference: a report of thousands of errors need not copy them all.
+        let mut sorted: Vec<&Diagnostic> = self.items.iter().collect();
+        sorted.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        });
+        sorted.dedup();
         let mut out: String = sorted.iter().map(ToString::to_string).collect();
         let errors = sorted.iter().filter(|d| d.is_error()).count();
         let warnings = sorted.len() - errors;

@@ -11,9 +11,11 @@ fn assert_case(case: &str) {
     let expected = std::fs::read_to_string(fixture(&format!("invalid/{case}/expected.txt")))
         .expect("expected.txt");
     let site = TempSite::invalid(case);
-    // A previous good output must survive the failed build untouched.
+    // A previous good output must survive the failed build untouched. Every build writes
+    // `.nojekyll`, which is how a build knows the folder is one it may replace.
     std::fs::create_dir_all(site.out()).expect("mkdir");
     std::fs::write(site.out().join("index.html"), "previous build").expect("write");
+    std::fs::write(site.out().join(".nojekyll"), "").expect("write");
 
     let out = site.run(&["build"]);
     let err = stderr(&out);
@@ -29,7 +31,7 @@ fn assert_case(case: &str) {
     );
     assert_eq!(
         std::fs::read_dir(site.out()).expect("out").count(),
-        1,
+        2,
         "{case}: output changed"
     );
 

@@ -154,11 +154,13 @@ fn yaml_diagnostic(
     source: &Source,
     e: &serde_yaml::Error,
 ) -> Diagnostic {
+    // From the byte offset rather than YAML's own line count, which also breaks lines at U+0085,
+    // U+2028 and U+2029 and so would point past the file's real lines.
     let (line, col) = match e.location() {
-        Some(loc) => (
-            source.front_matter_line + loc.line().saturating_sub(1),
-            loc.column().max(1),
-        ),
+        Some(loc) => {
+            let offset = source.front_matter.start + loc.index().min(source.yaml().len());
+            crate::diagnostics::line_col(&source.text, offset)
+        }
         None => (1, 1),
     };
     let full = e.to_string();
@@ -394,6 +396,15 @@ mod tests {
         assert_eq!(locate(&s, "terms", "alliance"), (5, 5));
         let s = source("---\ntitle: Q?\nterms: [trust, alliance]\n---\n");
         assert_eq!(locate(&s, "terms", "alliance"), (3, 16));
+    }
+
+    #[test]
+    fn yaml_errors_count_lines_as_the_file_does() {
+        // YAML also breaks lines at U+0085 and U+2028; the file's lines do not.
+        let s = source("---\ntitle: \"a\u{85}b\u{2028}c\"\nsession: [x\n---\n");
+        let d =
+            parse::<EssayMatter>(Kind::Essay, Path::new("content/essays/a.md"), &s).unwrap_err();
+        assert_eq!((d.line, d.col), (3, 10), "{d}");
     }
 
     #[test]

@@ -354,6 +354,10 @@ pub fn find_files(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> 
         return Vec::new();
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if let Err(d) = check_inside(&canonical_root, &content, Path::new(CONTENT_DIR)) {
+        diags.push(d);
+        return Vec::new();
+    }
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
@@ -372,18 +376,11 @@ pub fn find_files(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> 
             }
         };
         let rel = relative(root, entry.path());
-        if entry.path_is_symlink() {
-            let target = entry.path().canonicalize();
-            if !target
-                .as_ref()
-                .is_ok_and(|t| t.starts_with(&canonical_root))
-            {
-                diags.push(
-                    Diagnostic::error(&rel, 1, 1, "symbolic link points outside the site")
-                        .with_hint("lectern reads only files inside the site folder; copy the file in instead"),
-                );
-                continue;
-            }
+        if entry.path_is_symlink()
+            && let Err(d) = check_inside(&canonical_root, entry.path(), &rel)
+        {
+            diags.push(d);
+            continue;
         }
         if !entry.path().is_file() {
             continue;
@@ -430,6 +427,23 @@ pub fn find_files(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Kind)> 
         }
     }
     files
+}
+
+/// Refuses a path that symbolic links lead outside the site (`canonical_root`) or to nothing.
+/// `shown` is the path as messages name it.
+pub fn check_inside(canonical_root: &Path, path: &Path, shown: &Path) -> Result<(), Diagnostic> {
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(canonical_root) => Ok(()),
+        Ok(_) => Err(
+            Diagnostic::error(shown, 1, 1, "symbolic link points outside the site").with_hint(
+                "lectern reads only files inside the site folder; copy the files in instead",
+            ),
+        ),
+        Err(_) => Err(
+            Diagnostic::error(shown, 1, 1, "symbolic link points to nothing")
+                .with_hint("remove it, or point it at a file inside the site"),
+        ),
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {

@@ -28,8 +28,10 @@ impl Source {
     /// Splits `raw` (a whole file) into front matter and body. `path` is used for diagnostics.
     pub fn parse(path: &std::path::Path, raw: &str) -> Result<Source, Diagnostic> {
         let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        // A carriage return alone ends a line too, for YAML and Markdown alike: line numbers
+        // agree only if it becomes a line feed here.
         let text = if raw.contains('\r') {
-            raw.replace("\r\n", "\n")
+            raw.replace("\r\n", "\n").replace('\r', "\n")
         } else {
             raw.to_string()
         };
@@ -101,6 +103,14 @@ mod tests {
         .unwrap();
         assert_eq!(s.yaml(), "title: A\n");
         assert_eq!(s.body(), "Hi\n");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "---\rtitle: A\rsession: [x\r---\rHi\r";
+        let s = Source::parse(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.yaml(), "title: A\nsession: [x\n");
+        assert_eq!(s.body_line(), 5);
     }
 
     #[test]

@@ -161,6 +161,24 @@ fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagno
             let target = &items[f.target];
             let ids = &bodies[f.target].ids;
             if ids.iter().any(|id| id == &f.id) {
+                // The heading would be missing from the public page, and its id, made from the
+                // heading's words, would carry them into public text.
+                if !f.in_notes && bodies[f.target].note_ids.contains(&f.id) {
+                    diags.push(
+                        Diagnostic::error(
+                            &item.path,
+                            f.line,
+                            f.col,
+                            format!(
+                                "`#{}` is a heading in the facilitator notes of {}, which public pages do not show",
+                                f.id,
+                                target.path.display()
+                            ),
+                        )
+                        .with_source(&item.source.text)
+                        .with_hint("link to it from inside facilitator notes, or move the heading out of them"),
+                    );
+                }
                 continue;
             }
             let hint = match did_you_mean(&f.id, ids.iter().map(String::as_str)) {

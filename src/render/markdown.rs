@@ -33,6 +33,8 @@ pub struct Converted {
     pub heading_offsets: Vec<usize>,
     pub words: usize,
     pub has_notes: bool,
+    /// The ids of headings inside facilitator notes: public text must not link to them.
+    pub note_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -56,6 +58,8 @@ pub struct FragmentRef {
     pub id: String,
     pub line: usize,
     pub col: usize,
+    /// Written inside facilitator notes, where a link to another note's heading is fine.
+    pub in_notes: bool,
 }
 
 /// Everything conversion needs to know about the rest of the site.
@@ -96,8 +100,19 @@ pub fn convert(me: usize, ctx: &LinkContext) -> Converted {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
+    let events = drop_repeated_definitions(events);
     let headings = heading_info(&events);
-    let notes = notes_ranges(&headings, events.len());
+    let notes = notes_ranges(&headings, &events);
+    // A note defined inside facilitator notes is not in a public build: nor are references to it.
+    let shown_notes: HashSet<String> = events
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| ctx.facilitator || !notes.iter().any(|r| r.contains(i)))
+        .filter_map(|(_, (e, _))| match e {
+            Event::Start(Tag::FootnoteDefinition(name)) => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut conv = Converter {
         ctx,
         me,
@@ -106,12 +121,19 @@ pub fn convert(me: usize, ctx: &LinkContext) -> Converted {
         result: Converted {
             ids: headings.iter().map(|h| h.id.clone()).collect(),
             has_notes: !notes.is_empty(),
+            note_ids: headings
+                .iter()
+                .filter(|h| notes.iter().any(|r| r.contains(&h.start)))
+                .map(|h| h.id.clone())
+                .collect(),
             ..Default::default()
         },
         linked_terms: HashSet::new(),
         autolink: item.autolink.unwrap_or(ctx.autolink),
         footnote_refs: Vec::new(),
         footnote_defs: Vec::new(),
+        footnote_ids: Vec::new(),
+        shown_notes,
         own_headings: headings
             .iter()
             .map(|h| (h.id.clone(), h.text.clone()))
@@ -123,8 +145,22 @@ pub fn convert(me: usize, ctx: &LinkContext) -> Converted {
     result
 }
 
+/// Ids the built-in theme gives elements of the pages that show a body: a heading must not take
+/// one, or the page would have two elements with the same id.
+const THEME_IDS: &[&str] = &[
+    "main",
+    "lectern-toc",
+    "relations-heading",
+    "session-readings",
+    "session-questions",
+    "session-terms",
+    "syllabus-heading",
+    "site-search-input",
+    "search-page-input",
+];
+
 fn heading_info(events: &[(Event, Range<usize>)]) -> Vec<HeadingInfo> {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -137,8 +173,9 @@ fn heading_info(events: &[(Event, Range<usize>)]) -> Vec<HeadingInfo> {
                 }
                 j += 1;
             }
+            // A custom id given twice gets a suffix like any other repeat: ids must be unique.
             let id = match id {
-                Some(custom) => custom.to_string(),
+                Some(custom) => unique_id(custom, &used),
                 None => unique_id(&heading_id(&text), &used),
             };
             used.insert(id.clone());
@@ -188,10 +225,6 @@ fn unique_id(base: &str, used: &HashSet<String>) -> String {
         .unwrap_or_default()
 }
 
-fn footnote_id(name: &str) -> String {
-    heading_id(name)
-}
-
 fn is_notes_heading(text: &str) -> bool {
     text.trim()
         .trim_end_matches(':')
@@ -199,20 +232,80 @@ fn is_notes_heading(text: &str) -> bool {
 }
 
 /// Event ranges covered by "Facilitator notes" sections: from the heading to the next heading
-/// of the same or a higher level.
-fn notes_ranges(headings: &[HeadingInfo], len: usize) -> Vec<Range<usize>> {
+/// of the same or a higher level in the same container (a list item, a quote, the page), or to
+/// the end of that container, so that a section never takes half of a list or a quote with it.
+fn notes_ranges(headings: &[HeadingInfo], events: &[(Event, Range<usize>)]) -> Vec<Range<usize>> {
+    let depth = nesting_depths(events);
     let mut out: Vec<Range<usize>> = Vec::new();
-    for (n, h) in headings.iter().enumerate() {
+    for h in headings {
         if !is_notes_heading(&h.text) || out.last().is_some_and(|r| r.contains(&h.start)) {
             continue;
         }
-        let end = headings[n + 1..]
-            .iter()
-            .find(|o| o.level <= h.level)
-            .map_or(len, |o| o.start);
+        let level = depth[h.start];
+        let end = (h.end + 1..events.len())
+            .find(|&j| match &events[j].0 {
+                Event::Start(Tag::Heading { level: l, .. }) => depth[j] == level && *l <= h.level,
+                Event::End(_) => depth[j] < level,
+                _ => false,
+            })
+            .unwrap_or(events.len());
         out.push(h.start..end);
     }
     out
+}
+
+/// How many elements enclose each event (for a start or end tag: the elements around it).
+fn nesting_depths(events: &[(Event, Range<usize>)]) -> Vec<usize> {
+    let mut depth = 0usize;
+    events
+        .iter()
+        .map(|(event, _)| match event {
+            Event::Start(_) => {
+                depth += 1;
+                depth - 1
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                depth
+            }
+            _ => depth,
+        })
+        .collect()
+}
+
+/// A footnote defined twice keeps its first definition, as a link reference would: the events
+/// of a later one are dropped before anything counts its headings, links or references.
+fn drop_repeated_definitions<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut defined: HashSet<String> = HashSet::new();
+    let mut dropping = false;
+    events
+        .into_iter()
+        .filter(|(event, _)| match event {
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                dropping = !defined.insert(name.to_string());
+                !dropping
+            }
+            Event::End(TagEnd::FootnoteDefinition) if dropping => {
+                dropping = false;
+                false
+            }
+            _ => !dropping,
+        })
+        .collect()
+}
+
+/// Whether a piece of inline HTML opens (`Some(true)`) or closes (`Some(false)`) an `<a>`.
+fn raw_anchor(html: &str) -> Option<bool> {
+    let tag = html.trim().to_ascii_lowercase();
+    if tag.starts_with("</a>") || tag.starts_with("</a ") {
+        Some(false)
+    } else if tag.starts_with("<a>") || tag.starts_with("<a ") || tag.starts_with("<a\n") {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// How to close a link that is open in the output.
@@ -238,6 +331,10 @@ struct Converter<'a, 'c> {
     footnote_refs: Vec<(String, usize)>,
     /// Footnote definitions, rendered apart from the flow and listed at the end.
     footnote_defs: Vec<(String, Vec<Event<'a>>)>,
+    /// Footnote names with the ids given to them, unique on the page.
+    footnote_ids: Vec<(String, String)>,
+    /// Footnotes whose definitions this build shows.
+    shown_notes: HashSet<String>,
     /// This page's heading ids and texts, to label `[[#id]]` links by their heading.
     own_headings: Vec<(String, String)>,
 }
@@ -256,12 +353,20 @@ impl<'a, 'c> Converter<'a, 'c> {
         // While set, the events of an unpiped wikilink's raw target are dropped.
         let mut skip_inner = false;
         let mut heading_text: Option<String> = None;
+        // `<a>` elements the author wrote as HTML and that are open: no link may go inside one.
+        let mut raw_anchors = 0usize;
         // While inside a footnote definition, `self.out` collects it and the flow waits here.
         let mut flow: Option<(String, Vec<Event<'a>>)> = None;
 
+        let len = events.len();
         for (i, (event, range)) in events.into_iter().enumerate() {
             let in_notes = notes.iter().any(|r| r.contains(&i));
             let hidden = in_notes && !self.ctx.facilitator;
+            // Closed before the first event after the section, whatever the last one inside was.
+            if self.ctx.facilitator && notes.iter().any(|r| r.end == i) {
+                self.flush_text(&mut pending, suppress > 0, true);
+                self.out.push(Event::Html("</section>\n".into()));
+            }
             if self.ctx.facilitator && notes.iter().any(|r| r.start == i) {
                 self.flush_text(&mut pending, suppress > 0, in_notes);
                 self.out.push(Event::Html(
@@ -347,8 +452,14 @@ impl<'a, 'c> Converter<'a, 'c> {
                     ..
                 }) => {
                     suppress += 1;
-                    let (open, label) =
+                    let written = self.out.len();
+                    let (mut open, label) =
                         self.wikilink(&dest_url, has_pothole, &range, in_notes, false);
+                    if raw_anchors > 0 && open == OpenLink::Raw {
+                        // Inside the author's own `<a>`, the link shows as its text.
+                        self.out.remove(written);
+                        open = OpenLink::Plain;
+                    }
                     if let Some(label) = label {
                         self.result.text.push_str(&label);
                         if let Some(h) = heading_text.as_mut() {
@@ -416,9 +527,25 @@ impl<'a, 'c> Converter<'a, 'c> {
                         self.footnote_defs.push((name, def));
                     }
                 }
+                Event::InlineHtml(html) => {
+                    match raw_anchor(&html) {
+                        Some(true) => {
+                            raw_anchors += 1;
+                            suppress += 1;
+                        }
+                        Some(false) if raw_anchors > 0 => {
+                            raw_anchors -= 1;
+                            suppress = suppress.saturating_sub(1);
+                        }
+                        _ => {}
+                    }
+                    self.out.push(Event::InlineHtml(html));
+                }
                 Event::FootnoteReference(name) => {
-                    let html = self.footnote_reference(&name);
-                    self.out.push(Event::Html(html.into()));
+                    if self.shown_notes.contains(name.as_ref()) {
+                        let html = self.footnote_reference(&name);
+                        self.out.push(Event::Html(html.into()));
+                    }
                 }
                 Event::Code(code) => {
                     self.result.text.push_str(&code);
@@ -445,12 +572,12 @@ impl<'a, 'c> Converter<'a, 'c> {
                 }
                 other => self.out.push(other),
             }
-            if self.ctx.facilitator && notes.iter().any(|r| r.end == i + 1) {
-                self.flush_text(&mut pending, suppress > 0, in_notes);
-                self.out.push(Event::Html("</section>\n".into()));
-            }
         }
-        self.flush_text(&mut pending, suppress > 0, false);
+        let notes_at_end = notes.iter().any(|r| r.end == len);
+        self.flush_text(&mut pending, suppress > 0, notes_at_end);
+        if self.ctx.facilitator && notes_at_end {
+            self.out.push(Event::Html("</section>\n".into()));
+        }
     }
 
     fn finish(mut self) -> Converted {
@@ -473,7 +600,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                 (self.footnote_refs.len(), 1)
             }
         };
-        let id = footnote_id(name);
+        let id = self.footnote_id(name);
         let ref_id = if count == 1 {
             format!("fnref-{id}")
         } else {
@@ -482,6 +609,29 @@ impl<'a, 'c> Converter<'a, 'c> {
         format!(
             "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{number}</a></sup>"
         )
+    }
+
+    /// The id shared by a footnote's `fn-` and `fnref-` ids: from its name, with a suffix when
+    /// another name or a heading already gives the same.
+    fn footnote_id(&mut self, name: &str) -> String {
+        if let Some((_, id)) = self.footnote_ids.iter().find(|(n, _)| n == name) {
+            return id.clone();
+        }
+        let base = heading_id(name);
+        let taken = |id: &str| {
+            self.footnote_ids.iter().any(|(_, i)| i == id)
+                || self
+                    .result
+                    .ids
+                    .iter()
+                    .any(|h| *h == format!("fn-{id}") || *h == format!("fnref-{id}"))
+        };
+        let id = std::iter::once(base.clone())
+            .chain((1..).map(|n| format!("{base}-{n}")))
+            .find(|c| !taken(c))
+            .unwrap_or(base);
+        self.footnote_ids.push((name.to_string(), id.clone()));
+        id
     }
 
     /// The footnotes section: referenced notes in order, each with links back to its references.
@@ -501,7 +651,7 @@ impl<'a, 'c> Converter<'a, 'c> {
             "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Notes\">\n<ol>\n",
         );
         for (name, events) in defs {
-            let id = footnote_id(&name);
+            let id = self.footnote_id(&name);
             let mut body = String::new();
             pulldown_cmark::html::push_html(&mut body, events.into_iter());
             let count = self
@@ -656,6 +806,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                 id: id.to_string(),
                 line,
                 col,
+                in_notes,
             });
         }
         let own_heading = (target == self.me)
@@ -744,6 +895,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                             id: id.to_string(),
                             line,
                             col,
+                            in_notes,
                         });
                     }
                     if !in_notes || self.ctx.facilitator {

@@ -61,6 +61,12 @@ impl Theme {
         let site_theme = Path::new("themes").join(&config.theme);
         let dir = config.root.join(&site_theme);
         if dir.is_dir() {
+            let canonical_root = config
+                .root
+                .canonicalize()
+                .unwrap_or_else(|_| config.root.clone());
+            crate::content::check_inside(&canonical_root, &dir, &site_theme)
+                .map_err(Diagnostics::from)?;
             let mut diags = Diagnostics::new();
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
                 let entry = match entry {
@@ -75,16 +81,24 @@ impl Theme {
                         continue;
                     }
                 };
-                if !entry.file_type().is_file()
-                    || entry.file_name().to_string_lossy().starts_with('.')
-                {
-                    continue;
-                }
                 let rel = entry
                     .path()
                     .strip_prefix(&dir)
                     .unwrap_or(entry.path())
                     .to_path_buf();
+                if entry.path_is_symlink()
+                    && let Err(d) = crate::content::check_inside(
+                        &canonical_root,
+                        entry.path(),
+                        &site_theme.join(&rel),
+                    )
+                {
+                    diags.push(d);
+                    continue;
+                }
+                if !entry.path().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
                 match std::fs::read(entry.path()) {
                     Ok(bytes) => place(
                         &rel,
@@ -145,12 +159,21 @@ fn place(
     templates: &mut BTreeMap<String, ThemeFile>,
     statics: &mut BTreeMap<String, ThemeFile>,
 ) {
-    let key = rel.to_string_lossy().replace('\\', "/");
+    let key = output_key(rel);
     if let Some(name) = key.strip_prefix("templates/") {
         templates.insert(name.to_string(), file);
     } else if let Some(name) = key.strip_prefix("static/") {
         statics.insert(name.to_string(), file);
     }
+}
+
+/// A relative path as a key of the output: its parts joined with `/`. A backslash is a separator
+/// only where the platform says so; elsewhere it is part of a name and must stay one.
+pub fn output_key(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn build_tera(templates: &BTreeMap<String, ThemeFile>) -> Result<tera::Tera, Diagnostics> {

@@ -33,6 +33,13 @@ pub struct ServeOptions {
 
 /// Runs the server until interrupted.
 pub fn run(options: ServeOptions) -> Result<(), Diagnostics> {
+    if let Some(out) = &options.output
+        && let Some((message, hint)) = crate::build::output_dir_problem(&options.root, out)
+    {
+        return Err(Diagnostic::error("--output", 1, 1, message)
+            .with_hint(hint)
+            .into());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

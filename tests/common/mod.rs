@@ -150,3 +150,98 @@ pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
     }
     out
 }
+
+/// Checks that the elements that must nest in `html` do: every one closed, in order, and no
+/// link inside a link. Void elements, comments, scripts and styles are skipped.
+pub fn check_nesting(html: &str) -> Result<(), String> {
+    const CHECKED: &[&str] = &[
+        "a",
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "section",
+        "nav",
+        "main",
+        "div",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "sup",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "header",
+        "footer",
+        "article",
+        "aside",
+        "dl",
+        "dt",
+        "dd",
+    ];
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let skipped = [
+            ("!--", "-->"),
+            ("script", "</script>"),
+            ("style", "</style>"),
+        ]
+        .into_iter()
+        .find(|(start, _)| rest.starts_with(start));
+        if let Some((_, end)) = skipped {
+            rest = rest.find(end).map_or("", |j| &rest[j + end.len()..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !CHECKED.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            match open.pop() {
+                Some(top) if top == name => {}
+                top => return Err(format!("</{name}> closes {top:?}; open: {open:?}")),
+            }
+        } else {
+            if name == "a" && open.iter().any(|t| t == "a") {
+                return Err("a link inside a link".into());
+            }
+            open.push(name);
+        }
+    }
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("never closed: {open:?}"))
+    }
+}
+
+/// Ids used more than once in `html`.
+pub fn duplicate_ids(html: &str) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut twice: Vec<String> = attr_values(html, "id")
+        .into_iter()
+        .filter(|id| !seen.insert(id.clone()))
+        .collect();
+    twice.dedup();
+    twice
+}
