@@ -762,17 +762,26 @@ pub fn plan(items: usize, options: &Options) -> Course {
 
 /// Glossary names, unique ignoring case, each with up to two aliases that differ from every
 /// name, alias and slug.
+/// How many of the most frequent content words are too common to name a glossary term.
+const COMMON_RANKS: usize = 300;
+
 fn term_names(rng: &mut Rng, vocab: &Vocabulary, count: usize) -> Vec<(String, Vec<String>)> {
     let mut used: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(count);
+    // A glossary defines specialised words, not the commonest ones: names come from the rarer
+    // part of the vocabulary (uniformly, past the most frequent words), so that prose meets them
+    // about as often as a real course's prose meets its glossary, mostly where it means to.
+    let common = COMMON_RANKS.min(vocab.content.len() / 2);
     let name_of = |rng: &mut Rng, words: usize| {
-        let parts: Vec<&str> = (0..words).map(|_| vocab.content_word(rng)).collect();
+        let parts: Vec<&str> = (0..words)
+            .map(|_| vocab.content[rng.between(common, vocab.content.len() - 1)].as_str())
+            .collect();
         let mut name = parts.join(" ");
         capitalise(&mut name);
         name
     };
     while out.len() < count {
-        let words = if rng.chance(60) { 1 } else { 2 };
+        let words = if rng.chance(40) { 1 } else { 2 };
         let name = name_of(rng, words);
         let key = name.to_lowercase();
         if used.contains(&key) || used.contains(&slugify(&name)) {

@@ -404,7 +404,8 @@ pub fn write_output<B: AsRef<[u8]> + Sync>(
     std::fs::create_dir_all(&parent)?;
     tidy_output(out);
     let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out, &parent, &name));
+    let result =
+        write_tree(&staging, files, out).and_then(|()| swap_in(&staging, out, &parent, &name));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -434,9 +435,14 @@ fn split_output(out: &Path) -> std::io::Result<(PathBuf, String)> {
     Ok((parent, name))
 }
 
+/// Writes every file under `dir`. A file whose bytes are already in the previous output
+/// (`previous`, the folder being replaced) is hard-linked from there instead: creating a file is
+/// the costliest part of writing a large site, and an unchanged file keeps its time stamp, so
+/// that deploy tools that compare times upload only what changed.
 fn write_tree<B: AsRef<[u8]> + Sync>(
     dir: &Path,
     files: &BTreeMap<String, B>,
+    previous: &Path,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut dirs: Vec<PathBuf> = files
@@ -448,9 +454,42 @@ fn write_tree<B: AsRef<[u8]> + Sync>(
     for d in &dirs {
         std::fs::create_dir_all(dir.join(d))?;
     }
-    files
-        .par_iter()
-        .try_for_each(|(path, bytes)| std::fs::write(dir.join(path), bytes.as_ref()))
+    let reuse = std::fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir());
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let target = dir.join(path);
+        let bytes = bytes.as_ref();
+        if reuse {
+            let old = previous.join(path);
+            if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                return Ok(());
+            }
+        }
+        std::fs::write(target, bytes)
+    })
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; bytes.len().min(64 * 1024)];
+    let mut at = 0;
+    while at < bytes.len() {
+        let want = (bytes.len() - at).min(buf.len());
+        if file.read_exact(&mut buf[..want]).is_err() || buf[..want] != bytes[at..at + want] {
+            return false;
+        }
+        at += want;
+    }
+    true
 }
 
 /// Puts the new output in place. On Linux the two folders are exchanged in one step, so the

@@ -42,7 +42,9 @@ pub struct Passage {
 /// questions by their kind), so that a kind filter is a range of document numbers.
 pub fn documents(site: &Site) -> Vec<Doc> {
     let base = site.config.base_path.as_str();
-    let mut docs: Vec<Doc> = site.included().map(|(_, e)| document(e, base)).collect();
+    use rayon::prelude::*;
+    let entries: Vec<&Entry> = site.included().map(|(_, e)| e).collect();
+    let mut docs: Vec<Doc> = entries.par_iter().map(|e| document(e, base)).collect();
     docs.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     docs
 }

@@ -21,11 +21,12 @@
 //!   heading as the passage before it; P is the manifest's `passages_per_file`.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 
 use serde_json::{Value, json};
 
 use super::document::{Doc, KIND_ORDER};
-use super::index::{Index, Term};
+use super::index::{Index, Posting, Term};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
@@ -40,11 +41,12 @@ const POSTINGS_GROUP_BYTES: usize = 6 * 1024;
 const FIRST_CHUNK: usize = 100;
 const NEXT_CHUNK: usize = 1000;
 /// Passages in a fragment file: about 1.5 KB of text on a small site, so that the few results a
-/// query shows fetch little; more on a large one, so that it is not hundreds of thousands of
-/// files (a results page then fetches more, within budget: see tests/search.rs).
-const PASSAGES_PER_FILE: (usize, usize) = (6, 16);
+/// query shows fetch little; up to a whole essay's on a large one, which would otherwise be
+/// tens of thousands of files (creating files is the slowest part of writing a site). A
+/// results page then fetches more, within budget: see tests/search.rs.
+const PASSAGES_PER_FILE: (usize, usize) = (6, 64);
 /// Documents up to which a site counts as small for the above.
-const SMALL_SITE_DOCS: f64 = 500.0;
+const SMALL_SITE_DOCS: usize = 500;
 /// A site whose whole index is at most this size gets it in one file.
 const SINGLE_FILE_BYTES: usize = 28 * 1024;
 /// Enough surfaces to match and highlight the ways a stem is written.
@@ -52,96 +54,107 @@ const MAX_SURFACES: usize = 12;
 
 /// The files, by path under `/search/`.
 pub fn write(docs: &[Doc], index: &Index, analyzer: &Analyzer) -> BTreeMap<String, Vec<u8>> {
-    let mut parts: BTreeMap<String, Value> = BTreeMap::new();
+    let mut parts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let stems: Vec<(&String, &Term)> = index.terms.iter().collect();
     let (groups, chunks) = postings_parts(&stems, &mut parts);
     let dict = dictionary_parts(&stems, &groups, &chunks, &mut parts);
     let per_file = passages_per_file(docs.len());
     fragment_parts(docs, per_file, &mut parts);
 
-    let bytes: BTreeMap<String, Vec<u8>> = parts
-        .into_iter()
-        .map(|(name, value)| (name, to_bytes(&value)))
-        .collect();
-    let total: usize = bytes.values().map(Vec::len).sum();
-    let id = content_hash(&bytes);
+    let total: usize = parts.values().map(Vec::len).sum();
+    let id = content_hash(&parts);
     let single = total <= SINGLE_FILE_BYTES;
     let mut files = BTreeMap::new();
-    let mut whole_index = None;
+    let mut manifest = manifest(docs, analyzer, &id, dict, per_file, single);
     if single {
-        let whole: BTreeMap<&str, Value> = bytes
+        // A small site's index travels inside the manifest: one file for the whole search.
+        let whole: serde_json::Map<String, Value> = parts
             .iter()
             .map(|(name, b)| {
-                (
-                    name.as_str(),
-                    serde_json::from_slice(b).unwrap_or(Value::Null),
-                )
+                let value = serde_json::from_slice(b).unwrap_or(Value::Null);
+                (name.clone(), value)
             })
             .collect();
-        // A small site's index travels inside the manifest: one file for the whole search.
-        whole_index = Some(json!(whole));
+        if let Some(m) = manifest.as_object_mut() {
+            m.insert("index".into(), Value::Object(whole));
+        }
     } else {
-        for (name, b) in bytes {
+        for (name, b) in parts {
             files.insert(format!("{name}-{id}.json"), b);
         }
     }
-    let mut manifest = manifest(docs, analyzer, &id, dict, per_file, single);
-    if let (Some(index), Some(m)) = (whole_index, manifest.as_object_mut()) {
-        m.insert("index".into(), index);
-    }
     files.insert("manifest.json".into(), to_bytes(&manifest));
     files
+}
+
+/// A JSON string, escaped.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a string to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn push_num(out: &mut Vec<u8>, n: impl std::fmt::Display) {
+    let _ = write!(out, "{n}");
+}
+
+/// `[[document, score, passage…], …]`.
+fn push_postings(out: &mut Vec<u8>, postings: &[Posting]) {
+    out.push(b'[');
+    for (i, p) in postings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_num(out, p.doc);
+        out.push(b',');
+        push_num(out, p.score);
+        for n in p.passages() {
+            out.push(b',');
+            push_num(out, n);
+        }
+        out.push(b']');
+    }
+    out.push(b']');
 }
 
 /// Cuts every stem's postings into its first chunk (grouped with its neighbours') and further
 /// chunks. Returns each stem's group and its number of chunks.
 fn postings_parts(
     stems: &[(&String, &Term)],
-    parts: &mut BTreeMap<String, Value>,
+    parts: &mut BTreeMap<String, Vec<u8>>,
 ) -> (Vec<usize>, Vec<usize>) {
     let mut groups = Vec::with_capacity(stems.len());
     let mut chunks = Vec::with_capacity(stems.len());
-    let mut group: serde_json::Map<String, Value> = serde_json::Map::new();
-    let mut group_bytes = 0;
+    let mut group: Vec<u8> = Vec::new();
     let mut group_number = 0;
+    let mut head: Vec<u8> = Vec::new();
     for (id, (_, term)) in stems.iter().enumerate() {
         let first = term.postings.len().min(FIRST_CHUNK);
-        let head = postings_value(&term.postings[..first]);
-        let head_bytes = to_bytes(&head).len() + 8;
-        if !group.is_empty() && group_bytes + head_bytes > POSTINGS_GROUP_BYTES {
-            parts.insert(
-                format!("p/{group_number}"),
-                Value::Object(std::mem::take(&mut group)),
-            );
-            group_bytes = 0;
+        head.clear();
+        push_str(&mut head, &id.to_string());
+        head.push(b':');
+        push_postings(&mut head, &term.postings[..first]);
+        if !group.is_empty() && group.len() + head.len() + 2 > POSTINGS_GROUP_BYTES {
+            group.push(b'}');
+            parts.insert(format!("p/{group_number}"), std::mem::take(&mut group));
             group_number += 1;
         }
-        group.insert(id.to_string(), head);
-        group_bytes += head_bytes;
+        group.push(if group.is_empty() { b'{' } else { b',' });
+        group.extend_from_slice(&head);
         groups.push(group_number);
         let rest = &term.postings[first..];
         for (k, chunk) in rest.chunks(NEXT_CHUNK).enumerate() {
-            parts.insert(format!("x/{id}-{}", k + 1), postings_value(chunk));
+            let mut bytes = Vec::with_capacity(chunk.len() * 16);
+            push_postings(&mut bytes, chunk);
+            parts.insert(format!("x/{id}-{}", k + 1), bytes);
         }
         chunks.push(1 + rest.len().div_ceil(NEXT_CHUNK));
     }
     if !group.is_empty() {
-        parts.insert(format!("p/{group_number}"), Value::Object(group));
+        group.push(b'}');
+        parts.insert(format!("p/{group_number}"), group);
     }
     (groups, chunks)
-}
-
-fn postings_value(postings: &[super::index::Posting]) -> Value {
-    Value::Array(
-        postings
-            .iter()
-            .map(|p| {
-                let mut v = vec![json!(p.doc), json!(p.score)];
-                v.extend(p.passages.iter().map(|n| json!(n)));
-                Value::Array(v)
-            })
-            .collect(),
-    )
 }
 
 /// Cuts the dictionary into shards; returns each shard's first key, for the manifest. The
@@ -151,7 +164,7 @@ fn dictionary_parts(
     stems: &[(&String, &Term)],
     groups: &[usize],
     chunks: &[usize],
-    parts: &mut BTreeMap<String, Value>,
+    parts: &mut BTreeMap<String, Vec<u8>>,
 ) -> Vec<String> {
     // (key, is a word pointing at a stem, stem id)
     let mut records: Vec<(&str, bool, usize)> = Vec::new();
@@ -159,48 +172,50 @@ fn dictionary_parts(
         records.push((stem.as_str(), false, id));
         records.extend(term.surfaces.iter().map(|s| (s.as_str(), true, id)));
     }
-    records.sort();
-    // (first key, number of stems before the shard, records)
-    let mut shards: Vec<(String, usize, Vec<Value>)> = Vec::new();
-    let mut shard_bytes = 0;
+    records.sort_unstable();
+    // (first key, number of stems before the shard, records joined by commas, last key)
+    let mut shards: Vec<(&str, usize, Vec<u8>, &str)> = Vec::new();
     let mut stems_before = 0;
+    let mut record: Vec<u8> = Vec::new();
     for (key, is_word, id) in records {
         let (stem, term) = stems[id];
-        let record = if is_word {
-            json!([key, stem])
+        record.clear();
+        if is_word {
+            record.push(b'[');
+            push_str(&mut record, key);
+            record.push(b',');
+            push_str(&mut record, stem);
+            record.push(b']');
         } else {
-            dictionary_entry(stem, term, groups[id], chunks[id])
-        };
-        let record_bytes = to_bytes(&record).len() + 1;
+            dictionary_entry(&mut record, stem, term, groups[id], chunks[id]);
+        }
         match shards.last_mut() {
-            Some((_, _, records)) if shard_bytes + record_bytes <= DICT_SHARD_BYTES => {
-                records.push(record);
-                shard_bytes += record_bytes;
+            Some((_, _, bytes, last)) if bytes.len() + record.len() < DICT_SHARD_BYTES => {
+                bytes.push(b',');
+                bytes.extend_from_slice(&record);
+                *last = key;
             }
-            _ => {
-                shards.push((key.to_string(), stems_before, vec![record]));
-                shard_bytes = record_bytes;
-            }
+            _ => shards.push((key, stems_before, record.clone(), key)),
         }
         if !is_word {
             stems_before += 1;
         }
     }
     if shards.is_empty() {
-        shards.push((String::new(), 0, Vec::new()));
+        shards.push(("", 0, Vec::new(), ""));
     }
     let mut firsts = Vec::with_capacity(shards.len());
-    let mut previous_last: Option<String> = None;
-    for (n, (first, first_id, records)) in shards.into_iter().enumerate() {
-        firsts.push(boundary(previous_last.as_deref(), &first));
-        previous_last = records
-            .last()
-            .and_then(|r| r[0].as_str())
-            .map(str::to_string);
-        parts.insert(
-            format!("d/{n}"),
-            json!({"first": first_id, "terms": records}),
-        );
+    let mut previous_last: Option<&str> = None;
+    for (n, (first, first_id, records, last)) in shards.into_iter().enumerate() {
+        firsts.push(boundary(previous_last, first));
+        previous_last = Some(last);
+        let mut bytes = Vec::with_capacity(records.len() + 32);
+        bytes.extend_from_slice(b"{\"first\":");
+        push_num(&mut bytes, first_id);
+        bytes.extend_from_slice(b",\"terms\":[");
+        bytes.extend_from_slice(&records);
+        bytes.extend_from_slice(b"]}");
+        parts.insert(format!("d/{n}"), bytes);
     }
     firsts
 }
@@ -220,60 +235,84 @@ fn boundary(previous: Option<&str>, first: &str) -> String {
 }
 
 /// A stem's record: `[stem, documents, postings group, postings chunks, surfaces, phrases?]`.
-fn dictionary_entry(stem: &str, term: &Term, group: usize, chunks: usize) -> Value {
+fn dictionary_entry(out: &mut Vec<u8>, stem: &str, term: &Term, group: usize, chunks: usize) {
     let surfaces: Vec<&str> = term
         .surfaces
         .iter()
         .take(MAX_SURFACES)
         .map(String::as_str)
         .collect();
-    let mut entry = vec![
-        json!(stem),
-        json!(term.postings.len()),
-        json!(group),
-        json!(chunks),
-        json!(surfaces.join(" ")),
-    ];
-    if !term.phrases.is_empty() {
-        entry.push(Value::Array(
-            term.phrases
-                .iter()
-                .map(|p| json!([p.doc, p.rest.join(" ")]))
-                .collect(),
-        ));
+    out.push(b'[');
+    push_str(out, stem);
+    for n in [term.postings.len(), group, chunks] {
+        out.push(b',');
+        push_num(out, n);
     }
-    Value::Array(entry)
+    out.push(b',');
+    push_str(out, &surfaces.join(" "));
+    if !term.phrases.is_empty() {
+        out.extend_from_slice(b",[");
+        for (i, p) in term.phrases.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            push_num(out, p.doc);
+            out.push(b',');
+            push_str(out, &p.rest.join(" "));
+            out.push(b']');
+        }
+        out.push(b']');
+    }
+    out.push(b']');
 }
 
-/// Grows with the square root of the number of documents, from the small-site size to the cap.
+/// Grows with the number of documents, from the small-site size to the cap.
 fn passages_per_file(docs: usize) -> usize {
     let (small, most) = PASSAGES_PER_FILE;
-    let scaled = small as f64 * (docs as f64 / SMALL_SITE_DOCS).sqrt();
-    (scaled.round() as usize).clamp(small, most)
+    (small * docs / SMALL_SITE_DOCS).clamp(small, most)
 }
 
-fn fragment_parts(docs: &[Doc], per_file: usize, parts: &mut BTreeMap<String, Value>) {
-    for (n, d) in docs.iter().enumerate() {
-        for (k, passages) in d.passages.chunks(per_file).enumerate() {
-            let mut heading: Option<&str> = None;
-            let passages: Vec<Value> = passages
-                .iter()
-                .map(|p| {
-                    let same = heading == Some(p.heading_id.as_str());
-                    heading = Some(&p.heading_id);
-                    if same {
-                        json!([p.text])
-                    } else {
-                        json!([p.heading_id, p.heading, p.text])
+fn fragment_parts(docs: &[Doc], per_file: usize, parts: &mut BTreeMap<String, Vec<u8>>) {
+    use rayon::prelude::*;
+    let fragments: Vec<Vec<(String, Vec<u8>)>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let mut head = Vec::new();
+            head.extend_from_slice(b"{\"doc\":[");
+            push_str(&mut head, &d.title);
+            head.push(b',');
+            push_str(&mut head, &d.url);
+            head.extend_from_slice(b"],\"passages\":[");
+            d.passages
+                .chunks(per_file)
+                .enumerate()
+                .map(|(k, passages)| {
+                    let mut bytes = head.clone();
+                    let mut heading: Option<&str> = None;
+                    for (i, p) in passages.iter().enumerate() {
+                        if i > 0 {
+                            bytes.push(b',');
+                        }
+                        bytes.push(b'[');
+                        if heading != Some(p.heading_id.as_str()) {
+                            push_str(&mut bytes, &p.heading_id);
+                            bytes.push(b',');
+                            push_str(&mut bytes, &p.heading);
+                            bytes.push(b',');
+                        }
+                        heading = Some(&p.heading_id);
+                        push_str(&mut bytes, &p.text);
+                        bytes.push(b']');
                     }
+                    bytes.extend_from_slice(b"]}");
+                    (format!("f/{n}-{k}"), bytes)
                 })
-                .collect();
-            parts.insert(
-                format!("f/{n}-{k}"),
-                json!({"doc": [d.title, d.url], "passages": passages}),
-            );
-        }
-    }
+                .collect()
+        })
+        .collect();
+    parts.extend(fragments.into_iter().flatten());
 }
 
 fn manifest(
@@ -323,20 +362,26 @@ fn to_bytes(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-/// FNV-1a over every part's name and bytes: the same index always gets the same name, and any
-/// change gives new names, so stale files are never read from a cache.
+/// A 64-bit hash of every part's name and bytes, eight bytes at a time: the same index always
+/// gets the same name, and any change gives new names, so stale files are never read from a
+/// cache.
 fn content_hash(parts: &BTreeMap<String, Vec<u8>>) -> String {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |word: u64| h = (h.rotate_left(23) ^ word).wrapping_mul(K);
     for (name, bytes) in parts {
-        for b in name
-            .bytes()
-            .chain([0])
-            .chain(bytes.iter().copied())
-            .chain([0])
-        {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        for data in [name.as_bytes(), bytes.as_slice()] {
+            let mut words = data.chunks_exact(8);
+            for w in &mut words {
+                mix(u64::from_le_bytes([
+                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+                ]));
+            }
+            let mut tail = [0u8; 8];
+            tail[..words.remainder().len()].copy_from_slice(words.remainder());
+            mix(u64::from_le_bytes(tail));
+            mix(data.len() as u64);
         }
     }
-    format!("{h:016x}")[..12].to_string()
+    format!("{:016x}", h ^ (h >> 29))[..12].to_string()
 }

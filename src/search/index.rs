@@ -32,9 +32,16 @@ pub const PASSAGES_PER_POSTING: usize = 2;
 pub struct Posting {
     pub doc: u32,
     pub score: u32,
+    best: [u32; PASSAGES_PER_POSTING],
+    shown: u8,
+}
+
+impl Posting {
     /// Passage numbers within the document, best first; empty when the stem is only in the title
     /// or an alias (the client then shows the first passage).
-    pub passages: Vec<u32>,
+    pub fn passages(&self) -> &[u32] {
+        &self.best[..usize::from(self.shown)]
+    }
 }
 
 /// Everything the index stores about one stem.
@@ -62,83 +69,249 @@ pub struct Index {
     pub terms: BTreeMap<String, Term>,
 }
 
+/// Marks a word that is not indexed (a stop word, an overlong word).
+const NOT_INDEXED: u32 = u32::MAX;
+
 /// How often a stem occurs in each part of one document.
-#[derive(Default)]
+#[derive(Clone, Copy)]
 struct Counts {
+    stem: u32,
     title: u32,
     alias: u32,
     text: f64,
-    /// Weighted occurrences by passage number, in increasing passage order (passages are read
-    /// in order, so a vector that merges into its last entry is enough).
-    passages: Vec<(u32, f64)>,
+    /// The passage being read and the stem's weighted occurrences in it so far.
+    current: (u32, f64),
+    /// The best finished passages, best first: passages are read in order, so a passage's weight
+    /// is final once a later one starts.
+    best: [(u32, f64); PASSAGES_PER_POSTING],
+    shown: usize,
+}
+
+impl Counts {
+    fn new(stem: u32) -> Counts {
+        Counts {
+            stem,
+            title: 0,
+            alias: 0,
+            text: 0.0,
+            current: (NOT_INDEXED, 0.0),
+            best: [(0, 0.0); PASSAGES_PER_POSTING],
+            shown: 0,
+        }
+    }
+
+    fn add(&mut self, passage: u32, weight: f64) {
+        self.text += weight;
+        if self.current.0 != passage {
+            self.finish_passage();
+            self.current = (passage, 0.0);
+        }
+        self.current.1 += weight;
+    }
+
+    /// Ranks the passage being read among the best: by weight, then the earlier passage.
+    fn finish_passage(&mut self) {
+        let (passage, weight) = self.current;
+        if passage == NOT_INDEXED {
+            return;
+        }
+        self.current = (NOT_INDEXED, 0.0);
+        let better =
+            |a: (u32, f64), b: (u32, f64)| a.1.total_cmp(&b.1).reverse().then(a.0.cmp(&b.0));
+        let mut at = self.shown;
+        while at > 0 && better((passage, weight), self.best[at - 1]).is_lt() {
+            at -= 1;
+        }
+        if at >= PASSAGES_PER_POSTING {
+            return;
+        }
+        let end = self.shown.min(PASSAGES_PER_POSTING - 1);
+        self.best.copy_within(at..end, at + 1);
+        self.best[at] = (passage, weight);
+        self.shown = (self.shown + 1).min(PASSAGES_PER_POSTING);
+    }
 }
 
 /// A document's stems with their counts, its title length and its text length.
 struct Analysed {
-    counts: HashMap<String, Counts>,
-    surfaces: Vec<(String, String)>,
+    counts: Vec<Counts>,
     title_len: usize,
     alias_lens: Vec<usize>,
     length: usize,
 }
 
+/// Every distinct word of the site, analysed once: stemming is the costly part of indexing, and a
+/// large site has a few hundred thousand distinct words among its millions.
+struct Vocabulary<'d> {
+    /// Word as written → its stem's number, or `NOT_INDEXED`.
+    stem_of: HashMap<&'d str, u32>,
+    /// Stems, sorted: a stem's number is its place here.
+    stems: Vec<String>,
+    /// For each stem, its surfaces with the number of documents each was written in.
+    surfaces: Vec<Vec<(String, u32)>>,
+}
+
+impl<'d> Vocabulary<'d> {
+    fn build(docs: &'d [Doc], analyzer: &Analyzer) -> Vocabulary<'d> {
+        use rayon::prelude::*;
+        // Each word as written with the number of documents it is in.
+        let words: HashMap<&str, u32> = docs
+            .par_iter()
+            .fold(HashMap::<&str, u32>::new, |mut all, doc| {
+                let mut seen: HashSet<&str> = HashSet::new();
+                for_each_text(doc, |text, _| {
+                    for word in super::tokenize::words(text) {
+                        if seen.insert(word) {
+                            *all.entry(word).or_default() += 1;
+                        }
+                    }
+                });
+                all
+            })
+            .reduce(HashMap::new, |a, b| {
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                for (word, n) in small {
+                    *big.entry(word).or_default() += n;
+                }
+                big
+            });
+        let mut words: Vec<(&str, u32)> = words.into_iter().collect();
+        words.par_sort_unstable();
+        let tokens: Vec<Option<super::tokenize::Token>> =
+            words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
+        let mut stems: Vec<&str> = tokens.iter().flatten().map(|t| t.stem.as_str()).collect();
+        stems.par_sort_unstable();
+        stems.dedup();
+        let number: HashMap<&str, u32> = stems
+            .iter()
+            .enumerate()
+            .map(|(n, s)| (*s, n as u32))
+            .collect();
+        let mut stem_of = HashMap::with_capacity(words.len());
+        let mut surfaces: Vec<HashMap<&str, u32>> = vec![HashMap::new(); stems.len()];
+        for ((word, docs), token) in words.iter().zip(&tokens) {
+            let n = match token {
+                Some(t) => {
+                    let n = number[t.stem.as_str()];
+                    *surfaces[n as usize].entry(t.surface.as_str()).or_default() += docs;
+                    n
+                }
+                None => NOT_INDEXED,
+            };
+            stem_of.insert(*word, n);
+        }
+        let surfaces = surfaces
+            .into_par_iter()
+            .zip(stems.par_iter())
+            .map(|(counts, stem)| {
+                let mut counts: Vec<(&str, u32)> =
+                    counts.into_iter().filter(|(s, _)| s != stem).collect();
+                counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                counts
+                    .into_iter()
+                    .map(|(s, n)| (s.to_string(), n))
+                    .collect()
+            })
+            .collect();
+        Vocabulary {
+            stem_of,
+            stems: stems.into_iter().map(str::to_string).collect(),
+            surfaces,
+        }
+    }
+}
+
+/// Where a piece of a document's text counts.
+#[derive(Clone, Copy)]
+enum Part {
+    Title,
+    Alias,
+    /// Passage number and weight.
+    Passage(u32, f64),
+}
+
+/// Calls `f` with each piece of `doc`'s text in order: title, aliases, then each passage's
+/// heading (where it opens a section) and text.
+fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
+    f(&doc.title, Part::Title);
+    for alias in &doc.aliases {
+        f(alias, Part::Alias);
+    }
+    for (number, p) in doc.passages.iter().enumerate() {
+        let number = number as u32;
+        if p.opens_section {
+            f(&p.heading, Part::Passage(number, HEADING_WEIGHT));
+        }
+        let weight = if p.is_summary {
+            SUMMARY_WEIGHT
+        } else {
+            BODY_WEIGHT
+        };
+        f(&p.text, Part::Passage(number, weight));
+    }
+}
+
 impl Index {
     pub fn build(docs: &[Doc], analyzer: &Analyzer) -> Index {
         use rayon::prelude::*;
-        let analysed: Vec<Analysed> = docs.par_iter().map(|d| analyse(d, analyzer)).collect();
+        let vocab = Vocabulary::build(docs, analyzer);
+        let stem_count = vocab.stems.len();
+        // Each worker keeps a slot per stem (its place in the document's counts), reset after
+        // each document, instead of a hash map per document.
+        let analysed: Vec<Analysed> = docs
+            .par_iter()
+            .map_init(
+                || vec![NOT_INDEXED; stem_count],
+                |slots, d| analyse(d, &vocab, slots),
+            )
+            .collect();
         let total = analysed.len().max(1) as f64;
         let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
-        let mut df: HashMap<&str, u32> = HashMap::new();
+        let mut df = vec![0u32; stem_count];
         for a in &analysed {
-            for stem in a.counts.keys() {
-                *df.entry(stem).or_default() += 1;
+            for c in &a.counts {
+                df[c.stem as usize] += 1;
             }
         }
-        // Hash maps keyed by borrowed stems while collecting (millions of updates on a large
-        // site), sorted into a BTreeMap once at the end.
-        let mut terms: HashMap<&str, Term> = HashMap::with_capacity(df.len());
-        let mut surface_counts: HashMap<&str, HashMap<&str, u32>> =
-            HashMap::with_capacity(df.len());
+        let mut postings: Vec<Vec<Posting>> =
+            df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
         for (doc, a) in analysed.iter().enumerate() {
-            for (surface, stem) in &a.surfaces {
-                *surface_counts
-                    .entry(stem)
-                    .or_default()
-                    .entry(surface)
-                    .or_default() += 1;
-            }
             let norm = 1.0 - B + B * a.length as f64 / average;
-            for (stem, c) in &a.counts {
-                let n = f64::from(df[stem.as_str()]);
+            for c in &a.counts {
+                let n = f64::from(df[c.stem as usize]);
                 let idf = (1.0 + (total - n + 0.5) / (n + 0.5)).ln();
                 let score = idf * (saturate(c.text, norm) + bonus(c, a));
-                terms
-                    .entry(stem.as_str())
-                    .or_default()
-                    .postings
-                    .push(Posting {
-                        doc: doc as u32,
-                        score: ((score * SCORE_SCALE).round() as u32).max(1),
-                        passages: best_passages(&c.passages),
-                    });
+                let mut best = [0; PASSAGES_PER_POSTING];
+                for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..c.shown]) {
+                    *slot = *passage;
+                }
+                postings[c.stem as usize].push(Posting {
+                    doc: doc as u32,
+                    score: ((score * SCORE_SCALE).round() as u32).max(1),
+                    best,
+                    shown: c.shown as u8,
+                });
             }
         }
-        let mut terms: Vec<(&str, Term)> = terms.into_iter().collect();
-        terms.par_iter_mut().for_each(|(stem, term)| {
-            term.postings
-                .sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
-            if let Some(counts) = surface_counts.get(stem) {
-                let mut surfaces: Vec<(&str, u32)> = counts.iter().map(|(s, n)| (*s, *n)).collect();
-                surfaces.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                term.surfaces = surfaces
-                    .into_iter()
-                    .map(|(s, _)| s.to_string())
-                    .filter(|s| s != stem)
-                    .collect();
-            }
+        drop(analysed);
+        postings.par_iter_mut().for_each(|list| {
+            list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
         });
-        let mut terms: BTreeMap<String, Term> =
-            terms.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut terms: BTreeMap<String, Term> = vocab
+            .stems
+            .into_iter()
+            .zip(postings)
+            .zip(vocab.surfaces)
+            .filter(|((_, postings), _)| !postings.is_empty())
+            .map(|((stem, postings), surfaces)| {
+                let term = Term {
+                    surfaces: surfaces.into_iter().map(|(s, _)| s).collect(),
+                    postings,
+                    phrases: Vec::new(),
+                };
+                (stem, term)
+            })
+            .collect();
         add_phrases(docs, analyzer, &mut terms);
         Index { terms }
     }
@@ -166,112 +339,46 @@ fn bonus(c: &Counts, a: &Analysed) -> f64 {
     }
 }
 
-fn best_passages(passages: &[(u32, f64)]) -> Vec<u32> {
-    let mut by_weight: Vec<(u32, f64)> = passages.to_vec();
-    by_weight.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    by_weight
-        .into_iter()
-        .take(PASSAGES_PER_POSTING)
-        .map(|(p, _)| p)
-        .collect()
-}
-
-/// A document's words, each analysed once however often it occurs: stemming is the costly part
-/// of building the index.
-struct DocWords<'d, 'a> {
-    analyzer: &'a Analyzer,
-    /// Raw word → its stem's number in `stems`, or None for a stop word.
-    cache: HashMap<&'d str, Option<usize>>,
-    stems: Vec<(String, Counts)>,
-    by_stem: HashMap<String, usize>,
-    surfaces: HashSet<(String, usize)>,
-}
-
-impl<'d> DocWords<'d, '_> {
-    /// The stem numbers of `text`'s indexed words, in order.
-    fn stems_of(&mut self, text: &'d str) -> Vec<usize> {
-        let mut out = Vec::new();
-        for word in super::tokenize::words(text) {
-            let known = match self.cache.get(word) {
-                Some(known) => *known,
-                None => {
-                    let n = self.analyzer.token(word).map(|t| {
-                        let n = match self.by_stem.get(&t.stem) {
-                            Some(&n) => n,
-                            None => {
-                                self.by_stem.insert(t.stem.clone(), self.stems.len());
-                                self.stems.push((t.stem, Counts::default()));
-                                self.stems.len() - 1
-                            }
-                        };
-                        self.surfaces.insert((t.surface, n));
-                        n
-                    });
-                    self.cache.insert(word, n);
-                    n
-                }
-            };
-            out.extend(known);
-        }
-        out
-    }
-}
-
-fn analyse(doc: &Doc, analyzer: &Analyzer) -> Analysed {
-    let mut w = DocWords {
-        analyzer,
-        cache: HashMap::new(),
-        stems: Vec::new(),
-        by_stem: HashMap::new(),
-        surfaces: HashSet::new(),
-    };
-    let title = w.stems_of(&doc.title);
-    for &n in &title {
-        w.stems[n].1.title += 1;
-    }
+/// Counts `doc`'s stems. `slots` has one entry per stem of the vocabulary, all `NOT_INDEXED`,
+/// and is left that way.
+fn analyse(doc: &Doc, vocab: &Vocabulary, slots: &mut [u32]) -> Analysed {
+    let mut counts: Vec<Counts> = Vec::new();
+    let mut title_len = 0;
     let mut alias_lens = Vec::new();
-    for alias in &doc.aliases {
-        let stems = w.stems_of(alias);
-        alias_lens.push(stems.len());
-        for n in stems {
-            w.stems[n].1.alias += 1;
-        }
-    }
     let mut length = 0;
-    for (number, p) in doc.passages.iter().enumerate() {
-        let number = number as u32;
-        let mut count = |stems: Vec<usize>, weight: f64, w: &mut DocWords| {
-            length += stems.len();
-            for n in stems {
-                let c = &mut w.stems[n].1;
-                c.text += weight;
-                match c.passages.last_mut() {
-                    Some((last, w)) if *last == number => *w += weight,
-                    _ => c.passages.push((number, weight)),
-                }
+    for_each_text(doc, |text, part| {
+        let mut words = 0;
+        for word in super::tokenize::words(text) {
+            let stem = vocab.stem_of.get(word).copied().unwrap_or(NOT_INDEXED);
+            if stem == NOT_INDEXED {
+                continue;
             }
-        };
-        if p.opens_section {
-            let stems = w.stems_of(&p.heading);
-            count(stems, HEADING_WEIGHT, &mut w);
+            words += 1;
+            let slot = &mut slots[stem as usize];
+            if *slot == NOT_INDEXED {
+                *slot = counts.len() as u32;
+                counts.push(Counts::new(stem));
+            }
+            let c = &mut counts[*slot as usize];
+            match part {
+                Part::Title => c.title += 1,
+                Part::Alias => c.alias += 1,
+                Part::Passage(number, weight) => c.add(number, weight),
+            }
         }
-        let weight = if p.is_summary {
-            SUMMARY_WEIGHT
-        } else {
-            BODY_WEIGHT
-        };
-        let stems = w.stems_of(&p.text);
-        count(stems, weight, &mut w);
+        match part {
+            Part::Title => title_len = words,
+            Part::Alias => alias_lens.push(words),
+            Part::Passage(..) => length += words,
+        }
+    });
+    for c in &mut counts {
+        c.finish_passage();
+        slots[c.stem as usize] = NOT_INDEXED;
     }
-    let surfaces = w
-        .surfaces
-        .into_iter()
-        .map(|(surface, n)| (surface, w.stems[n].0.clone()))
-        .collect();
     Analysed {
-        counts: w.stems.into_iter().collect(),
-        surfaces,
-        title_len: title.len(),
+        counts,
+        title_len,
         alias_lens,
         length,
     }
@@ -450,9 +557,9 @@ mod tests {
         let index = Index::build(&corpus(), &a);
         let repair = &index.terms["repair"];
         let many = repair.postings.iter().find(|p| p.doc == 1).unwrap();
-        assert_eq!(many.passages, [1]);
+        assert_eq!(many.passages(), [1]);
         let title_only = repair.postings.iter().find(|p| p.doc == 2).unwrap();
-        assert!(title_only.passages.is_empty());
+        assert!(title_only.passages().is_empty());
     }
 
     #[test]
