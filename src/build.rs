@@ -230,6 +230,9 @@ pub fn build(
                 .with_hint("check that the output folder's parent exists and is writable"),
         )
     })?;
+    let timer = crate::timing::Timer::start();
+    drop(output);
+    timer.lap("free");
     Ok(BuildReport {
         pages,
         files,
@@ -388,9 +391,15 @@ pub fn check(config: &Config, options: BuildOptions) -> (bool, Diagnostics, Opti
 
 const STAGING_MARK: &str = ".lectern-staging-";
 const RETIRED_MARK: &str = ".lectern-old-";
+const SPARE_MARK: &str = ".lectern-spare";
 
-/// Writes `files` into a fresh sibling folder, then swaps it into place. Keys are relative paths
-/// with forward slashes; one that could leave the folder is refused.
+/// Writes `files` into a sibling folder, then swaps it into place. Keys are relative paths with
+/// forward slashes; one that could leave the folder is refused.
+///
+/// The folder the swap retires is kept beside the output as its spare (`.public.lectern-spare`)
+/// and becomes the next build's staging folder: brought up to date in place, it needs no new
+/// folder or file for what did not change, and creating files and folders is what costs most
+/// when writing a large site.
 pub fn write_output<B: AsRef<[u8]> + Sync>(
     out: &Path,
     files: &BTreeMap<String, B>,
@@ -404,12 +413,27 @@ pub fn write_output<B: AsRef<[u8]> + Sync>(
     std::fs::create_dir_all(&parent)?;
     tidy_output(out);
     let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
-    let result =
-        write_tree(&staging, files, out).and_then(|()| swap_in(&staging, out, &parent, &name));
+    let spare = parent.join(format!(".{name}{SPARE_MARK}"));
+    let timer = crate::timing::Timer::start();
+    let reused = is_real_dir(&spare) && std::fs::rename(&spare, &staging).is_ok();
+    let written = if reused {
+        update_tree(&staging, files)
+    } else {
+        write_tree(&staging, files, out)
+    };
+    let result = written.and_then(|()| {
+        timer.lap("w:tree");
+        swap_in(&staging, out, &parent, &name)
+    });
+    timer.lap("w:swap");
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+fn is_real_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 /// Relative, with no `..`, no empty part, and (on Windows) no other separator or drive.
@@ -468,6 +492,82 @@ fn write_tree<B: AsRef<[u8]> + Sync>(
     })
 }
 
+/// Makes `dir`, a previous build, hold exactly `files`: what is not among them goes (links and
+/// anything that is neither a file nor a folder included, so nothing written later can leave
+/// `dir`), a file whose bytes differ is replaced by a new one (it may share its data with the
+/// live output through a hard link, so it is never written in place), and an unchanged file is
+/// left as it is.
+fn update_tree<B: AsRef<[u8]> + Sync>(
+    dir: &Path,
+    files: &BTreeMap<String, B>,
+) -> std::io::Result<()> {
+    let mut dirs: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for path in files.keys() {
+        let mut at = path.as_str();
+        while let Some((up, _)) = at.rsplit_once('/') {
+            if !dirs.insert(up) {
+                break;
+            }
+            at = up;
+        }
+    }
+    // Present files (relative path → size) after removing everything that does not belong.
+    let mut present: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut walker = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let Some(rel) = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"))
+        else {
+            remove_entry(entry.path(), entry.file_type().is_dir())?;
+            walker.skip_current_dir();
+            continue;
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() && dirs.contains(rel.as_str()) {
+            continue;
+        }
+        if kind.is_file() && files.contains_key(&rel) {
+            present.insert(rel, entry.metadata().map_err(std::io::Error::other)?.len());
+            continue;
+        }
+        remove_entry(entry.path(), kind.is_dir())?;
+        if kind.is_dir() {
+            walker.skip_current_dir();
+        }
+    }
+    for d in &dirs {
+        let path = dir.join(d);
+        if !is_real_dir(&path) {
+            std::fs::create_dir(&path)?;
+        }
+    }
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let target = dir.join(path);
+        let bytes = bytes.as_ref();
+        match present.get(path) {
+            Some(&len) if len == bytes.len() as u64 && unchanged(&target, bytes) => Ok(()),
+            Some(_) => {
+                std::fs::remove_file(&target)?;
+                std::fs::write(&target, bytes)
+            }
+            None => std::fs::write(&target, bytes),
+        }
+    })
+}
+
+fn remove_entry(path: &Path, is_dir: bool) -> std::io::Result<()> {
+    if is_dir {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+}
+
 /// Whether `path` is a regular file (not a link) holding exactly `bytes`.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
@@ -503,8 +603,8 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> std::io::Re
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous build; a leftover is removed by the next run.
-            let _ = std::fs::remove_dir_all(staging);
+            // `staging` now holds the previous build: the next one starts from it.
+            keep_as_spare(staging, parent, name);
             return Ok(());
         }
     }
@@ -514,8 +614,16 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> std::io::Re
         let _ = std::fs::rename(&retired, out);
         return Err(e);
     }
-    let _ = std::fs::remove_dir_all(&retired);
+    keep_as_spare(&retired, parent, name);
     Ok(())
+}
+
+/// Keeps a retired output as the spare for the next build (see `write_output`).
+fn keep_as_spare(retired: &Path, parent: &Path, name: &str) {
+    let spare = parent.join(format!(".{name}{SPARE_MARK}"));
+    if std::fs::symlink_metadata(&spare).is_ok() || std::fs::rename(retired, &spare).is_err() {
+        let _ = std::fs::remove_dir_all(retired);
+    }
 }
 
 /// Repairs what a build killed part-way leaves beside `out`: a previous output moved aside is put

@@ -135,10 +135,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     files.sort();
     let mut written = Vec::new();
     for (rel, bytes) in files {
-        // The workflow is stored without its leading dot so that it is not mistaken for this
-        // repository's own CI.
+        // The workflow and .gitignore are stored without their leading dot so that they are not
+        // mistaken for this repository's own.
         let rel = match rel.strip_prefix("github") {
             Ok(rest) => Path::new(".github").join(rest),
+            Err(_) if rel == Path::new("gitignore") => PathBuf::from(".gitignore"),
             Err(_) => rel,
         };
         let path = dir.join(&rel);

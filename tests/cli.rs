@@ -38,6 +38,11 @@ fn init_writes_a_site_that_builds_with_no_further_step() {
         essay.contains("href=\"/glossary/reliance/\""),
         "the starter's links resolve"
     );
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).expect(".gitignore");
+    assert!(
+        ignored.contains("/public/") && ignored.contains("/.public.lectern-spare/"),
+        "the output and its spare are kept out of version control: {ignored}"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{TempSite, snapshot_dir, stderr};
+use lectern::BuildOptions;
 
 /// A small, seedable generator, so a failing run can be repeated with `LECTERN_SEED`.
 struct Rng(u64);
@@ -74,15 +75,18 @@ fn set_title(site: &TempSite, title: &str) {
     );
 }
 
-/// Names beside the output folder that a build writes while it works.
+/// Names beside the output folder that a build writes while it works; not the spare, the
+/// previous output kept on purpose for the next build to start from.
 fn leftovers(site: &TempSite) -> Vec<String> {
     std::fs::read_dir(site.root())
         .expect("read site")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".lectern-"))
+        .filter(|n| n.contains(".lectern-") && n != SPARE)
         .collect()
 }
+
+const SPARE: &str = ".public.lectern-spare";
 
 fn build_to_end(site: &TempSite) -> Duration {
     let started = Instant::now();
@@ -257,4 +261,100 @@ fn leftovers_of_another_output_folder_are_not_touched() {
         "only public's leftovers are public's to remove"
     );
     assert!(Path::new(&site.out()).join("index.html").is_file());
+}
+
+/// The output a fresh build of `site` writes, in a folder of its own.
+fn fresh_build(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("fresh");
+    let report = lectern::build::build(&site.config(), BuildOptions::default(), &out)
+        .unwrap_or_else(|d| panic!("{}", common::render(&d)));
+    assert!(report.pages > 0);
+    snapshot_dir(&out)
+}
+
+#[test]
+fn the_previous_output_is_kept_as_a_spare_and_the_next_build_starts_from_it() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.build();
+    assert!(!site.root().join(SPARE).exists(), "nothing to retire yet");
+    set_title(&site, "Second");
+    site.build();
+    let spare = site.root().join(SPARE);
+    assert!(
+        spare.join("index.html").is_file(),
+        "the retired output is the spare"
+    );
+    // Whatever the spare holds, the next output is exactly what a fresh build writes.
+    std::fs::write(spare.join("stale.html"), "<p>stale").expect("write");
+    std::fs::write(spare.join("index.html"), "<p>edited").expect("write");
+    std::fs::remove_file(spare.join("sitemap.xml")).expect("remove");
+    std::fs::create_dir_all(spare.join("sitemap.xml")).expect("a folder where a file goes");
+    let essays = std::fs::read_dir(spare.join("essays"))
+        .expect("essays")
+        .flatten()
+        .next()
+        .expect("an essay folder")
+        .path();
+    std::fs::remove_dir_all(&essays).expect("remove");
+    std::fs::write(&essays, "a file where a folder goes").expect("write");
+    set_title(&site, "Third");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n\nA new page.\n",
+    );
+    site.build();
+    assert_eq!(snapshot_dir(&site.out()), fresh_build(&site));
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_planted_in_the_spare_are_removed_never_followed() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.build();
+    site.build();
+    let spare = site.root().join(SPARE);
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("index.html"), "outside").expect("write");
+    // A folder the build writes into, and a file it writes, both made links out of the tree.
+    std::fs::remove_dir_all(spare.join("essays")).expect("remove");
+    std::os::unix::fs::symlink(outside.path(), spare.join("essays")).expect("symlink");
+    std::fs::remove_file(spare.join("index.html")).expect("remove");
+    std::os::unix::fs::symlink(outside.path().join("index.html"), spare.join("index.html"))
+        .expect("symlink");
+    set_title(&site, "After");
+    site.build();
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("index.html")).expect("read"),
+        "outside"
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).expect("dir").count(), 1);
+    let out = site.out();
+    for path in snapshot_dir(&out).keys() {
+        let meta = std::fs::symlink_metadata(out.join(path)).expect("meta");
+        assert!(!meta.file_type().is_symlink(), "{path} is a link");
+    }
+    assert!(
+        std::fs::symlink_metadata(out.join("essays"))
+            .expect("meta")
+            .is_dir()
+    );
+    assert_eq!(snapshot_dir(&out), fresh_build(&site));
+}
+
+#[test]
+fn a_file_the_spare_shares_with_the_live_output_is_replaced_not_written_through() {
+    let site = TempSite::from_fixture("invalid/_base");
+    // The first rebuild has no spare: it links unchanged files from the output, so the output
+    // it retires shares those files with the one it puts in place.
+    site.build();
+    site.build();
+    let live = snapshot_dir(&site.out());
+    // The next build changes every page, starting from the spare that shares files with the
+    // live output; once it is done, the retired output must be exactly what was live.
+    set_title(&site, "Changed everywhere");
+    site.build();
+    assert_eq!(snapshot_dir(&site.root().join(SPARE)), live);
+    assert_eq!(snapshot_dir(&site.out()), fresh_build(&site));
 }
