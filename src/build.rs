@@ -33,9 +33,9 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
 }
 
-/// Loads, resolves and renders a site without writing anything. Errors and warnings come back
-/// together; the output only when there are no errors.
-pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diagnostics) {
+/// Loads and resolves a site and loads its theme: everything before rendering. The site and
+/// theme come back only when there are no errors.
+fn prepare(config: &Config, options: BuildOptions) -> (Option<(Site, Theme)>, Diagnostics) {
     let timer = crate::timing::Timer::start();
     let (corpus, mut diags) = content::load(config);
     timer.lap("load");
@@ -51,12 +51,20 @@ pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diag
             None
         }
     };
-    let (Some(site), Some(theme)) = (site, theme) else {
+    match (site, theme) {
+        (Some(site), Some(theme)) if !diags.has_errors() => (Some((site, theme)), diags),
+        _ => (None, diags),
+    }
+}
+
+/// Loads, resolves and renders a site without writing anything. Errors and warnings come back
+/// together; the output only when there are no errors.
+pub fn generate(config: &Config, options: BuildOptions) -> (Option<Output>, Diagnostics) {
+    let (prepared, mut diags) = prepare(config, options);
+    let Some((site, theme)) = prepared else {
         return (None, diags);
     };
-    if diags.has_errors() {
-        return (None, diags);
-    }
+    let timer = crate::timing::Timer::start();
     let pages = match render::render_all(&site, &theme) {
         Ok(p) => p,
         Err(d) => {
@@ -207,7 +215,9 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// Builds the site and writes it to `out`, replacing what was there only on success.
+/// Builds the site and writes it to `out`, replacing what was there only on success. Pages are
+/// written as they are rendered, while the search index is built beside them, so the whole
+/// output is never held in memory at once.
 pub fn build(
     config: &Config,
     options: BuildOptions,
@@ -218,21 +228,56 @@ pub fn build(
     // A build killed part-way may have left the previous output moved aside: put it back first,
     // so that it survives even if this build fails.
     tidy_output(out);
-    let (output, diags) = generate(config, options);
-    let Some(output) = output else {
+    let (prepared, mut diags) = prepare(config, options);
+    let Some((site, theme)) = prepared else {
         return Err(diags);
     };
-    let pages = output.files.keys().filter(|p| p.ends_with(".html")).count();
-    let files = output.files.len();
-    write_output(out, &output.files).map_err(|e| {
+    let timer = crate::timing::Timer::start();
+    let cannot_write = |e: std::io::Error| {
         Diagnostics::from(
             Diagnostic::error(out, 1, 1, format!("cannot write the output: {e}"))
                 .with_hint("check that the output folder's parent exists and is writable"),
         )
+    };
+    let mut others = static_files(&site.config, &theme, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let staging = Staging::open(out).map_err(cannot_write)?;
+    timer.lap("w:open");
+    let pages = render::render_each(&site, &theme, &|_| true, &|page| {
+        staging
+            .put(&page.path, page.html.as_bytes())
+            .map(|()| page.path)
+    });
+    timer.lap("pages");
+    let search = search_files(&site);
+    let pages = pages.map_err(|d| {
+        diags.extend(d);
+        std::mem::take(&mut diags)
     })?;
-    let timer = crate::timing::Timer::start();
-    drop(output);
-    timer.lap("free");
+    let pages: Vec<String> = pages
+        .into_iter()
+        .collect::<std::io::Result<_>>()
+        .map_err(cannot_write)?;
+    timer.lap("pages");
+    // As in `generate`, a page wins over a static file of the same name, and the site's own
+    // files and the search index over both.
+    for page in &pages {
+        others.remove(page);
+    }
+    others.extend(site_files(&site));
+    others.extend(search);
+    others
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.put(path, bytes))
+        .map_err(cannot_write)?;
+    let files = pages.len() + others.len();
+    let pages = pages.len() + others.keys().filter(|p| p.ends_with(".html")).count();
+    drop(others);
+    timer.lap("w:rest");
+    staging.commit().map_err(cannot_write)?;
+    timer.lap("w:swap");
     Ok(BuildReport {
         pages,
         files,
@@ -393,13 +438,9 @@ const STAGING_MARK: &str = ".lectern-staging-";
 const RETIRED_MARK: &str = ".lectern-old-";
 const SPARE_MARK: &str = ".lectern-spare";
 
-/// Writes `files` into a sibling folder, then swaps it into place. Keys are relative paths with
-/// forward slashes; one that could leave the folder is refused.
-///
-/// The folder the swap retires is kept beside the output as its spare (`.public.lectern-spare`)
-/// and becomes the next build's staging folder: brought up to date in place, it needs no new
-/// folder or file for what did not change, and creating files and folders is what costs most
-/// when writing a large site.
+/// Writes `files` beside the output folder, then swaps them into place (see `Staging`). Keys are
+/// relative paths with forward slashes; one that could leave the folder is refused before
+/// anything is written.
 pub fn write_output<B: AsRef<[u8]> + Sync>(
     out: &Path,
     files: &BTreeMap<String, B>,
@@ -409,27 +450,196 @@ pub fn write_output<B: AsRef<[u8]> + Sync>(
             "`{bad}` is not a path inside the output folder"
         )));
     }
-    let (parent, name) = split_output(out)?;
-    std::fs::create_dir_all(&parent)?;
-    tidy_output(out);
-    let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
-    let spare = parent.join(format!(".{name}{SPARE_MARK}"));
-    let timer = crate::timing::Timer::start();
-    let reused = is_real_dir(&spare) && std::fs::rename(&spare, &staging).is_ok();
-    let written = if reused {
-        update_tree(&staging, files)
-    } else {
-        write_tree(&staging, files, out)
-    };
-    let result = written.and_then(|()| {
-        timer.lap("w:tree");
-        swap_in(&staging, out, &parent, &name)
-    });
-    timer.lap("w:swap");
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+    let staging = Staging::open(out)?;
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.put(path, bytes.as_ref()))?;
+    staging.commit()
+}
+
+/// A new output being written in a folder beside the output folder; `commit` swaps the two, so
+/// the output folder always holds one whole build.
+///
+/// The output a commit retires is kept beside it as the spare (`.public.lectern-spare`) and
+/// becomes the next staging folder: brought up to date in place, it needs no new file or folder
+/// for what did not change, and creating files and folders is what costs most when writing a
+/// large site. Without a spare, an unchanged file is hard-linked from the current output
+/// instead. A file that changed is always a new file, never written in place, since it may
+/// share its data with the live output through such a link. Dropped without a commit, the
+/// staging folder becomes the spare (or is removed) and the output is untouched.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Whether unchanged files may be linked from `out` (a fresh staging folder only).
+    link_from_out: bool,
+    /// What the reused spare held: relative path → its size for a file, None for a folder.
+    /// What no `put` claims is removed by `commit`.
+    found: std::collections::HashMap<String, Option<u64>>,
+    /// Folders known to exist, relative (`""` is the staging folder itself).
+    ready: std::sync::Mutex<std::collections::HashSet<String>>,
+    written: std::sync::Mutex<std::collections::HashSet<String>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn open(out: &Path) -> std::io::Result<Staging> {
+        let (parent, name) = split_output(out)?;
+        std::fs::create_dir_all(&parent)?;
+        tidy_output(out);
+        let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
+        let spare = parent.join(format!(".{name}{SPARE_MARK}"));
+        let reused = is_real_dir(&spare) && std::fs::rename(&spare, &dir).is_ok();
+        let found = if reused {
+            survey(&dir)?
+        } else {
+            std::fs::create_dir_all(&dir)?;
+            std::collections::HashMap::new()
+        };
+        Ok(Staging {
+            link_from_out: !reused && is_real_dir(out),
+            dir,
+            out: out.to_path_buf(),
+            parent,
+            name,
+            found,
+            ready: std::sync::Mutex::new(std::iter::once(String::new()).collect()),
+            written: std::sync::Mutex::new(std::collections::HashSet::new()),
+            committed: false,
+        })
     }
-    result
+
+    /// Writes one file; may be called from several threads at once.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if !is_inside_path(path) {
+            return Err(std::io::Error::other(format!(
+                "`{path}` is not a path inside the output folder"
+            )));
+        }
+        self.make_folders(path)?;
+        lock(&self.written).insert(path.to_string());
+        let target = self.dir.join(path);
+        match self.found.get(path) {
+            Some(Some(len)) => {
+                if *len == bytes.len() as u64 && unchanged(&target, bytes) {
+                    return Ok(());
+                }
+                std::fs::remove_file(&target)?;
+            }
+            Some(None) => std::fs::remove_dir_all(&target)?,
+            None if self.link_from_out => {
+                let old = self.out.join(path);
+                if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                    return Ok(());
+                }
+            }
+            None => {}
+        }
+        std::fs::write(target, bytes)
+    }
+
+    /// Makes the folders above `path`, replacing a file found where a folder goes.
+    fn make_folders(&self, path: &str) -> std::io::Result<()> {
+        let Some((folder, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        let mut ready = lock(&self.ready);
+        if ready.contains(folder) {
+            return Ok(());
+        }
+        let mut end = 0;
+        for part in folder.split('/') {
+            end += part.len();
+            let rel = &folder[..end];
+            end += 1;
+            if ready.contains(rel) {
+                continue;
+            }
+            let at = self.dir.join(rel);
+            match self.found.get(rel) {
+                Some(None) => {}
+                Some(Some(_)) => {
+                    std::fs::remove_file(&at)?;
+                    std::fs::create_dir(&at)?;
+                }
+                None => std::fs::create_dir(&at)?,
+            }
+            ready.insert(rel.to_string());
+        }
+        Ok(())
+    }
+
+    /// Removes what no `put` wrote, then swaps the staging folder into place.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let written = std::mem::take(&mut *lock(&self.written));
+        let ready = std::mem::take(&mut *lock(&self.ready));
+        for (rel, kind) in &self.found {
+            if written.contains(rel) || ready.contains(rel) {
+                continue;
+            }
+            let path = self.dir.join(rel);
+            let removed = match kind {
+                Some(_) => std::fs::remove_file(&path),
+                None => std::fs::remove_dir_all(&path),
+            };
+            match removed {
+                // Inside a folder removed before it.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                other => other?,
+            }
+        }
+        swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // What was written is as good a start for the next build as the spare was.
+            keep_as_spare(&self.dir, &self.parent, &self.name);
+        }
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave these sets inconsistent.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Everything under `dir` (relative path → size of a file, None for a folder), once links and
+/// anything else that is neither a file nor a folder are removed, so that nothing written into
+/// `dir` later can land outside it.
+fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Option<u64>>> {
+    let mut found = std::collections::HashMap::new();
+    let mut walker = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let kind = entry.file_type();
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        match rel {
+            Some(rel) if kind.is_dir() => {
+                found.insert(rel, None);
+            }
+            Some(rel) if kind.is_file() => {
+                let len = entry.metadata().map_err(std::io::Error::other)?.len();
+                found.insert(rel, Some(len));
+            }
+            _ if kind.is_dir() => {
+                std::fs::remove_dir_all(entry.path())?;
+                walker.skip_current_dir();
+            }
+            _ => std::fs::remove_file(entry.path())?,
+        }
+    }
+    Ok(found)
 }
 
 fn is_real_dir(path: &Path) -> bool {
@@ -457,115 +667,6 @@ fn split_output(out: &Path) -> std::io::Result<(PathBuf, String)> {
         .to_string_lossy()
         .into_owned();
     Ok((parent, name))
-}
-
-/// Writes every file under `dir`. A file whose bytes are already in the previous output
-/// (`previous`, the folder being replaced) is hard-linked from there instead: creating a file is
-/// the costliest part of writing a large site, and an unchanged file keeps its time stamp, so
-/// that deploy tools that compare times upload only what changed.
-fn write_tree<B: AsRef<[u8]> + Sync>(
-    dir: &Path,
-    files: &BTreeMap<String, B>,
-    previous: &Path,
-) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let mut dirs: Vec<PathBuf> = files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(dir.join(d))?;
-    }
-    let reuse = std::fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir());
-    files.par_iter().try_for_each(|(path, bytes)| {
-        let target = dir.join(path);
-        let bytes = bytes.as_ref();
-        if reuse {
-            let old = previous.join(path);
-            if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                return Ok(());
-            }
-        }
-        std::fs::write(target, bytes)
-    })
-}
-
-/// Makes `dir`, a previous build, hold exactly `files`: what is not among them goes (links and
-/// anything that is neither a file nor a folder included, so nothing written later can leave
-/// `dir`), a file whose bytes differ is replaced by a new one (it may share its data with the
-/// live output through a hard link, so it is never written in place), and an unchanged file is
-/// left as it is.
-fn update_tree<B: AsRef<[u8]> + Sync>(
-    dir: &Path,
-    files: &BTreeMap<String, B>,
-) -> std::io::Result<()> {
-    let mut dirs: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    for path in files.keys() {
-        let mut at = path.as_str();
-        while let Some((up, _)) = at.rsplit_once('/') {
-            if !dirs.insert(up) {
-                break;
-            }
-            at = up;
-        }
-    }
-    // Present files (relative path → size) after removing everything that does not belong.
-    let mut present: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    let mut walker = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
-    while let Some(entry) = walker.next() {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let Some(rel) = entry
-            .path()
-            .strip_prefix(dir)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"))
-        else {
-            remove_entry(entry.path(), entry.file_type().is_dir())?;
-            walker.skip_current_dir();
-            continue;
-        };
-        let kind = entry.file_type();
-        if kind.is_dir() && dirs.contains(rel.as_str()) {
-            continue;
-        }
-        if kind.is_file() && files.contains_key(&rel) {
-            present.insert(rel, entry.metadata().map_err(std::io::Error::other)?.len());
-            continue;
-        }
-        remove_entry(entry.path(), kind.is_dir())?;
-        if kind.is_dir() {
-            walker.skip_current_dir();
-        }
-    }
-    for d in &dirs {
-        let path = dir.join(d);
-        if !is_real_dir(&path) {
-            std::fs::create_dir(&path)?;
-        }
-    }
-    files.par_iter().try_for_each(|(path, bytes)| {
-        let target = dir.join(path);
-        let bytes = bytes.as_ref();
-        match present.get(path) {
-            Some(&len) if len == bytes.len() as u64 && unchanged(&target, bytes) => Ok(()),
-            Some(_) => {
-                std::fs::remove_file(&target)?;
-                std::fs::write(&target, bytes)
-            }
-            None => std::fs::write(&target, bytes),
-        }
-    })
-}
-
-fn remove_entry(path: &Path, is_dir: bool) -> std::io::Result<()> {
-    if is_dir {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    }
 }
 
 /// Whether `path` is a regular file (not a link) holding exactly `bytes`.

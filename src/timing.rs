@@ -20,10 +20,19 @@ impl Timer {
         if self.enabled {
             let now = Instant::now();
             eprintln!(
-                "  {stage:<8} {:>6.1} ms",
-                (now - self.last.get()).as_secs_f64() * 1000.0
+                "  {stage:<8} {:>6.1} ms {:>6} MB",
+                (now - self.last.get()).as_secs_f64() * 1000.0,
+                resident_mb().map_or_else(|| "?".to_string(), |mb| mb.to_string())
             );
             self.last.set(now);
         }
     }
+}
+
+/// The process's resident memory, where the system tells it (Linux).
+fn resident_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }

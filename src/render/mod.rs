@@ -288,12 +288,24 @@ pub fn render_pages(
     theme: &Theme,
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<Page>, Diagnostics> {
+    render_each(site, theme, want, &|page| page)
+}
+
+/// Renders the pages whose output path `want` accepts and hands each to `sink` as soon as it is
+/// rendered (in parallel, in no particular order), so that a caller that writes them need not
+/// hold them all. Returns what `sink` returned, in page order, or every template error.
+pub fn render_each<R: Send>(
+    site: &Site,
+    theme: &Theme,
+    want: &(dyn Fn(&str) -> bool + Sync),
+    sink: &(dyn Fn(Page) -> R + Sync),
+) -> Result<Vec<R>, Diagnostics> {
     let base = &site.config.base_path;
     let views = Views::new(site);
     let site_value = site_value(site, &views);
     let config_value = Value::from_serializable(&site.config);
     let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
-    let results: Vec<Result<Page, crate::diagnostics::Diagnostic>> = jobs
+    let results: Vec<Result<R, crate::diagnostics::Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let mut ctx = tera::Context::new();
@@ -319,9 +331,11 @@ pub fn render_pages(
             theme
                 .tera
                 .render(job.template, &ctx)
-                .map(|html| Page {
-                    path: job.path.clone(),
-                    html,
+                .map(|html| {
+                    sink(Page {
+                        path: job.path.clone(),
+                        html,
+                    })
                 })
                 .map_err(|e| theme.diagnostic(&e, &job.path))
         })

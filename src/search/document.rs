@@ -165,26 +165,44 @@ pub fn split_passages(text: &str) -> Vec<String> {
     let mut count = 0;
     for block in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let mut block_start = true;
-        for piece in pieces(block) {
-            let words = piece.split_whitespace().count();
-            if count > 0 && count + words > PASSAGE_MAX_WORDS {
-                out.push(std::mem::take(&mut current));
-                count = 0;
-            }
-            if !current.is_empty() {
-                let ends_sentence = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
-                current.push_str(if block_start && !ends_sentence {
-                    " · "
-                } else {
-                    " "
-                });
-            }
-            current.push_str(&piece);
-            count += words;
-            block_start = false;
-            if count >= PASSAGE_MIN_WORDS {
-                out.push(std::mem::take(&mut current));
-                count = 0;
+        for sentence in sentences(block) {
+            let total = sentence.split_whitespace().count();
+            // A sentence longer than a passage is cut into passage-sized runs of words.
+            let run = if total <= PASSAGE_MAX_WORDS {
+                total
+            } else {
+                PASSAGE_MAX_WORDS - 8
+            };
+            let mut words = sentence.split_whitespace().peekable();
+            while words.peek().is_some() {
+                let piece = words.by_ref().take(run);
+                let n = run.min(total);
+                if count > 0 && count + n > PASSAGE_MAX_WORDS {
+                    out.push(std::mem::take(&mut current));
+                    count = 0;
+                }
+                if !current.is_empty() {
+                    let ends_sentence = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
+                    current.push_str(if block_start && !ends_sentence {
+                        " · "
+                    } else {
+                        " "
+                    });
+                }
+                let mut taken = 0;
+                for (i, word) in piece.enumerate() {
+                    if i > 0 {
+                        current.push(' ');
+                    }
+                    current.push_str(word);
+                    taken += 1;
+                }
+                count += taken;
+                block_start = false;
+                if count >= PASSAGE_MIN_WORDS {
+                    out.push(std::mem::take(&mut current));
+                    count = 0;
+                }
             }
         }
     }
@@ -194,39 +212,33 @@ pub fn split_passages(text: &str) -> Vec<String> {
     out
 }
 
-/// A block's sentences, with any sentence longer than a passage cut into passage-sized runs.
-fn pieces(block: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for sentence in sentences(block) {
-        let words: Vec<&str> = sentence.split_whitespace().collect();
-        if words.len() <= PASSAGE_MAX_WORDS {
-            out.push(words.join(" "));
-        } else {
-            out.extend(words.chunks(PASSAGE_MAX_WORDS - 8).map(|c| c.join(" ")));
-        }
-    }
-    out
-}
-
 /// Splits after `.`, `?`, `!` or `…` followed by a space and an uppercase letter, digit or quote:
 /// good enough for excerpts, and never splits "e.g. this".
-fn sentences(block: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+fn sentences(block: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    let chars: Vec<(usize, char)> = block.char_indices().collect();
-    for w in chars.windows(3) {
-        let [(_, end), (_, space), (next_at, next)] = [w[0], w[1], w[2]];
-        if matches!(end, '.' | '?' | '!' | '…')
+    let mut before = ['\0', '\0'];
+    let mut cuts = block.char_indices().filter_map(move |(at, next)| {
+        let [end, space] = before;
+        before = [space, next];
+        let cut = matches!(end, '.' | '?' | '!' | '…')
             && space == ' '
-            && (next.is_uppercase() || next.is_numeric() || matches!(next, '"' | '“' | '‘'))
-        {
-            out.push(block[start..next_at].trim());
-            start = next_at;
+            && (next.is_uppercase() || next.is_numeric() || matches!(next, '"' | '“' | '‘'));
+        cut.then_some(at)
+    });
+    std::iter::from_fn(move || {
+        if start > block.len() {
+            return None;
         }
-    }
-    out.push(block[start..].trim());
-    out.retain(|s| !s.is_empty());
-    out
+        let end = cuts.next().unwrap_or(block.len());
+        let sentence = block[start..end].trim();
+        start = if end == block.len() {
+            block.len() + 1
+        } else {
+            end
+        };
+        Some(sentence)
+    })
+    .filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -281,7 +293,7 @@ mod tests {
     #[test]
     fn abbreviations_do_not_end_sentences() {
         assert_eq!(
-            sentences("See e.g. this. Then That."),
+            sentences("See e.g. this. Then That.").collect::<Vec<_>>(),
             ["See e.g. this.", "Then That."]
         );
     }

@@ -15,9 +15,9 @@ use super::tokenize::Analyzer;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// How much one occurrence counts in each part of the text.
-const HEADING_WEIGHT: f64 = 3.0;
-const SUMMARY_WEIGHT: f64 = 1.5;
-const BODY_WEIGHT: f64 = 1.0;
+const HEADING_WEIGHT: f32 = 3.0;
+const SUMMARY_WEIGHT: f32 = 1.5;
+const BODY_WEIGHT: f32 = 1.0;
 /// A title match is worth more than any number of body mentions (BM25's text part stays below
 /// K1 + 1 = 2.2), a shorter title more than a longer one; an alias a little less than a title.
 const TITLE_BONUS: (f64, f64) = (2.4, 1.8);
@@ -72,35 +72,37 @@ pub struct Index {
 /// Marks a word that is not indexed (a stop word, an overlong word).
 const NOT_INDEXED: u32 = u32::MAX;
 
-/// How often a stem occurs in each part of one document.
+/// How often a stem occurs in each part of one document. Kept small (there is one for every
+/// stem of every document); weights are sums of 1, 1.5 and 3, exact in an f32.
 #[derive(Clone, Copy)]
 struct Counts {
     stem: u32,
-    title: u32,
-    alias: u32,
-    text: f64,
+    /// Whether the stem is in the title and in an alias.
+    title: bool,
+    alias: bool,
+    shown: u8,
+    text: f32,
     /// The passage being read and the stem's weighted occurrences in it so far.
-    current: (u32, f64),
+    current: (u32, f32),
     /// The best finished passages, best first: passages are read in order, so a passage's weight
     /// is final once a later one starts.
-    best: [(u32, f64); PASSAGES_PER_POSTING],
-    shown: usize,
+    best: [(u32, f32); PASSAGES_PER_POSTING],
 }
 
 impl Counts {
     fn new(stem: u32) -> Counts {
         Counts {
             stem,
-            title: 0,
-            alias: 0,
+            title: false,
+            alias: false,
+            shown: 0,
             text: 0.0,
             current: (NOT_INDEXED, 0.0),
             best: [(0, 0.0); PASSAGES_PER_POSTING],
-            shown: 0,
         }
     }
 
-    fn add(&mut self, passage: u32, weight: f64) {
+    fn add(&mut self, passage: u32, weight: f32) {
         self.text += weight;
         if self.current.0 != passage {
             self.finish_passage();
@@ -117,18 +119,19 @@ impl Counts {
         }
         self.current = (NOT_INDEXED, 0.0);
         let better =
-            |a: (u32, f64), b: (u32, f64)| a.1.total_cmp(&b.1).reverse().then(a.0.cmp(&b.0));
-        let mut at = self.shown;
+            |a: (u32, f32), b: (u32, f32)| a.1.total_cmp(&b.1).reverse().then(a.0.cmp(&b.0));
+        let shown = usize::from(self.shown);
+        let mut at = shown;
         while at > 0 && better((passage, weight), self.best[at - 1]).is_lt() {
             at -= 1;
         }
         if at >= PASSAGES_PER_POSTING {
             return;
         }
-        let end = self.shown.min(PASSAGES_PER_POSTING - 1);
+        let end = shown.min(PASSAGES_PER_POSTING - 1);
         self.best.copy_within(at..end, at + 1);
         self.best[at] = (passage, weight);
-        self.shown = (self.shown + 1).min(PASSAGES_PER_POSTING);
+        self.shown = (shown + 1).min(PASSAGES_PER_POSTING) as u8;
     }
 }
 
@@ -227,7 +230,7 @@ enum Part {
     Title,
     Alias,
     /// Passage number and weight.
-    Passage(u32, f64),
+    Passage(u32, f32),
 }
 
 /// Calls `f` with each piece of `doc`'s text in order: title, aliases, then each passage's
@@ -254,7 +257,9 @@ fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
 impl Index {
     pub fn build(docs: &[Doc], analyzer: &Analyzer) -> Index {
         use rayon::prelude::*;
+        let timer = crate::timing::Timer::start();
         let vocab = Vocabulary::build(docs, analyzer);
+        timer.lap("i:vocab");
         let stem_count = vocab.stems.len();
         // Each worker keeps a slot per stem (its place in the document's counts), reset after
         // each document, instead of a hash map per document.
@@ -265,6 +270,7 @@ impl Index {
                 |slots, d| analyse(d, &vocab, slots),
             )
             .collect();
+        timer.lap("i:count");
         let total = analysed.len().max(1) as f64;
         let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
         let mut df = vec![0u32; stem_count];
@@ -280,19 +286,20 @@ impl Index {
             for c in &a.counts {
                 let n = f64::from(df[c.stem as usize]);
                 let idf = (1.0 + (total - n + 0.5) / (n + 0.5)).ln();
-                let score = idf * (saturate(c.text, norm) + bonus(c, a));
+                let score = idf * (saturate(f64::from(c.text), norm) + bonus(c, a));
                 let mut best = [0; PASSAGES_PER_POSTING];
-                for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..c.shown]) {
+                for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
                     *slot = *passage;
                 }
                 postings[c.stem as usize].push(Posting {
                     doc: doc as u32,
                     score: ((score * SCORE_SCALE).round() as u32).max(1),
                     best,
-                    shown: c.shown as u8,
+                    shown: c.shown,
                 });
             }
         }
+        timer.lap("i:post");
         drop(analysed);
         postings.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
@@ -312,7 +319,9 @@ impl Index {
                 (stem, term)
             })
             .collect();
+        timer.lap("i:sort");
         add_phrases(docs, analyzer, &mut terms);
+        timer.lap("i:phrase");
         Index { terms }
     }
 }
@@ -327,8 +336,8 @@ fn saturate(tf: f64, norm: f64) -> f64 {
 
 fn bonus(c: &Counts, a: &Analysed) -> f64 {
     let scaled = |(base, extra): (f64, f64), len: usize| base + extra / len.max(1) as f64;
-    let title = (c.title > 0).then(|| scaled(TITLE_BONUS, a.title_len));
-    let alias = (c.alias > 0).then(|| {
+    let title = c.title.then(|| scaled(TITLE_BONUS, a.title_len));
+    let alias = c.alias.then(|| {
         let shortest = a.alias_lens.iter().copied().min().unwrap_or(1);
         scaled(ALIAS_BONUS, shortest)
     });
@@ -343,13 +352,18 @@ fn bonus(c: &Counts, a: &Analysed) -> f64 {
 /// and is left that way.
 fn analyse(doc: &Doc, vocab: &Vocabulary, slots: &mut [u32]) -> Analysed {
     let mut counts: Vec<Counts> = Vec::new();
+    // The document's own words, looked up in the site's vocabulary once each: a small map stays
+    // in the cache where the vocabulary does not.
+    let mut known: HashMap<&str, u32> = HashMap::with_capacity(512);
     let mut title_len = 0;
     let mut alias_lens = Vec::new();
     let mut length = 0;
     for_each_text(doc, |text, part| {
         let mut words = 0;
         for word in super::tokenize::words(text) {
-            let stem = vocab.stem_of.get(word).copied().unwrap_or(NOT_INDEXED);
+            let stem = *known
+                .entry(word)
+                .or_insert_with(|| vocab.stem_of.get(word).copied().unwrap_or(NOT_INDEXED));
             if stem == NOT_INDEXED {
                 continue;
             }
@@ -361,8 +375,8 @@ fn analyse(doc: &Doc, vocab: &Vocabulary, slots: &mut [u32]) -> Analysed {
             }
             let c = &mut counts[*slot as usize];
             match part {
-                Part::Title => c.title += 1,
-                Part::Alias => c.alias += 1,
+                Part::Title => c.title = true,
+                Part::Alias => c.alias = true,
                 Part::Passage(number, weight) => c.add(number, weight),
             }
         }
