@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::content::{Item, Meta};
 
@@ -56,9 +56,6 @@ impl Autolinker {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            // A DFA takes longer to build and more memory than the default NFA, and scans
-            // several times faster: every body of the site goes through it.
-            .kind(Some(AhoCorasickKind::DFA))
             .build(sorted.iter().map(|(p, _)| p.as_bytes()));
         match automaton {
             Ok(a) => Autolinker {
