@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `lectern build` (search index included) against Hugo on the same synthetic course,
-# alternating the two, and prints medians, the ratio, peak memory and output size.
+# alternating the two: a cold build into an empty folder, then the median of RUNS rebuilds over
+# the previous output; prints the ratios, peak memory (of all runs) and output size.
 #
 #   benches/compare.sh                 # 1,000 and 10,000 items, 5 runs each
 #   RUNS=3 benches/compare.sh 100 1000 # other sizes
@@ -24,22 +25,29 @@ GEN=target/release/examples/gen_corpus
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-printf '%-7s %10s %8s %8s %7s %12s %12s %11s %11s\n' items markdown lectern hugo ratio "lectern RSS" "hugo RSS" "lectern out" "hugo out"
+printf '%-7s %9s | %13s %13s %6s | %13s %13s %6s | %11s %11s | %9s %9s\n' \
+  items markdown "lectern cold" "hugo cold" ratio "lectern warm" "hugo warm" ratio \
+  "lectern RSS" "hugo RSS" "lect. out" "hugo out"
 for n in "${SIZES[@]}"; do
   src="$WORK/lectern-$n" hsrc="$WORK/hugo-$n"
-  rm -rf "$src" "$hsrc"
+  rm -rf "$src" "$hsrc" "$WORK/out-l-$n" "$WORK/.out-l-$n.lectern-spare" "$WORK/out-h-$n"
   "$GEN" "$n" "$src" --hugo "$hsrc" >/dev/null
   : >"$WORK/l-$n.txt"
   : >"$WORK/h-$n.txt"
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -a -o "$WORK/l-$n.txt" "$LECTERN" build --root "$src" --output "$WORK/out-l-$n" 2>/dev/null
-    (cd "$hsrc" && /usr/bin/time -f "%e %M" -a -o "$WORK/h-$n.txt" hugo --quiet -d "$WORK/out-h-$n" >/dev/null)
+  # Run 0 writes into an empty folder (cold); the others replace their previous output (warm),
+  # as an author rebuilding the site does. Both tools alternate, so both see the same machine.
+  for run in $(seq 0 "$RUNS"); do
+    /usr/bin/time -f "$run %e %M" -a -o "$WORK/l-$n.txt" "$LECTERN" build --root "$src" --output "$WORK/out-l-$n" >/dev/null 2>&1
+    (cd "$hsrc" && /usr/bin/time -f "$run %e %M" -a -o "$WORK/h-$n.txt" hugo --quiet -d "$WORK/out-h-$n" >/dev/null)
   done
-  lt=$(cut -d' ' -f1 "$WORK/l-$n.txt" | median)
-  ht=$(cut -d' ' -f1 "$WORK/h-$n.txt" | median)
-  lm=$(cut -d' ' -f2 "$WORK/l-$n.txt" | sort -n | tail -1)
-  hm=$(cut -d' ' -f2 "$WORK/h-$n.txt" | sort -n | tail -1)
-  printf '%-7s %10s %7.2fs %7.2fs %7.2f %9d MB %9d MB %11s %11s\n' "$n" \
-    "$(du -sh "$src/content" | cut -f1)" "$lt" "$ht" "$(echo "$lt / $ht" | bc -l)" \
-    $((lm / 1024)) $((hm / 1024)) "$(du -sh "$WORK/out-l-$n" | cut -f1)" "$(du -sh "$WORK/out-h-$n" | cut -f1)"
+  cold() { awk '$1 == 0 {print $2}' "$1"; }
+  warm() { awk '$1 > 0 {print $2}' "$1" | median; }
+  peak() { awk '{print $3}' "$1" | sort -n | tail -1; }
+  lc=$(cold "$WORK/l-$n.txt") hc=$(cold "$WORK/h-$n.txt")
+  lw=$(warm "$WORK/l-$n.txt") hw=$(warm "$WORK/h-$n.txt")
+  lm=$(peak "$WORK/l-$n.txt") hm=$(peak "$WORK/h-$n.txt")
+  printf '%-7s %9s | %12.2fs %12.2fs %6.2f | %12.2fs %12.2fs %6.2f | %8d MB %8d MB | %9s %9s\n' "$n" \
+    "$(du -sh "$src/content" | cut -f1)" "$lc" "$hc" "$(echo "$lc / $hc" | bc -l)" \
+    "$lw" "$hw" "$(echo "$lw / $hw" | bc -l)" $((lm / 1024)) $((hm / 1024)) \
+    "$(du -sh "$WORK/out-l-$n" | cut -f1)" "$(du -sh "$WORK/out-h-$n" | cut -f1)"
 done

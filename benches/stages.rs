@@ -32,14 +32,22 @@ fn stages(c: &mut Criterion) {
     assert!(!diags.has_errors());
 
     let mut group = c.benchmark_group(format!("{items} items"));
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("load", |b| {
         b.iter(|| black_box(lectern::content::load(&config)));
     });
     group.bench_function("resolve", |b| {
         b.iter_batched(
             || corpus.clone(),
-            |corpus| black_box(lectern::links::resolve(corpus, &config, BuildOptions::default())),
+            |corpus| {
+                black_box(lectern::links::resolve(
+                    corpus,
+                    &config,
+                    BuildOptions::default(),
+                ))
+            },
             BatchSize::LargeInput,
         );
     });

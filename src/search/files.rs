@@ -123,17 +123,33 @@ fn postings_parts(
     stems: &[(&String, &Term)],
     parts: &mut BTreeMap<String, Vec<u8>>,
 ) -> (Vec<usize>, Vec<usize>) {
+    use rayon::prelude::*;
+    // Each stem's first chunk as `"id":[…]`, and its further chunks, written in parallel.
+    let written: Vec<(Vec<u8>, Vec<Vec<u8>>)> = stems
+        .par_iter()
+        .enumerate()
+        .map(|(id, (_, term))| {
+            let first = term.postings.len().min(FIRST_CHUNK);
+            let mut head = Vec::with_capacity(first * 16 + 16);
+            push_str(&mut head, &id.to_string());
+            head.push(b':');
+            push_postings(&mut head, &term.postings[..first]);
+            let rest = term.postings[first..]
+                .chunks(NEXT_CHUNK)
+                .map(|chunk| {
+                    let mut bytes = Vec::with_capacity(chunk.len() * 16);
+                    push_postings(&mut bytes, chunk);
+                    bytes
+                })
+                .collect();
+            (head, rest)
+        })
+        .collect();
     let mut groups = Vec::with_capacity(stems.len());
     let mut chunks = Vec::with_capacity(stems.len());
     let mut group: Vec<u8> = Vec::new();
     let mut group_number = 0;
-    let mut head: Vec<u8> = Vec::new();
-    for (id, (_, term)) in stems.iter().enumerate() {
-        let first = term.postings.len().min(FIRST_CHUNK);
-        head.clear();
-        push_str(&mut head, &id.to_string());
-        head.push(b':');
-        push_postings(&mut head, &term.postings[..first]);
+    for (id, (head, rest)) in written.into_iter().enumerate() {
         if !group.is_empty() && group.len() + head.len() + 2 > POSTINGS_GROUP_BYTES {
             group.push(b'}');
             parts.insert(format!("p/{group_number}"), std::mem::take(&mut group));
@@ -142,13 +158,10 @@ fn postings_parts(
         group.push(if group.is_empty() { b'{' } else { b',' });
         group.extend_from_slice(&head);
         groups.push(group_number);
-        let rest = &term.postings[first..];
-        for (k, chunk) in rest.chunks(NEXT_CHUNK).enumerate() {
-            let mut bytes = Vec::with_capacity(chunk.len() * 16);
-            push_postings(&mut bytes, chunk);
+        chunks.push(1 + rest.len());
+        for (k, bytes) in rest.into_iter().enumerate() {
             parts.insert(format!("x/{id}-{}", k + 1), bytes);
         }
-        chunks.push(1 + rest.len().div_ceil(NEXT_CHUNK));
     }
     if !group.is_empty() {
         group.push(b'}');
@@ -362,26 +375,51 @@ fn to_bytes(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-/// A 64-bit hash of every part's name and bytes, eight bytes at a time: the same index always
-/// gets the same name, and any change gives new names, so stale files are never read from a
-/// cache.
+/// A 64-bit hash of every part's name and bytes (each part hashed on its own, in parallel, then
+/// the parts' hashes in order): the same index always gets the same name, and any change gives
+/// new names, so stale files are never read from a cache.
 fn content_hash(parts: &BTreeMap<String, Vec<u8>>) -> String {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut mix = |word: u64| h = (h.rotate_left(23) ^ word).wrapping_mul(K);
-    for (name, bytes) in parts {
-        for data in [name.as_bytes(), bytes.as_slice()] {
-            let mut words = data.chunks_exact(8);
-            for w in &mut words {
-                mix(u64::from_le_bytes([
-                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-                ]));
-            }
-            let mut tail = [0u8; 8];
-            tail[..words.remainder().len()].copy_from_slice(words.remainder());
-            mix(u64::from_le_bytes(tail));
-            mix(data.len() as u64);
-        }
+    use rayon::prelude::*;
+    let hashes: Vec<u64> = parts
+        .par_iter()
+        .map(|(name, bytes)| {
+            let mut h = Hasher::default();
+            h.add(name.as_bytes());
+            h.add(bytes);
+            h.0
+        })
+        .collect();
+    let mut h = Hasher::default();
+    for part in hashes {
+        h.mix(part);
     }
-    format!("{:016x}", h ^ (h >> 29))[..12].to_string()
+    format!("{:016x}", h.0 ^ (h.0 >> 29))[..12].to_string()
+}
+
+/// Eight bytes at a time: a multiply and a rotation per word.
+struct Hasher(u64);
+
+impl Default for Hasher {
+    fn default() -> Hasher {
+        Hasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn add(&mut self, data: &[u8]) {
+        let mut words = data.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]));
+        }
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        self.mix(u64::from_le_bytes(tail));
+        self.mix(data.len() as u64);
+    }
 }

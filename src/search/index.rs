@@ -157,9 +157,11 @@ struct Vocabulary<'d> {
 impl<'d> Vocabulary<'d> {
     fn build(docs: &'d [Doc], analyzer: &Analyzer) -> Vocabulary<'d> {
         use rayon::prelude::*;
+        let timer = crate::timing::Timer::start();
         // Each word as written with the number of documents it is in.
         let words: HashMap<&str, u32> = docs
             .par_iter()
+            .with_min_len(64)
             .fold(HashMap::<&str, u32>::new, |mut all, doc| {
                 let mut seen: HashSet<&str> = HashSet::new();
                 for_each_text(doc, |text, _| {
@@ -178,10 +180,12 @@ impl<'d> Vocabulary<'d> {
                 }
                 big
             });
+        timer.lap("v:words");
         let mut words: Vec<(&str, u32)> = words.into_iter().collect();
         words.par_sort_unstable();
         let tokens: Vec<Option<super::tokenize::Token>> =
             words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
+        timer.lap("v:stem");
         let mut stems: Vec<&str> = tokens.iter().flatten().map(|t| t.stem.as_str()).collect();
         stems.par_sort_unstable();
         stems.dedup();
