@@ -464,9 +464,10 @@ pub fn write_output<B: AsRef<[u8]> + Sync>(
 /// becomes the next staging folder: brought up to date in place, it needs no new file or folder
 /// for what did not change, and creating files and folders is what costs most when writing a
 /// large site. Without a spare, an unchanged file is hard-linked from the current output
-/// instead. A file that changed is always a new file, never written in place, since it may
-/// share its data with the live output through such a link. Dropped without a commit, the
-/// staging folder becomes the spare (or is removed) and the output is untouched.
+/// instead; a changed file that shares its data with the live output through such a link is
+/// replaced by a new file, while one whose data is its own is rewritten in place. Dropped
+/// without a commit, the staging folder becomes the spare (or is removed) and the output is
+/// untouched.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
@@ -474,9 +475,10 @@ pub struct Staging {
     name: String,
     /// Whether unchanged files may be linked from `out` (a fresh staging folder only).
     link_from_out: bool,
-    /// What the reused spare held: relative path → its size for a file, None for a folder.
-    /// What no `put` claims is removed by `commit`.
-    found: std::collections::HashMap<String, Option<u64>>,
+    /// What the reused spare held: relative path → a file's size and whether its data is its
+    /// own (not linked from elsewhere), or None for a folder. What no `put` claims is removed by
+    /// `commit`.
+    found: std::collections::HashMap<String, Option<(u64, bool)>>,
     /// Folders known to exist, relative (`""` is the staging folder itself).
     ready: std::sync::Mutex<std::collections::HashSet<String>>,
     written: std::sync::Mutex<std::collections::HashSet<String>>,
@@ -521,11 +523,15 @@ impl Staging {
         lock(&self.written).insert(path.to_string());
         let target = self.dir.join(path);
         match self.found.get(path) {
-            Some(Some(len)) => {
+            Some(Some((len, own))) => {
                 if *len == bytes.len() as u64 && unchanged(&target, bytes) {
                     return Ok(());
                 }
-                std::fs::remove_file(&target)?;
+                // A file linked from the live output must not change under it: it is replaced.
+                // One of its own is rewritten in place, which costs no new file.
+                if !own {
+                    std::fs::remove_file(&target)?;
+                }
             }
             Some(None) => std::fs::remove_dir_all(&target)?,
             None if self.link_from_out => {
@@ -609,10 +615,24 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Whether a file's data is reachable from this name only (where the system says; else no).
+fn has_one_link(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink() == 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
 /// Everything under `dir` (relative path → size of a file, None for a folder), once links and
 /// anything else that is neither a file nor a folder are removed, so that nothing written into
 /// `dir` later can land outside it.
-fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Option<u64>>> {
+fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Option<(u64, bool)>>> {
     let mut found = std::collections::HashMap::new();
     let mut walker = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
     while let Some(entry) = walker.next() {
@@ -629,8 +649,8 @@ fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Optio
                 found.insert(rel, None);
             }
             Some(rel) if kind.is_file() => {
-                let len = entry.metadata().map_err(std::io::Error::other)?.len();
-                found.insert(rel, Some(len));
+                let meta = entry.metadata().map_err(std::io::Error::other)?;
+                found.insert(rel, Some((meta.len(), has_one_link(&meta))));
             }
             _ if kind.is_dir() => {
                 std::fs::remove_dir_all(entry.path())?;

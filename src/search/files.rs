@@ -1,11 +1,13 @@
 //! The index as static files under `/search/`, cut so that a query fetches little: the client
 //! reads the fixed-name `manifest.json`, then only the dictionary shard, postings and passages
-//! that the query and its shown results need. Every other file's name carries the index's
-//! content hash (`d/3-<id>.json`), so it can be cached for good; a site whose whole index is
-//! small gets it inside the manifest itself (`"index"`), every part by the same names, so that
-//! its search fetches one file.
+//! that the query and its shown results need. The manifest carries the index's content hash
+//! (`"id"`) and the client asks for every other file with it (`d/3.json?v=<id>`), so that a
+//! cache never mixes parts of two builds, while a part's name stays the same from build to build
+//! and an unchanged part is an unchanged file (a rebuild rewrites only what changed). A site
+//! whose whole index is small gets it inside the manifest itself (`"index"`), every part by the
+//! same names, so that its search fetches one file.
 //!
-//! The parts, by their names (`<name>-<id>.json`):
+//! The parts, by their names (`<name>.json`):
 //! - `d/<n>`: a dictionary shard, `{"first": id of its first stem, "terms": [record, …]}`.
 //!   Records are sorted by key; the manifest lists where each shard starts (the shortest prefix
 //!   of its first key that sorts after the previous shard's last). A stem's record is
@@ -15,7 +17,7 @@
 //!   `[document, "further stems"]` for glossary names starting with it.
 //! - `p/<n>`: a postings group, `{"<stem id>": [[document, score, passage…], …]}`: each stem's
 //!   best postings, best first, for the stems of consecutive ids.
-//! - `x/<stem id>-<k>`: further postings of a common stem, chunk k ≥ 1.
+//! - `x/<stem>-<k>`: further postings of a common stem, chunk k ≥ 1.
 //! - `f/<document>-<k>`: passages k·P … k·P+P-1 of a document, `{"doc": [title, url],
 //!   "passages": [[heading id, heading, text], …]}`, where `[text]` alone is under the same
 //!   heading as the passage before it; P is the manifest's `passages_per_file`.
@@ -44,7 +46,7 @@ const NEXT_CHUNK: usize = 1000;
 /// query shows fetch little; up to a whole essay's on a large one, which would otherwise be
 /// tens of thousands of files (creating files is the slowest part of writing a site). A
 /// results page then fetches more, within budget: see tests/search.rs.
-const PASSAGES_PER_FILE: (usize, usize) = (6, 64);
+const PASSAGES_PER_FILE: (usize, usize) = (6, 24);
 /// Documents up to which a site counts as small for the above.
 const SMALL_SITE_DOCS: usize = 500;
 /// A site whose whole index is at most this size gets it in one file.
@@ -80,7 +82,7 @@ pub fn write(docs: &[Doc], index: &Index, analyzer: &Analyzer) -> BTreeMap<Strin
         }
     } else {
         for (name, b) in parts {
-            files.insert(format!("{name}-{id}.json"), b);
+            files.insert(format!("{name}.json"), b);
         }
     }
     files.insert("manifest.json".into(), to_bytes(&manifest));
@@ -159,8 +161,11 @@ fn postings_parts(
         group.extend_from_slice(&head);
         groups.push(group_number);
         chunks.push(1 + rest.len());
+        // Named by the stem rather than its number, so that a new word elsewhere in the site
+        // does not rename them.
+        let stem = stems[id].0;
         for (k, bytes) in rest.into_iter().enumerate() {
-            parts.insert(format!("x/{id}-{}", k + 1), bytes);
+            parts.insert(format!("x/{stem}-{}", k + 1), bytes);
         }
     }
     if !group.is_empty() {

@@ -142,7 +142,8 @@ export class SearchIndex {
   async part(name) {
     const m = await this.manifest();
     if (m.single) return m.index[name];
-    return this.file(`${name}-${m.id}.json`, name);
+    // Names may hold any letter a stem does (`x/épist-1`); the id keeps caches from mixing builds.
+    return this.file(`${encodeURI(name)}.json?v=${m.id}`, name);
   }
 
   shardOf(m, key) {
@@ -241,7 +242,7 @@ export class SearchIndex {
   /** Postings chunk `k` of a stem: `[document, score, passage…]`, best first. */
   async chunk(stem, k) {
     if (k === 0) return (await this.part(`p/${stem.group}`))[stem.id] || [];
-    return (await this.part(`x/${stem.id}-${k}`)) || [];
+    return (await this.part(`x/${stem.key}-${k}`)) || [];
   }
 
   /** Passage `n` of document `doc`: `{title, url, headingId, heading, text}`. */
