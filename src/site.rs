@@ -65,6 +65,8 @@ pub struct Site {
     /// Included pages other than the home page, by title.
     pub pages: Vec<usize>,
     pub home: Option<usize>,
+    /// The glossary's automaton: a rebuild with the same facts reuses it.
+    pub(crate) autolinker: std::sync::Arc<crate::links::autolink::Autolinker>,
 }
 
 impl Site {

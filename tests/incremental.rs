@@ -79,6 +79,16 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
     assert_same(&site, &files, "body edit");
 
+    // Long enough to change its reading time, which its session's page shows.
+    let longer = "More words to read. ".repeat(300);
+    edit(
+        "content/essays/alpha.md",
+        "Trust is where we begin, again.",
+        &format!("Trust is where we begin, again. {longer}"),
+    );
+    let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
+    assert_same(&site, &files, "body edit changing the reading time");
+
     edit(
         "content/glossary/trust.md",
         "Counting on someone",

@@ -89,7 +89,11 @@ pub fn resolve_reusing(
         .map(|i| url_for(&config.base_path, i))
         .collect();
     timer.lap("r:index");
-    let autolinker = Autolinker::new(&items, &included);
+    // Equal facts mean the same items in the same order with the same names and aliases.
+    let autolinker = match &reuse {
+        Some(r) if r.previous.facts == facts => Arc::clone(&r.previous.autolinker),
+        _ => Arc::new(Autolinker::new(&items, &included)),
+    };
     timer.lap("r:autolk");
     let ctx = LinkContext {
         items: &items,
@@ -151,6 +155,7 @@ pub fn resolve_reusing(
     let mut site = assemble(entries, config.clone(), options, &matter_refs);
     timer.lap("r:assemble");
     site.facts = facts;
+    site.autolinker = autolinker;
     (Some(site), diags)
 }
 
@@ -276,6 +281,7 @@ fn assemble(
         sessions,
         pages,
         home,
+        autolinker: Arc::default(),
     }
 }
 

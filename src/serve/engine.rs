@@ -392,7 +392,8 @@ fn render_changed(
 }
 
 /// The pages a body-only edit can change: the edited pages, pages whose connections changed,
-/// and the pages that list many items (listings, sessions, home, which show reading times).
+/// the sessions that list an edited page, and the pages that list many items (listings and
+/// home, which show reading times).
 fn dirty_pages(site: &Site, previous: &Site, changed: &HashSet<PathBuf>) -> HashSet<String> {
     let base = &site.config.base_path;
     let page_of = |url: &str| {
@@ -403,10 +404,23 @@ fn dirty_pages(site: &Site, previous: &Site, changed: &HashSet<PathBuf>) -> Hash
     };
     let before: HashMap<&PathBuf, &crate::site::Entry> =
         previous.entries.iter().map(|e| (&e.item.path, e)).collect();
+    let edited: HashSet<usize> = site
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| changed.contains(&e.item.path))
+        .map(|(i, _)| i)
+        .collect();
+    // A session page shows its readings' reading times: it changes with them.
+    let lists_edited = |e: &crate::site::Entry| {
+        e.relations
+            .iter()
+            .any(|r| r.entries.iter().any(|i| edited.contains(i)))
+    };
     let mut dirty = HashSet::new();
     for e in site.entries.iter().filter(|e| e.included) {
         let touched = changed.contains(&e.item.path)
-            || e.item.kind == Kind::Session
+            || (e.item.kind == Kind::Session && lists_edited(e))
             || e.item.is_home()
             || before
                 .get(&e.item.path)
