@@ -260,7 +260,7 @@ pub fn build(
         .into_iter()
         .collect::<std::io::Result<_>>()
         .map_err(cannot_write)?;
-    timer.lap("pages");
+    timer.lap("search");
     // As in `generate`, a page wins over a static file of the same name, and the site's own
     // files and the search index over both.
     for page in &pages {

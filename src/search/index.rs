@@ -269,6 +269,8 @@ impl Index {
         // each document, instead of a hash map per document.
         let analysed: Vec<Analysed> = docs
             .par_iter()
+            // Each piece of work gets a slot per stem: not too many pieces.
+            .with_min_len(32)
             .map_init(
                 || vec![NOT_INDEXED; stem_count],
                 |slots, d| analyse(d, &vocab, slots),
