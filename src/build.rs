@@ -250,8 +250,6 @@ pub fn build(
             .put(&page.path, page.html.as_bytes())
             .map(|()| page.path)
     });
-    timer.lap("pages");
-    let search = search_files(&site);
     let pages = pages.map_err(|d| {
         diags.extend(d);
         std::mem::take(&mut diags)
@@ -260,6 +258,8 @@ pub fn build(
         .into_iter()
         .collect::<std::io::Result<_>>()
         .map_err(cannot_write)?;
+    timer.lap("pages");
+    let search = search_files(&site);
     timer.lap("search");
     // As in `generate`, a page wins over a static file of the same name, and the site's own
     // files and the search index over both.
@@ -545,13 +545,13 @@ impl Staging {
         std::fs::write(target, bytes)
     }
 
-    /// Makes the folders above `path`, replacing a file found where a folder goes.
+    /// Makes the folders above `path`, replacing a file found where a folder goes. Threads may
+    /// make the same folder at once: whoever comes second finds it made.
     fn make_folders(&self, path: &str) -> std::io::Result<()> {
         let Some((folder, _)) = path.rsplit_once('/') else {
             return Ok(());
         };
-        let mut ready = lock(&self.ready);
-        if ready.contains(folder) {
+        if lock(&self.ready).contains(folder) {
             return Ok(());
         }
         let mut end = 0;
@@ -559,19 +559,28 @@ impl Staging {
             end += part.len();
             let rel = &folder[..end];
             end += 1;
-            if ready.contains(rel) {
+            if lock(&self.ready).contains(rel) {
                 continue;
             }
             let at = self.dir.join(rel);
             match self.found.get(rel) {
-                Some(None) => {}
-                Some(Some(_)) => {
-                    std::fs::remove_file(&at)?;
-                    std::fs::create_dir(&at)?;
+                // Found as a folder (and links were removed): it is there.
+                Some(None) => {
+                    lock(&self.ready).insert(rel.to_string());
+                    continue;
                 }
-                None => std::fs::create_dir(&at)?,
+                // Another thread may have replaced it already; `create_dir` tells.
+                Some(Some(_)) => {
+                    let _ = std::fs::remove_file(&at);
+                }
+                None => {}
             }
-            ready.insert(rel.to_string());
+            match std::fs::create_dir(&at) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && is_real_dir(&at) => {}
+                Err(e) => return Err(e),
+            }
+            lock(&self.ready).insert(rel.to_string());
         }
         Ok(())
     }
