@@ -159,18 +159,23 @@ impl<'d> Vocabulary<'d> {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
         // Each word as written with the number of documents it is in.
+        // A few maps per thread (merging many small maps costs more than filling them), and a
+        // set per document, reused.
         let words: HashMap<&str, u32> = docs
-            .par_iter()
-            .with_min_len(64)
-            .fold(HashMap::<&str, u32>::new, |mut all, doc| {
+            .par_chunks(few_pieces(docs.len()))
+            .map(|chunk| {
+                let mut all: HashMap<&str, u32> = HashMap::new();
                 let mut seen: HashSet<&str> = HashSet::new();
-                for_each_text(doc, |text, _| {
-                    for word in super::tokenize::words(text) {
-                        if seen.insert(word) {
-                            *all.entry(word).or_default() += 1;
+                for doc in chunk {
+                    seen.clear();
+                    for_each_text(doc, |text, _| {
+                        for word in super::tokenize::words(text) {
+                            if seen.insert(word) {
+                                *all.entry(word).or_default() += 1;
+                            }
                         }
-                    }
-                });
+                    });
+                }
                 all
             })
             .reduce(HashMap::new, |a, b| {
@@ -228,6 +233,12 @@ impl<'d> Vocabulary<'d> {
     }
 }
 
+/// A length that cuts `n` documents into a few pieces per thread: enough to balance the
+/// threads' work, few enough that per-piece setup stays small.
+fn few_pieces(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads() * 4).max(1)
+}
+
 /// Where a piece of a document's text counts.
 #[derive(Clone, Copy)]
 enum Part {
@@ -270,7 +281,7 @@ impl Index {
         let analysed: Vec<Analysed> = docs
             .par_iter()
             // Each piece of work gets a slot per stem: not too many pieces.
-            .with_min_len(32)
+            .with_min_len(few_pieces(docs.len()))
             .map_init(
                 || vec![NOT_INDEXED; stem_count],
                 |slots, d| analyse(d, &vocab, slots),
