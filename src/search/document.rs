@@ -158,46 +158,48 @@ fn sections(body: &crate::render::markdown::Converted) -> Vec<(&str, &str, &str)
 
 /// Cuts a section's text into passages of about PASSAGE_MIN_WORDS..PASSAGE_MAX_WORDS words,
 /// at sentence or block boundaries where it can. Blocks (paragraphs, list items, table cells)
-/// that do not end a sentence are joined with " · " so that excerpts stay readable.
+/// that do not end a sentence are joined with " · " so that excerpts stay readable. Words are
+/// joined by single spaces. One pass over each block's words: this runs over every word of
+/// the site.
 pub fn split_passages(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut count = 0;
-    for block in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    let mut words: Vec<&str> = Vec::new();
+    for block in text.lines() {
+        words.clear();
+        words.extend(block.split_whitespace());
         let mut block_start = true;
-        for sentence in sentences(block) {
-            let total = sentence.split_whitespace().count();
+        let mut start = 0;
+        while start < words.len() {
+            let mut end = start;
+            while end + 1 < words.len() && !ends_sentence(words[end], words[end + 1]) {
+                end += 1;
+            }
+            let sentence = &words[start..=end];
+            start = end + 1;
             // A sentence longer than a passage is cut into passage-sized runs of words.
-            let run = if total <= PASSAGE_MAX_WORDS {
-                total
+            let run = if sentence.len() <= PASSAGE_MAX_WORDS {
+                sentence.len()
             } else {
                 PASSAGE_MAX_WORDS - 8
             };
-            let mut words = sentence.split_whitespace().peekable();
-            while words.peek().is_some() {
-                let piece = words.by_ref().take(run);
-                let n = run.min(total);
-                if count > 0 && count + n > PASSAGE_MAX_WORDS {
+            for piece in sentence.chunks(run) {
+                if count > 0 && count + piece.len() > PASSAGE_MAX_WORDS {
                     out.push(std::mem::take(&mut current));
                     count = 0;
                 }
                 if !current.is_empty() {
-                    let ends_sentence = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
-                    current.push_str(if block_start && !ends_sentence {
-                        " · "
-                    } else {
-                        " "
-                    });
+                    let ends = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
+                    current.push_str(if block_start && !ends { " · " } else { " " });
                 }
-                let mut taken = 0;
-                for (i, word) in piece.enumerate() {
+                for (i, word) in piece.iter().enumerate() {
                     if i > 0 {
                         current.push(' ');
                     }
                     current.push_str(word);
-                    taken += 1;
                 }
-                count += taken;
+                count += piece.len();
                 block_start = false;
                 if count >= PASSAGE_MIN_WORDS {
                     out.push(std::mem::take(&mut current));
@@ -212,33 +214,15 @@ pub fn split_passages(text: &str) -> Vec<String> {
     out
 }
 
-/// Splits after `.`, `?`, `!` or `…` followed by a space and an uppercase letter, digit or quote:
-/// good enough for excerpts, and never splits "e.g. this".
-fn sentences(block: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
-    let mut before = ['\0', '\0'];
-    let mut cuts = block.char_indices().filter_map(move |(at, next)| {
-        let [end, space] = before;
-        before = [space, next];
-        let cut = matches!(end, '.' | '?' | '!' | '…')
-            && space == ' '
-            && (next.is_uppercase() || next.is_numeric() || matches!(next, '"' | '“' | '‘'));
-        cut.then_some(at)
-    });
-    std::iter::from_fn(move || {
-        if start > block.len() {
-            return None;
-        }
-        let end = cuts.next().unwrap_or(block.len());
-        let sentence = block[start..end].trim();
-        start = if end == block.len() {
-            block.len() + 1
-        } else {
-            end
-        };
-        Some(sentence)
-    })
-    .filter(|s| !s.is_empty())
+/// Whether a sentence ends between `word` and `next`: after `.`, `?`, `!` or `…` when the next
+/// word starts with an uppercase letter, a digit or a quote. Good enough for excerpts, and never
+/// splits "e.g. this".
+fn ends_sentence(word: &str, next: &str) -> bool {
+    word.ends_with(['.', '?', '!', '…'])
+        && next
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_uppercase() || n.is_numeric() || matches!(n, '"' | '“' | '‘'))
 }
 
 #[cfg(test)]
@@ -292,9 +276,18 @@ mod tests {
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
-        assert_eq!(
-            sentences("See e.g. this. Then That.").collect::<Vec<_>>(),
-            ["See e.g. this.", "Then That."]
+        assert!(ends_sentence("this.", "Then"));
+        assert!(ends_sentence("this?", "“Quoted"));
+        assert!(!ends_sentence("e.g.", "this"));
+        assert!(!ends_sentence("this", "Then"));
+        // A passage cut between sentences keeps the abbreviation's sentence whole.
+        let long = format!(
+            "See e.g. this {}. Then That.",
+            "word ".repeat(30).trim_end()
         );
+        let passages = split_passages(&long);
+        assert_eq!(passages.len(), 2, "{passages:?}");
+        assert!(passages[0].starts_with("See e.g. this word"));
+        assert_eq!(passages[1], "Then That.");
     }
 }
