@@ -475,10 +475,9 @@ pub struct Staging {
     name: String,
     /// Whether unchanged files may be linked from `out` (a fresh staging folder only).
     link_from_out: bool,
-    /// What the reused spare held: relative path → a file's size and whether its data is its
-    /// own (not linked from elsewhere), or None for a folder. What no `put` claims is removed by
-    /// `commit`.
-    found: std::collections::HashMap<String, Option<(u64, bool)>>,
+    /// What the reused spare held: relative path → whether it is a folder (else a file). What
+    /// no `put` claims is removed by `commit`.
+    found: std::collections::HashMap<String, bool>,
     /// Folders known to exist, relative (`""` is the staging folder itself).
     ready: std::sync::Mutex<std::collections::HashSet<String>>,
     written: std::sync::Mutex<std::collections::HashSet<String>>,
@@ -523,17 +522,19 @@ impl Staging {
         lock(&self.written).insert(path.to_string());
         let target = self.dir.join(path);
         match self.found.get(path) {
-            Some(Some((len, own))) => {
-                if *len == bytes.len() as u64 && unchanged(&target, bytes) {
+            Some(false) => {
+                // A file, not a link: `survey` removed those.
+                let meta = std::fs::symlink_metadata(&target)?;
+                if meta.len() == bytes.len() as u64 && same_bytes(&target, bytes) {
                     return Ok(());
                 }
                 // A file linked from the live output must not change under it: it is replaced.
                 // One of its own is rewritten in place, which costs no new file.
-                if !own {
+                if !has_one_link(&meta) {
                     std::fs::remove_file(&target)?;
                 }
             }
-            Some(None) => std::fs::remove_dir_all(&target)?,
+            Some(true) => std::fs::remove_dir_all(&target)?,
             None if self.link_from_out => {
                 let old = self.out.join(path);
                 if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
@@ -565,12 +566,12 @@ impl Staging {
             let at = self.dir.join(rel);
             match self.found.get(rel) {
                 // Found as a folder (and links were removed): it is there.
-                Some(None) => {
+                Some(true) => {
                     lock(&self.ready).insert(rel.to_string());
                     continue;
                 }
                 // Another thread may have replaced it already; `create_dir` tells.
-                Some(Some(_)) => {
+                Some(false) => {
                     let _ = std::fs::remove_file(&at);
                 }
                 None => {}
@@ -589,14 +590,15 @@ impl Staging {
     pub fn commit(mut self) -> std::io::Result<()> {
         let written = std::mem::take(&mut *lock(&self.written));
         let ready = std::mem::take(&mut *lock(&self.ready));
-        for (rel, kind) in &self.found {
+        for (rel, is_folder) in &self.found {
             if written.contains(rel) || ready.contains(rel) {
                 continue;
             }
             let path = self.dir.join(rel);
-            let removed = match kind {
-                Some(_) => std::fs::remove_file(&path),
-                None => std::fs::remove_dir_all(&path),
+            let removed = if *is_folder {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
             };
             match removed {
                 // Inside a folder removed before it.
@@ -638,10 +640,11 @@ fn has_one_link(meta: &std::fs::Metadata) -> bool {
     }
 }
 
-/// Everything under `dir` (relative path → size of a file, None for a folder), once links and
-/// anything else that is neither a file nor a folder are removed, so that nothing written into
-/// `dir` later can land outside it.
-fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Option<(u64, bool)>>> {
+/// Everything under `dir` (relative path → whether it is a folder), once links and anything
+/// else that is neither a file nor a folder are removed, so that nothing written into `dir`
+/// later can land outside it. Reads folders only: what a file holds is looked at when it is
+/// written, by the threads that write.
+fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, bool>> {
     let mut found = std::collections::HashMap::new();
     let mut walker = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
     while let Some(entry) = walker.next() {
@@ -654,12 +657,8 @@ fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Optio
             .and_then(Path::to_str)
             .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
         match rel {
-            Some(rel) if kind.is_dir() => {
-                found.insert(rel, None);
-            }
-            Some(rel) if kind.is_file() => {
-                let meta = entry.metadata().map_err(std::io::Error::other)?;
-                found.insert(rel, Some((meta.len(), has_one_link(&meta))));
+            Some(rel) if kind.is_dir() || kind.is_file() => {
+                found.insert(rel, kind.is_dir());
             }
             _ if kind.is_dir() => {
                 std::fs::remove_dir_all(entry.path())?;
@@ -700,13 +699,13 @@ fn split_output(out: &Path) -> std::io::Result<(PathBuf, String)> {
 
 /// Whether `path` is a regular file (not a link) holding exactly `bytes`.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && same_bytes(path, bytes)
+}
+
+/// Whether the file at `path`, of the same length as `bytes`, holds exactly them.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return false;
-    }
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
