@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 use crate::content::{Item, Meta};
 
@@ -56,6 +56,8 @@ impl Autolinker {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // Tried only where a word starts (see `find`).
+            .start_kind(StartKind::Anchored)
             .build(sorted.iter().map(|(p, _)| p.as_bytes()));
         match automaton {
             Ok(a) => Autolinker {
@@ -66,21 +68,41 @@ impl Autolinker {
         }
     }
 
-    /// Whole-word mentions of terms in `text`: byte range and the term's item index.
+    /// Whole-word mentions of terms in `text`: byte range and the term's item index. The
+    /// automaton is tried only where a word can start (after a character that is not part of a
+    /// word), for the longest name starting there: most of the text is never looked at twice,
+    /// and nothing inside a word is.
     pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
-        automaton
-            .find_iter(text)
-            .filter(|m| is_word_boundary(text, m.start(), m.end()))
-            .map(|m| (m.range(), self.targets[m.pattern().as_usize()]))
-            .collect()
+        let mut out = Vec::new();
+        let mut at = 0;
+        let mut previous: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            let starts = i >= at && !c.is_whitespace() && !previous.is_some_and(is_word_char);
+            previous = Some(c);
+            if !starts {
+                continue;
+            }
+            let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+            if let Ok(Some(m)) = automaton.try_find(input)
+                && is_word_boundary(text, m.start(), m.end())
+            {
+                out.push((m.range(), self.targets[m.pattern().as_usize()]));
+                at = m.end();
+            }
+        }
+        out
     }
 }
 
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let word = is_word_char;
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     // A hyphen glued to the word makes a compound ("self-trust"), which is a different term.
