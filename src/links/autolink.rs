@@ -1,5 +1,6 @@
 //! Glossary auto-linking: one Aho-Corasick automaton over every term name and alias (with simple
-//! inflections), so matching stays linear in the size of the text whatever the glossary's size.
+//! inflections), tried at each word start and reading no further than the longest name, so
+//! matching stays linear in the size of the text whatever the glossary's size.
 
 use std::collections::HashMap;
 use std::ops::Range;
