@@ -403,29 +403,14 @@ fn resolve_path(path: &Path) -> PathBuf {
             // `..` at the end, or nothing left that exists: apply the parts as written.
             _ => {
                 rest.clear();
-                break lexical(&absolute);
+                break crate::content::lexical(&absolute);
             }
         }
     };
     for part in rest.iter().rev() {
         resolved.push(part);
     }
-    lexical(&resolved)
-}
-
-fn lexical(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    crate::content::lexical(&resolved)
 }
 
 /// Checks a site as a build would, writing nothing.

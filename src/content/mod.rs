@@ -588,6 +588,23 @@ pub fn listing_order(a: &Item, b: &Item) -> std::cmp::Ordering {
         .then_with(|| a.slug.cmp(&b.slug))
 }
 
+/// `path` with `.` dropped and each `..` taking away the part before it, without asking the file
+/// system (a `..` at the top goes nowhere).
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

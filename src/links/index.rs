@@ -2,7 +2,7 @@
 //! and the checks that need the whole table (front-matter references, alias clashes).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::content::{Item, Kind, Meta, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -131,16 +131,7 @@ impl Index {
         } else {
             from.parent().unwrap_or(Path::new("")).join(&dest)
         };
-        let mut normal = PathBuf::new();
-        for part in joined.components() {
-            match part {
-                Component::ParentDir => {
-                    normal.pop();
-                }
-                Component::CurDir => {}
-                other => normal.push(other),
-            }
-        }
+        let normal = crate::content::lexical(&joined);
         self.by_path.get(&normal).copied()
     }
 
