@@ -243,13 +243,24 @@ pub fn build(
     if diags.has_errors() {
         return Err(diags);
     }
-    let staging = Staging::open(out).map_err(cannot_write)?;
-    timer.lap("w:open");
-    let pages = render::render_each(&site, &theme, &|_| true, &|page| {
-        staging
-            .put(&page.path, page.html.as_bytes())
-            .map(|()| page.path)
-    });
+    // Pages are rendered and written while the search index is built: both use every core,
+    // and each fills the other's pauses (file system calls, the index's serial steps).
+    let (written, search) = rayon::join(
+        || {
+            let timer = crate::timing::Timer::start();
+            let staging = Staging::open(out).map_err(cannot_write)?;
+            timer.lap("w:open");
+            let pages = render::render_each(&site, &theme, &|_| true, &|page| {
+                staging
+                    .put(&page.path, page.html.as_bytes())
+                    .map(|()| page.path)
+            });
+            timer.lap("pages");
+            Ok((staging, pages))
+        },
+        || search_files(&site),
+    );
+    let (staging, pages) = written?;
     let pages = pages.map_err(|d| {
         diags.extend(d);
         std::mem::take(&mut diags)
@@ -258,9 +269,7 @@ pub fn build(
         .into_iter()
         .collect::<std::io::Result<_>>()
         .map_err(cannot_write)?;
-    timer.lap("pages");
-    let search = search_files(&site);
-    timer.lap("search");
+    timer.lap("pg+srch");
     // As in `generate`, a page wins over a static file of the same name, and the site's own
     // files and the search index over both.
     for page in &pages {

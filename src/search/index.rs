@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 // ahash is already built for Tera; SipHash was a tenth of the index build on large sites.
-use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use ahash::AHashMap as HashMap;
 
 use super::document::Doc;
 use super::tokenize::Analyzer;
@@ -143,51 +143,93 @@ struct Analysed {
     length: usize,
 }
 
+/// A run of consecutive documents read together. Reading turns every word into a number of the
+/// run's own with one hash lookup; from then on the index works with numbers, so the text is
+/// read and hashed once.
+#[derive(Default)]
+struct Chunk<'d> {
+    /// The run's distinct words, by number.
+    words: Vec<&'d str>,
+    /// For each word, the number of the run's documents it is in.
+    docs: Vec<u32>,
+    /// Every word of every document of the run, in order, as its number.
+    ids: Vec<u32>,
+    /// For each document, its pieces of text in order: where each counts and where it ends in
+    /// `ids`. A document starts where the one before it ends.
+    pieces: Vec<Vec<(Part, u32)>>,
+}
+
+impl<'d> Chunk<'d> {
+    fn read(docs: &'d [Doc]) -> Chunk<'d> {
+        let mut chunk = Chunk::default();
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        // The last document each word was seen in, to count documents rather than mentions.
+        let mut last_seen: Vec<u32> = Vec::new();
+        for (n, doc) in docs.iter().enumerate() {
+            let n = n as u32;
+            let mut pieces = Vec::with_capacity(doc.passages.len() + 2);
+            for_each_text(doc, |text, part| {
+                for word in super::tokenize::words(text) {
+                    let id = *number.entry(word).or_insert_with(|| {
+                        chunk.words.push(word);
+                        chunk.docs.push(0);
+                        last_seen.push(u32::MAX);
+                        (chunk.words.len() - 1) as u32
+                    });
+                    let seen = &mut last_seen[id as usize];
+                    if *seen != n {
+                        *seen = n;
+                        chunk.docs[id as usize] += 1;
+                    }
+                    chunk.ids.push(id);
+                }
+                pieces.push((part, chunk.ids.len() as u32));
+            });
+            chunk.pieces.push(pieces);
+        }
+        chunk
+    }
+}
+
 /// Every distinct word of the site, analysed once: stemming is the costly part of indexing, and a
 /// large site has a few hundred thousand distinct words among its millions.
-struct Vocabulary<'d> {
-    /// Word as written → its stem's number, or `NOT_INDEXED`.
-    stem_of: HashMap<&'d str, u32>,
+struct Vocabulary {
     /// Stems, sorted: a stem's number is its place here.
     stems: Vec<String>,
     /// For each stem, its surfaces with the number of documents each was written in.
     surfaces: Vec<Vec<(String, u32)>>,
+    /// For each chunk, the stem number of each of its words, or `NOT_INDEXED`.
+    stem_of: Vec<Vec<u32>>,
 }
 
-impl<'d> Vocabulary<'d> {
-    fn build(docs: &'d [Doc], analyzer: &Analyzer) -> Vocabulary<'d> {
+impl Vocabulary {
+    fn build(chunks: &[Chunk], analyzer: &Analyzer) -> Vocabulary {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
-        // Each word as written with the number of documents it is in.
-        // A few maps per thread (merging many small maps costs more than filling them), and a
-        // set per document, reused.
-        let words: HashMap<&str, u32> = docs
-            .par_chunks(few_pieces(docs.len()))
+        // The chunks' words merged: each distinct word of the site once, with the number of
+        // documents it is in, and each chunk's word numbers in this list.
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut words: Vec<(&str, u32)> = Vec::new();
+        let global: Vec<Vec<u32>> = chunks
+            .iter()
             .map(|chunk| {
-                let mut all: HashMap<&str, u32> = HashMap::new();
-                let mut seen: HashSet<&str> = HashSet::new();
-                for doc in chunk {
-                    seen.clear();
-                    for_each_text(doc, |text, _| {
-                        for word in super::tokenize::words(text) {
-                            if seen.insert(word) {
-                                *all.entry(word).or_default() += 1;
-                            }
-                        }
-                    });
-                }
-                all
+                chunk
+                    .words
+                    .iter()
+                    .zip(&chunk.docs)
+                    .map(|(word, docs)| {
+                        let n = *number.entry(word).or_insert_with(|| {
+                            words.push((word, 0));
+                            (words.len() - 1) as u32
+                        });
+                        words[n as usize].1 += docs;
+                        n
+                    })
+                    .collect()
             })
-            .reduce(HashMap::new, |a, b| {
-                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                for (word, n) in small {
-                    *big.entry(word).or_default() += n;
-                }
-                big
-            });
-        timer.lap("v:words");
-        let mut words: Vec<(&str, u32)> = words.into_iter().collect();
-        words.par_sort_unstable();
+            .collect();
+        drop(number);
+        timer.lap("v:merge");
         let tokens: Vec<Option<super::tokenize::Token>> =
             words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
         timer.lap("v:stem");
@@ -199,9 +241,9 @@ impl<'d> Vocabulary<'d> {
             .enumerate()
             .map(|(n, s)| (*s, n as u32))
             .collect();
-        let mut stem_of = HashMap::with_capacity(words.len());
+        let mut word_stem = Vec::with_capacity(words.len());
         let mut surfaces: Vec<HashMap<&str, u32>> = vec![HashMap::new(); stems.len()];
-        for ((word, docs), token) in words.iter().zip(&tokens) {
+        for ((_, docs), token) in words.iter().zip(&tokens) {
             let n = match token {
                 Some(t) => {
                     let n = number[t.stem.as_str()];
@@ -210,7 +252,7 @@ impl<'d> Vocabulary<'d> {
                 }
                 None => NOT_INDEXED,
             };
-            stem_of.insert(*word, n);
+            word_stem.push(n);
         }
         let surfaces = surfaces
             .into_par_iter()
@@ -225,10 +267,14 @@ impl<'d> Vocabulary<'d> {
                     .collect()
             })
             .collect();
+        let stem_of = global
+            .into_iter()
+            .map(|ids| ids.into_iter().map(|g| word_stem[g as usize]).collect())
+            .collect();
         Vocabulary {
-            stem_of,
             stems: stems.into_iter().map(str::to_string).collect(),
             surfaces,
+            stem_of,
         }
     }
 }
@@ -273,20 +319,35 @@ impl Index {
     pub fn build(docs: &[Doc], analyzer: &Analyzer) -> Index {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
-        let vocab = Vocabulary::build(docs, analyzer);
+        let chunks: Vec<Chunk> = docs
+            .par_chunks(few_pieces(docs.len()))
+            .map(Chunk::read)
+            .collect();
+        timer.lap("i:read");
+        let vocab = Vocabulary::build(&chunks, analyzer);
         timer.lap("i:vocab");
         let stem_count = vocab.stems.len();
-        // Each worker keeps a slot per stem (its place in the document's counts), reset after
+        // Each chunk keeps a slot per stem (its place in the document's counts), reset after
         // each document, instead of a hash map per document.
-        let analysed: Vec<Analysed> = docs
+        let analysed: Vec<Analysed> = chunks
             .par_iter()
-            // Each piece of work gets a slot per stem: not too many pieces.
-            .with_min_len(few_pieces(docs.len()))
-            .map_init(
-                || vec![NOT_INDEXED; stem_count],
-                |slots, d| analyse(d, &vocab, slots),
-            )
+            .zip(&vocab.stem_of)
+            .map(|(chunk, stem_of)| {
+                let mut slots = vec![NOT_INDEXED; stem_count];
+                let mut start = 0;
+                chunk
+                    .pieces
+                    .iter()
+                    .map(|pieces| {
+                        let a = analyse(&chunk.ids, start, pieces, stem_of, &mut slots);
+                        start = pieces.last().map_or(start, |&(_, end)| end);
+                        a
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
             .collect();
+        drop(chunks);
         timer.lap("i:count");
         let total = analysed.len().max(1) as f64;
         let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
@@ -296,14 +357,20 @@ impl Index {
                 df[c.stem as usize] += 1;
             }
         }
+        let idf: Vec<f64> = df
+            .iter()
+            .map(|&n| {
+                let n = f64::from(n);
+                (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
+            })
+            .collect();
         let mut postings: Vec<Vec<Posting>> =
             df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
         for (doc, a) in analysed.iter().enumerate() {
             let norm = 1.0 - B + B * a.length as f64 / average;
             for c in &a.counts {
-                let n = f64::from(df[c.stem as usize]);
-                let idf = (1.0 + (total - n + 0.5) / (n + 0.5)).ln();
-                let score = idf * (saturate(f64::from(c.text), norm) + bonus(c, a));
+                let score =
+                    idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
                 let mut best = [0; PASSAGES_PER_POSTING];
                 for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
                     *slot = *passage;
@@ -365,22 +432,25 @@ fn bonus(c: &Counts, a: &Analysed) -> f64 {
     }
 }
 
-/// Counts `doc`'s stems. `slots` has one entry per stem of the vocabulary, all `NOT_INDEXED`,
-/// and is left that way.
-fn analyse(doc: &Doc, vocab: &Vocabulary, slots: &mut [u32]) -> Analysed {
+/// Counts one document's stems: its words are `ids[start..]`, cut into `pieces`, and `stem_of`
+/// gives each word's stem. `slots` has one entry per stem of the vocabulary, all
+/// `NOT_INDEXED`, and is left that way.
+fn analyse(
+    ids: &[u32],
+    start: u32,
+    pieces: &[(Part, u32)],
+    stem_of: &[u32],
+    slots: &mut [u32],
+) -> Analysed {
     let mut counts: Vec<Counts> = Vec::new();
-    // The document's own words, looked up in the site's vocabulary once each: a small map stays
-    // in the cache where the vocabulary does not.
-    let mut known: HashMap<&str, u32> = HashMap::with_capacity(512);
     let mut title_len = 0;
     let mut alias_lens = Vec::new();
     let mut length = 0;
-    for_each_text(doc, |text, part| {
+    let mut from = start as usize;
+    for &(part, end) in pieces {
         let mut words = 0;
-        for word in super::tokenize::words(text) {
-            let stem = *known
-                .entry(word)
-                .or_insert_with(|| vocab.stem_of.get(word).copied().unwrap_or(NOT_INDEXED));
+        for &id in &ids[from..end as usize] {
+            let stem = stem_of[id as usize];
             if stem == NOT_INDEXED {
                 continue;
             }
@@ -397,12 +467,13 @@ fn analyse(doc: &Doc, vocab: &Vocabulary, slots: &mut [u32]) -> Analysed {
                 Part::Passage(number, weight) => c.add(number, weight),
             }
         }
+        from = end as usize;
         match part {
             Part::Title => title_len = words,
             Part::Alias => alias_lens.push(words),
             Part::Passage(..) => length += words,
         }
-    });
+    }
     for c in &mut counts {
         c.finish_passage();
         slots[c.stem as usize] = NOT_INDEXED;
