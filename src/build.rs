@@ -256,7 +256,7 @@ pub fn build(
                     .map(|()| page.path)
             });
             timer.lap("pages");
-            Ok((staging, pages))
+            Ok::<_, Diagnostics>((staging, pages))
         },
         || search_files(&site),
     );
@@ -287,6 +287,7 @@ pub fn build(
     timer.lap("w:rest");
     staging.commit().map_err(cannot_write)?;
     timer.lap("w:swap");
+    drop_later((site, theme));
     Ok(BuildReport {
         pages,
         files,
@@ -294,6 +295,14 @@ pub fn build(
         elapsed: started.elapsed(),
         output_dir: out.to_path_buf(),
     })
+}
+
+/// Frees `value` on a thread of its own: a large site is millions of allocations, and the
+/// command that built it need not wait for them to be freed before it exits.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
 }
 
 /// Refuses an output folder whose replacement would delete something other than a previous
