@@ -162,7 +162,9 @@ struct Chunk<'d> {
 impl<'d> Chunk<'d> {
     fn read(docs: &'d [Doc]) -> Chunk<'d> {
         let mut chunk = Chunk::default();
-        let mut number: HashMap<&str, u32> = HashMap::new();
+        // Words of up to 16 bytes (nearly all) are looked up as one number: no string compare.
+        let mut short: HashMap<u128, u32> = HashMap::new();
+        let mut long: HashMap<&str, u32> = HashMap::new();
         // The last document each word was seen in, to count documents rather than mentions.
         let mut last_seen: Vec<u32> = Vec::new();
         for (n, doc) in docs.iter().enumerate() {
@@ -170,12 +172,16 @@ impl<'d> Chunk<'d> {
             let mut pieces = Vec::with_capacity(doc.passages.len() + 2);
             for_each_text(doc, |text, part| {
                 for word in super::tokenize::words(text) {
-                    let id = *number.entry(word).or_insert_with(|| {
+                    let add = || {
                         chunk.words.push(word);
                         chunk.docs.push(0);
                         last_seen.push(u32::MAX);
                         (chunk.words.len() - 1) as u32
-                    });
+                    };
+                    let id = match pack(word) {
+                        Some(key) => *short.entry(key).or_insert_with(add),
+                        None => *long.entry(word).or_insert_with(add),
+                    };
                     let seen = &mut last_seen[id as usize];
                     if *seen != n {
                         *seen = n;
@@ -189,6 +195,17 @@ impl<'d> Chunk<'d> {
         }
         chunk
     }
+}
+
+/// A word of up to 16 bytes as one number (words hold no NUL byte, so the padding is unambiguous).
+fn pack(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    Some(u128::from_le_bytes(key))
 }
 
 /// Every distinct word of the site, analysed once: stemming is the costly part of indexing, and a
