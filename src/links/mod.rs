@@ -95,6 +95,7 @@ pub fn resolve_reusing(
         _ => Arc::new(Autolinker::new(&items, &included)),
     };
     timer.lap("r:autolk");
+    let anchors = markdown::anchors(items.len());
     let ctx = LinkContext {
         items: &items,
         index: &index,
@@ -104,6 +105,7 @@ pub fn resolve_reusing(
         facilitator: options.facilitator,
         autolink: config.autolink,
         base_path: &config.base_path,
+        anchors: &anchors,
     };
     let bodies: Vec<Arc<Converted>> = (0..items.len())
         .into_par_iter()

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -73,6 +74,21 @@ pub struct LinkContext<'a> {
     pub facilitator: bool,
     pub autolink: Autolink,
     pub base_path: &'a str,
+    /// Each item's link attributes, escaped once when first needed (`anchors()` makes the
+    /// empty cells): a glossary term is linked from thousands of pages.
+    pub anchors: &'a [OnceLock<Anchor>],
+}
+
+/// The escaped parts of a link to one item: its URL, and its attributes after the class.
+#[derive(Debug)]
+pub struct Anchor {
+    href: String,
+    attrs: String,
+}
+
+/// One empty cell per item, for `LinkContext::anchors`.
+pub fn anchors(items: usize) -> Vec<OnceLock<Anchor>> {
+    (0..items).map(|_| OnceLock::new()).collect()
 }
 
 pub fn options() -> Options {
@@ -716,28 +732,34 @@ impl<'a, 'c> Converter<'a, 'c> {
     /// The opening `<a>` of a link to item `target`, with a term's summary for its card.
     fn anchor_open(&self, target: usize, fragment: Option<&str>, auto: bool) -> String {
         let t = &self.ctx.items[target];
-        let mut href = self.ctx.urls[target].clone();
-        if let Some(f) = fragment {
-            href.push('#');
-            href.push_str(f);
-        }
-        let mut a = format!("<a href=\"{}\"", escape_attr(&href));
-        match &t.meta {
-            Meta::Term { summary, .. } => {
-                a.push_str(if auto {
-                    " class=\"term-link auto\""
-                } else {
-                    " class=\"term-link\""
-                });
-                a.push_str(&format!(
+        let anchor = self.ctx.anchors[target].get_or_init(|| Anchor {
+            href: escape_attr(&self.ctx.urls[target]),
+            attrs: match &t.meta {
+                Meta::Term { summary, .. } => format!(
                     " data-term=\"{}\" data-term-name=\"{}\" title=\"{}\"",
                     escape_attr(&t.slug),
                     escape_attr(&t.title),
                     escape_attr(summary)
-                ));
-            }
-            _ => a.push_str(&format!(" class=\"xref xref-{}\"", t.kind.name())),
+                ),
+                _ => format!(" class=\"xref xref-{}\"", t.kind.name()),
+            },
+        });
+        let mut a = String::with_capacity(anchor.href.len() + anchor.attrs.len() + 64);
+        a.push_str("<a href=\"");
+        a.push_str(&anchor.href);
+        if let Some(f) = fragment {
+            a.push('#');
+            a.push_str(&escape_attr(f));
         }
+        a.push('"');
+        if matches!(t.meta, Meta::Term { .. }) {
+            a.push_str(if auto {
+                " class=\"term-link auto\""
+            } else {
+                " class=\"term-link\""
+            });
+        }
+        a.push_str(&anchor.attrs);
         a.push('>');
         a
     }
