@@ -466,9 +466,11 @@ fn a_first_query_on_10000_items_fetches_at_most_100_kb() {
 }
 
 /// A stem's further postings are in `x/<stem>-<k>.json` for k = 1 … chunks - 1, the names the
-/// client asks for: named by the stem, they keep their names when other words come and go.
+/// client asks for: named by the stem, they keep their names when other words come and go. A
+/// short last chunk is instead in the tail file `t/<FNV-1a(stem) mod tails>.json`, under the
+/// stem. Every stem's postings, read as the client reads them, are all its documents once.
 #[test]
-fn further_postings_are_named_by_their_stem() {
+fn further_postings_are_where_the_client_looks() {
     let dir = tempfile::tempdir().expect("tempdir");
     corpus::generate(dir.path(), 400, &corpus::Options::short()).expect("generate corpus");
     let config = lectern::Config::load(dir.path()).expect("config");
@@ -477,27 +479,79 @@ fn further_postings_are_named_by_their_stem() {
     let (site, diags) = lectern::links::resolve(corpus, &config, BuildOptions::default());
     let site = site.unwrap_or_else(|| panic!("{}", common::render(&diags)));
     let files = lectern::search::build_index(&site);
-    let mut expected = Vec::new();
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+    assert_eq!(
+        manifest["single"],
+        Value::Bool(false),
+        "a site with separate parts"
+    );
+    let number = |key: &str| manifest[key].as_u64().expect(key);
+    let (first, next) = (
+        manifest["chunk_postings"][0].as_u64().expect("first"),
+        manifest["chunk_postings"][1].as_u64().expect("next"),
+    );
+    let (tail_postings, tails) = (number("tail_postings"), number("tails"));
+    let json = |name: &str| -> Value {
+        let bytes = files
+            .get(&format!("{name}.json"))
+            .unwrap_or_else(|| panic!("no {name}.json"));
+        serde_json::from_slice(bytes).expect("json")
+    };
+    let (mut expected_x, mut in_tails) = (Vec::new(), 0);
     for (name, bytes) in &files {
         if !name.starts_with("d/") {
             continue;
         }
         let shard: Value = serde_json::from_slice(bytes).expect("shard");
+        let mut id = shard["first"].as_u64().expect("first");
         for record in shard["terms"].as_array().expect("terms") {
-            let Some(chunks) = record.get(3).and_then(Value::as_u64) else {
+            if record.as_array().expect("record").len() == 2 {
                 continue;
-            };
+            }
             let stem = record[0].as_str().expect("stem");
-            expected.extend((1..chunks).map(|k| format!("x/{stem}-{k}.json")));
+            let df = record[1].as_u64().expect("documents");
+            let chunks = record[3].as_u64().expect("chunks");
+            let mut docs: Vec<u64> = json(&format!("p/{}", record[2]))[id.to_string()]
+                .as_array()
+                .expect("first chunk")
+                .iter()
+                .map(|p| p[0].as_u64().expect("doc"))
+                .collect();
+            for k in 1..chunks {
+                let tail = k == chunks - 1 && df > first && (df - first - 1) % next < tail_postings;
+                let chunk = if tail {
+                    in_tails += 1;
+                    json(&format!("t/{}", fnv1a(stem) % tails))[stem].clone()
+                } else {
+                    expected_x.push(format!("x/{stem}-{k}.json"));
+                    json(&format!("x/{stem}-{k}"))
+                };
+                let chunk = chunk.as_array().expect("chunk").clone();
+                docs.extend(chunk.iter().map(|p| p[0].as_u64().expect("doc")));
+            }
+            let count = docs.len();
+            docs.sort_unstable();
+            docs.dedup();
+            assert_eq!((docs.len(), count), (df as usize, df as usize), "{stem}");
+            id += 1;
         }
     }
-    expected.sort();
-    let mut found: Vec<String> = files
+    expected_x.sort();
+    let found: Vec<String> = files
         .keys()
         .filter(|n| n.starts_with("x/"))
         .cloned()
         .collect();
-    found.sort();
-    assert!(!expected.is_empty(), "common stems have further postings");
-    assert_eq!(found, expected);
+    assert!(in_tails > 0, "common stems have short last chunks");
+    assert!(!expected_x.is_empty(), "the commonest stems have long ones");
+    assert_eq!(found, expected_x);
+}
+
+/// 32-bit FNV-1a, as the client computes it (js/search.js, `tailOf`).
+fn fnv1a(s: &str) -> u64 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    u64::from(hash)
 }

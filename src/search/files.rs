@@ -18,6 +18,11 @@
 //! - `p/<n>`: a postings group, `{"<stem id>": [[document, score, passage…], …]}`: each stem's
 //!   best postings, best first, for the stems of consecutive ids.
 //! - `x/<stem>-<k>`: further postings of a common stem, chunk k ≥ 1.
+//! - `t/<n>`: the last further chunks that are short (at most the manifest's `tail_postings`
+//!   postings, which the client tells from the stem's document count and `chunk_postings`),
+//!   `{"<stem>": [[document, score, passage…], …]}`, several stems to a file: stem `s` is in
+//!   file FNV-1a(s) mod `tails`. Most common stems have one such short chunk, which would
+//!   otherwise be a file of a few hundred bytes.
 //! - `f/<document>-<k>`: passages k·P … k·P+P-1 of a document, `{"doc": [title, url],
 //!   "passages": [[heading id, heading, text], …]}`, where `[text]` alone is under the same
 //!   heading as the passage before it; P is the manifest's `passages_per_file`.
@@ -32,7 +37,7 @@ use super::index::{Index, Posting, Term};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Target sizes: small enough that a query's files add up to little on a phone, large enough
 /// that a 10,000-item site is not hundreds of thousands of files.
 const DICT_SHARD_BYTES: usize = 6 * 1024;
@@ -42,6 +47,10 @@ const POSTINGS_GROUP_BYTES: usize = 6 * 1024;
 /// no further chunk, so most stems cost no file of their own.
 const FIRST_CHUNK: usize = 100;
 const NEXT_CHUNK: usize = 1000;
+/// A last further chunk of at most this many postings goes into a shared tail file.
+const TAIL_POSTINGS: usize = 200;
+/// Target size of a tail file; their number is a power of two, so that it changes seldom.
+const TAIL_FILE_BYTES: usize = 6 * 1024;
 /// Passages in a fragment file: about 1.5 KB of text on a small site, so that the few results a
 /// query shows fetch little; up to a whole essay's on a large one, which would otherwise be
 /// tens of thousands of files (creating files is the slowest part of writing a site). A
@@ -58,7 +67,7 @@ const MAX_SURFACES: usize = 12;
 pub fn write(docs: &[Doc], index: &Index, analyzer: &Analyzer) -> BTreeMap<String, Vec<u8>> {
     let mut parts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let stems: Vec<(&String, &Term)> = index.terms.iter().collect();
-    let (groups, chunks) = postings_parts(&stems, &mut parts);
+    let (groups, chunks, tails) = postings_parts(&stems, &mut parts);
     let dict = dictionary_parts(&stems, &groups, &chunks, &mut parts);
     let per_file = passages_per_file(docs.len());
     fragment_parts(docs, per_file, &mut parts);
@@ -67,7 +76,13 @@ pub fn write(docs: &[Doc], index: &Index, analyzer: &Analyzer) -> BTreeMap<Strin
     let id = content_hash(&parts);
     let single = total <= SINGLE_FILE_BYTES;
     let mut files = BTreeMap::new();
-    let mut manifest = manifest(docs, analyzer, &id, dict, per_file, single);
+    let layout = Layout {
+        dict,
+        per_file,
+        tails,
+        single,
+    };
+    let mut manifest = manifest(docs, analyzer, &id, layout);
     if single {
         // A small site's index travels inside the manifest: one file for the whole search.
         let whole: serde_json::Map<String, Value> = parts
@@ -120,11 +135,12 @@ fn push_postings(out: &mut Vec<u8>, postings: &[Posting]) {
 }
 
 /// Cuts every stem's postings into its first chunk (grouped with its neighbours') and further
-/// chunks. Returns each stem's group and its number of chunks.
+/// chunks, the last of which goes into a tail file when it is short. Returns each stem's group,
+/// its number of chunks, and the number of tail files.
 fn postings_parts(
     stems: &[(&String, &Term)],
     parts: &mut BTreeMap<String, Vec<u8>>,
-) -> (Vec<usize>, Vec<usize>) {
+) -> (Vec<usize>, Vec<usize>, usize) {
     use rayon::prelude::*;
     // Each stem's first chunk as `"id":[…]`, and its further chunks, written in parallel.
     let written: Vec<(Vec<u8>, Vec<Vec<u8>>)> = stems
@@ -147,11 +163,23 @@ fn postings_parts(
             (head, rest)
         })
         .collect();
+    let tail_bytes: usize = written
+        .iter()
+        .zip(stems)
+        .filter(|(_, (_, term))| has_tail(term.postings.len()))
+        .filter_map(|((_, rest), _)| rest.last().map(Vec::len))
+        .sum();
+    let tails = if tail_bytes == 0 {
+        0
+    } else {
+        tail_bytes.div_ceil(TAIL_FILE_BYTES).next_power_of_two()
+    };
+    let mut tail_files: Vec<Vec<u8>> = vec![Vec::new(); tails];
     let mut groups = Vec::with_capacity(stems.len());
     let mut chunks = Vec::with_capacity(stems.len());
     let mut group: Vec<u8> = Vec::new();
     let mut group_number = 0;
-    for (id, (head, rest)) in written.into_iter().enumerate() {
+    for (id, (head, mut rest)) in written.into_iter().enumerate() {
         if !group.is_empty() && group.len() + head.len() + 2 > POSTINGS_GROUP_BYTES {
             group.push(b'}');
             parts.insert(format!("p/{group_number}"), std::mem::take(&mut group));
@@ -161,9 +189,18 @@ fn postings_parts(
         group.extend_from_slice(&head);
         groups.push(group_number);
         chunks.push(1 + rest.len());
+        let (stem, term) = stems[id];
+        if has_tail(term.postings.len())
+            && let Some(last) = rest.pop()
+        {
+            let file = &mut tail_files[tail_of(stem, tails)];
+            file.push(if file.is_empty() { b'{' } else { b',' });
+            push_str(file, stem);
+            file.push(b':');
+            file.extend_from_slice(&last);
+        }
         // Named by the stem rather than its number, so that a new word elsewhere in the site
         // does not rename them.
-        let stem = stems[id].0;
         for (k, bytes) in rest.into_iter().enumerate() {
             parts.insert(format!("x/{stem}-{}", k + 1), bytes);
         }
@@ -172,7 +209,29 @@ fn postings_parts(
         group.push(b'}');
         parts.insert(format!("p/{group_number}"), group);
     }
-    (groups, chunks)
+    for (n, mut file) in tail_files.into_iter().enumerate() {
+        if !file.is_empty() {
+            file.push(b'}');
+            parts.insert(format!("t/{n}"), file);
+        }
+    }
+    (groups, chunks, tails)
+}
+
+/// Whether a stem found in `documents` documents has a last further chunk short enough for a
+/// tail file. The client decides the same from the stem's document count.
+fn has_tail(documents: usize) -> bool {
+    documents > FIRST_CHUNK && (documents - FIRST_CHUNK - 1) % NEXT_CHUNK < TAIL_POSTINGS
+}
+
+/// The tail file of `stem`: 32-bit FNV-1a of its UTF-8 bytes, modulo the number of tail files.
+fn tail_of(stem: &str, tails: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in stem.bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as usize % tails.max(1)
 }
 
 /// Cuts the dictionary into shards; returns each shard's first key, for the manifest. The
@@ -333,14 +392,16 @@ fn fragment_parts(docs: &[Doc], per_file: usize, parts: &mut BTreeMap<String, Ve
     parts.extend(fragments.into_iter().flatten());
 }
 
-fn manifest(
-    docs: &[Doc],
-    analyzer: &Analyzer,
-    id: &str,
+/// How the parts are cut, for the manifest.
+struct Layout {
+    /// Each dictionary shard's first key.
     dict: Vec<String>,
     per_file: usize,
+    tails: usize,
     single: bool,
-) -> Value {
+}
+
+fn manifest(docs: &[Doc], analyzer: &Analyzer, id: &str, layout: Layout) -> Value {
     let mut kinds = serde_json::Map::new();
     for kind in KIND_ORDER {
         let start = docs.iter().position(|d| d.kind == kind);
@@ -369,9 +430,12 @@ fn manifest(
         "docs": docs.len(),
         "kinds": kinds,
         "question_kinds": question_kinds.iter().map(|(l, s, e)| json!([l, s, e])).collect::<Vec<_>>(),
-        "dict": dict,
-        "passages_per_file": per_file,
-        "single": single,
+        "dict": layout.dict,
+        "passages_per_file": layout.per_file,
+        "chunk_postings": [FIRST_CHUNK, NEXT_CHUNK],
+        "tail_postings": TAIL_POSTINGS,
+        "tails": layout.tails,
+        "single": layout.single,
     })
 }
 
@@ -426,5 +490,28 @@ impl Hasher {
         tail[..words.remainder().len()].copy_from_slice(words.remainder());
         self.mix(u64::from_le_bytes(tail));
         self.mix(data.len() as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The client computes the same hash (js/search.js, `tailOf`); these are FNV-1a's values.
+    #[test]
+    fn tail_files_are_chosen_by_fnv_1a() {
+        assert_eq!(tail_of("a", u32::MAX as usize), 0xe40c_292c);
+        assert_eq!(tail_of("trust", 1024), 373);
+        assert_eq!(tail_of("épist", 1024), 57);
+        assert_eq!(tail_of("anything", 0), 0);
+    }
+
+    #[test]
+    fn a_short_last_chunk_goes_to_a_tail_file() {
+        assert!(!has_tail(FIRST_CHUNK));
+        assert!(has_tail(FIRST_CHUNK + 1));
+        assert!(has_tail(FIRST_CHUNK + TAIL_POSTINGS));
+        assert!(!has_tail(FIRST_CHUNK + TAIL_POSTINGS + 1));
+        assert!(has_tail(FIRST_CHUNK + NEXT_CHUNK + 1));
     }
 }

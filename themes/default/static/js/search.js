@@ -7,7 +7,7 @@
 // and the /search/ page (`?q=`, filters by kind). The engine is exported so tests can drive it
 // without a page.
 
-const VERSION = 1;
+const VERSION = 2;
 /** How a candidate word counts, by how it matched what was typed. */
 const WEIGHT = { exact: 1, inflection: 0.85, prefix: 0.7, typo: 0.55, typoPrefix: 0.4 };
 /** A last word shorter than this is not expanded as a prefix: two letters match too much to
@@ -239,9 +239,14 @@ export class SearchIndex {
       .slice(0, MAX_EXPANSIONS);
   }
 
-  /** Postings chunk `k` of a stem: `[document, score, passage…]`, best first. */
+  /** Postings chunk `k` of a stem: `[document, score, passage…]`, best first. A short last
+   * chunk is in a tail file shared with other stems. */
   async chunk(stem, k) {
     if (k === 0) return (await this.part(`p/${stem.group}`))[stem.id] || [];
+    const m = await this.manifest();
+    if (k === stem.chunks - 1 && hasTail(m, stem.df)) {
+      return ((await this.part(`t/${tailOf(stem.key, m.tails)}`)) || {})[stem.key] || [];
+    }
     return (await this.part(`x/${stem.key}-${k}`)) || [];
   }
 
@@ -357,6 +362,19 @@ export class SearchIndex {
       return stems.some((s) => t.startsWith(s) && Array.from(t).length - Array.from(s).length <= 3);
     };
   }
+}
+
+/** Whether a stem found in `df` documents has its last postings chunk in a tail file. */
+function hasTail(m, df) {
+  const [first, next] = m.chunk_postings;
+  return df > first && (df - first - 1) % next < m.tail_postings;
+}
+
+/** The tail file of a stem: 32-bit FNV-1a of its UTF-8 bytes, modulo the number of files. */
+function tailOf(key, tails) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(key)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % Math.max(tails, 1);
 }
 
 /** Dictionary shard records: stems `{key, id, df, group, chunks, surfaces, phrases}`, and words

@@ -1,0 +1,70 @@
+// The search client's index reader (js/search.js) against the files a real build writes for a
+// generated course large enough to have every kind of part: for every stem, the postings the
+// client reads, chunk by chunk (first chunk, `x/` files, shared `t/` tail files), are all of
+// the stem's documents, once. Runs in Node: the reader takes a function that loads a file.
+
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { repo, buildSite } from "./lib.mjs";
+
+let out, SearchIndex;
+
+before(async () => {
+  const site = mkdtempSync(join(tmpdir(), "lectern-index-"));
+  const made = spawnSync("cargo", ["run", "--quiet", "--example", "gen_corpus", "--", "400", site, "--short"], {
+    cwd: repo,
+    encoding: "utf8",
+  });
+  if (made.status !== 0) throw new Error(`gen_corpus failed:\n${made.stderr}`);
+  out = buildSite(site, "/");
+  ({ SearchIndex } = await import(pathToFileURL(join(out, "js/search.js")).href));
+});
+
+/** Reads `search/<name>` from the build, as a fetch of `<name>?v=<id>` would. */
+function reader(names) {
+  return new SearchIndex("file:///search/", async (url) => {
+    const path = decodeURI(new URL(url).pathname).replace(/^\/search\//, "");
+    names.push(path);
+    return JSON.parse(readFileSync(join(out, "search", path), "utf8"));
+  });
+}
+
+test("every stem's postings are found where the client looks, each document once", async () => {
+  const fetched = [];
+  const index = reader(fetched);
+  const m = await index.manifest();
+  assert.equal(m.single, false);
+  let further = 0;
+  for (let n = 0; n < m.dict.length; n++) {
+    for (const stem of await index.shard(n)) {
+      if (stem.id === undefined) continue;
+      const docs = [];
+      for (let k = 0; k < stem.chunks; k++) docs.push(...(await index.chunk(stem, k)).map((p) => p[0]));
+      assert.equal(docs.length, stem.df, `${stem.key}: postings read`);
+      assert.equal(new Set(docs).size, stem.df, `${stem.key}: distinct documents`);
+      if (stem.chunks > 1) further++;
+    }
+  }
+  assert.ok(further > 0, "common stems have further postings");
+  assert.ok(fetched.some((f) => f.startsWith("t/")), "short last chunks come from tail files");
+  assert.ok(fetched.some((f) => f.startsWith("x/")), "long ones from their own files");
+  // Every file fetched exists and is part of the index; every x/ and t/ file is used.
+  const onDisk = (dir) => readdirSync(join(out, "search", dir)).map((f) => `${dir}/${f}`);
+  for (const dir of ["t", "x"]) {
+    const used = new Set(fetched.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.split("?")[0]));
+    assert.deepEqual([...used].sort(), onDisk(dir).sort(), `${dir}/ files`);
+  }
+});
+
+test("a narrow filter on a multi-word query reads further chunks and finds pages with both words", async () => {
+  const index = reader([]);
+  const found = await index.search("trust therapist", { kind: "question", limit: 5 });
+  assert.ok(found.results.length > 0);
+  for (const r of found.results) assert.equal(r.kind, "question");
+  assert.ok(found.results.some((r) => r.matched === 2));
+});
