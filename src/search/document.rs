@@ -44,19 +44,24 @@ pub fn documents(site: &Site) -> Vec<Doc> {
     let base = site.config.base_path.as_str();
     use rayon::prelude::*;
     let entries: Vec<&Entry> = site.included().map(|(_, e)| e).collect();
-    let mut docs: Vec<Doc> = entries.par_iter().map(|e| document(e, base)).collect();
-    docs.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
-    docs
+    let mut docs: Vec<((usize, String), Doc)> = entries
+        .par_iter()
+        .map(|e| document(e, base))
+        .map(|d| (group_key(&d), d))
+        .collect();
+    docs.par_sort_unstable_by(|(a, da), (b, db)| a.cmp(b).then_with(|| da.url.cmp(&db.url)));
+    docs.into_iter().map(|(_, d)| d).collect()
 }
 
-fn sort_key(d: &Doc) -> (usize, String, &str) {
+/// A document's kind's place, then its question kind (lowercase): computed once per document.
+fn group_key(d: &Doc) -> (usize, String) {
     let kind = KIND_ORDER.iter().position(|k| *k == d.kind).unwrap_or(0);
     // Questions without a kind sort after the labelled ones.
     let qkind = d
         .question_kind
         .as_deref()
         .map_or_else(|| "\u{10ffff}".to_string(), str::to_lowercase);
-    (kind, qkind, d.url.as_str())
+    (kind, qkind)
 }
 
 /// The order of kinds in the index; the client reads the ranges from the manifest.
