@@ -17,7 +17,7 @@
 //!   `[document, "further stems"]` for glossary names starting with it.
 //! - `p/<n>`: a postings group, `{"<stem id>": [[document, score, passage…], …]}`: each stem's
 //!   best postings, best first, for the stems of consecutive ids.
-//! - `x/<stem>-<k>`: further postings of a common stem, chunk k ≥ 1.
+//! - `x/<stem>-<k>`: further postings of a common stem, chunk k ≥ 1 (a short last one is in `t/`).
 //! - `t/<n>`: the last further chunks that are short (at most the manifest's `tail_postings`
 //!   postings, which the client tells from the stem's document count and `chunk_postings`),
 //!   `{"<stem>": [[document, score, passage…], …]}`, several stems to a file: stem `s` is in
