@@ -198,12 +198,7 @@ pub fn split_passages(text: &str) -> Vec<String> {
                     let ends = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
                     current.push_str(if block_start && !ends { " · " } else { " " });
                 }
-                for (i, word) in piece.iter().enumerate() {
-                    if i > 0 {
-                        current.push(' ');
-                    }
-                    current.push_str(word);
-                }
+                push_words(&mut current, block, piece);
                 count += piece.len();
                 block_start = false;
                 if count >= PASSAGE_MIN_WORDS {
@@ -217,6 +212,31 @@ pub fn split_passages(text: &str) -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+/// Appends `words` (consecutive words of `block`) joined by single spaces: as one slice of the
+/// block where they already are, else word by word.
+fn push_words(out: &mut String, block: &str, words: &[&str]) {
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return;
+    };
+    let start = first.as_ptr() as usize - block.as_ptr() as usize;
+    let end = last.as_ptr() as usize - block.as_ptr() as usize + last.len();
+    let span = &block[start..end];
+    let letters: usize = words.iter().map(|w| w.len()).sum();
+    // One byte between words, and that byte a space: the span is the words joined.
+    if span.len() == letters + words.len() - 1
+        && span.bytes().filter(|&b| b == b' ').count() == words.len() - 1
+    {
+        out.push_str(span);
+        return;
+    }
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// Whether a sentence ends between `word` and `next`: after `.`, `?`, `!` or `…` when the next
@@ -276,6 +296,18 @@ mod tests {
         assert_eq!(
             split_passages("Col A\nCol B\nEnd.\n"),
             ["Col A · Col B · End."]
+        );
+    }
+
+    #[test]
+    fn words_are_joined_by_single_spaces_whatever_separated_them() {
+        assert_eq!(
+            split_passages("One  two\tthree\u{a0}four five.\n"),
+            ["One two three four five."]
+        );
+        assert_eq!(
+            split_passages("  Already single spaced.  "),
+            ["Already single spaced."]
         );
     }
 
