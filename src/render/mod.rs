@@ -300,11 +300,13 @@ pub fn render_each<R: Send>(
     want: &(dyn Fn(&str) -> bool + Sync),
     sink: &(dyn Fn(Page) -> R + Sync),
 ) -> Result<Vec<R>, Diagnostics> {
+    let timer = crate::timing::Timer::start();
     let base = &site.config.base_path;
     let views = Views::new(site);
     let site_value = site_value(site, &views);
     let config_value = Value::from_serializable(&site.config);
     let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
+    timer.lap("p:views");
     let results: Vec<Result<R, crate::diagnostics::Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
