@@ -382,15 +382,19 @@ fn backlinks(
         m.get(&(i, f)).cloned().unwrap_or_default()
     };
     let kind_of = |i: &usize| entries[*i].item.kind;
-    // The sessions whose readings (or questions) include entry `i`: named in the session's
-    // front matter or naming the session in their own.
-    let sessions_with = |i: usize, list: fn(&Session) -> &Vec<usize>| -> Vec<usize> {
-        sessions
-            .iter()
-            .filter(|s| list(s).contains(&i))
-            .map(|s| s.entry)
-            .collect()
-    };
+    // The sessions whose readings (or questions) include each entry, in session order: named
+    // in the session's front matter or naming the session in their own.
+    let mut read_in: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut discussed_in: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for s in sessions {
+        for (list, by_entry) in [(&s.essays, &mut read_in), (&s.questions, &mut discussed_in)] {
+            for &i in list {
+                if by_entry[i].last() != Some(&s.entry) {
+                    by_entry[i].push(s.entry);
+                }
+            }
+        }
+    }
     let sort = |mut v: Vec<usize>| -> Vec<usize> {
         v.sort_by_key(|&i| ranks.listing[i]);
         v.dedup();
@@ -415,6 +419,7 @@ fn backlinks(
     };
 
     (0..n)
+        .into_par_iter()
         .map(|i| {
             let e = &entries[i];
             if !e.included {
@@ -443,7 +448,7 @@ fn backlinks(
                     vec![
                         rel("questions", "Discussion questions", sort(questions)),
                         rel("terms", "Key terms", sort_terms(ranks, terms)),
-                        rel("session", "Read in", sessions_with(i, |s| &s.essays)),
+                        rel("session", "Read in", read_in[i].clone()),
                         rel(
                             "mentioned",
                             "Mentioned in",
@@ -508,11 +513,7 @@ fn backlinks(
                         rel("essays", "Essays", sort(essays)),
                         rel("terms", "Terms", sort_terms(ranks, terms)),
                         rel("related", "Related questions", sort(related)),
-                        rel(
-                            "session",
-                            "Discussed in",
-                            sessions_with(i, |s| &s.questions),
-                        ),
+                        rel("session", "Discussed in", discussed_in[i].clone()),
                     ]
                 }
                 Kind::Session => match sessions.iter().find(|s| s.entry == i) {
