@@ -299,7 +299,7 @@ pub fn build(
 
 /// Frees `value` on a thread of its own: a large site is millions of allocations, and the
 /// command that built it need not wait for them to be freed before it exits.
-pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+fn drop_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("drop".into())
         .spawn(move || drop(value));
