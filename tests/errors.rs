@@ -136,7 +136,62 @@ fn all_errors_of_a_build_are_reported_at_once_sorted_by_file() {
         err.contains("themes/default/templates/page.html:1:"),
         "{err}"
     );
-    assert!(err.contains("5 errors found; nothing was written"), "{err}");
+    assert!(err.contains("\n5 errors found; nothing was written"), "{err}");
+}
+
+#[test]
+fn a_file_that_fails_to_load_is_one_error_not_one_per_link_to_it() {
+    let site = TempSite::from_fixture("invalid/_base");
+    // Each of these fails on a misspelt key, and every other file names it in every way a
+    // reference can: by slug, qualified, by a term's name and alias, by session number, in front
+    // matter and by a Markdown link to the file.
+    site.write(
+        "content/essays/broken.md",
+        "---\ntitle: Broken\nsesion: 1\n---\n\nBody.\n",
+    );
+    site.write(
+        "content/glossary/rupture.md",
+        "---\nterm: Rupture\nsumary: x\naliases: [alliance rupture]\n---\n",
+    );
+    site.write(
+        "content/sessions/two.md",
+        "---\ntitle: Two\nnumber: 2\nesays: [broken]\n---\n",
+    );
+    site.write(
+        "content/questions/q.md",
+        "---\ntitle: Q?\nessays: [broken]\nterms: [rupture]\nsession: 2\n---\n\n\
+         See [[broken]], [[essay/broken|it]], [[rupture]], [[Alliance rupture]], \
+         [[term/rupture]], [[session/2]] and [the essay](../essays/broken.md).\n",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/essays/broken.md:3:1: error: unknown front-matter key `sesion`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/glossary/rupture.md:3:1: error: unknown front-matter key `sumary`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/sessions/two.md:4:1: error: unknown front-matter key `esays`"),
+        "{err}"
+    );
+    assert_eq!(err.matches(": error: ").count(), 3, "{err}");
+    assert!(err.contains("\n3 errors found; nothing was written"), "{err}");
+
+    // A name that no file has is still an error, next to the broken file's own.
+    site.write(
+        "content/questions/q.md",
+        "---\ntitle: Q?\n---\n\nSee [[brokn]].\n",
+    );
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains("content/questions/q.md:5:5: error: link to `brokn`, which does not exist"),
+        "{err}"
+    );
+    assert_eq!(err.matches(": error: ").count(), 4, "{err}");
 }
 
 #[test]

@@ -113,7 +113,10 @@ fn corpus(essay: &str, term: &str, session: &str) -> Corpus {
         items.push(parse_item(Path::new(path), kind, &text).expect("random body parses"));
     }
     items.sort_by(|a, b| a.path.cmp(&b.path));
-    Corpus { items }
+    Corpus {
+        items,
+        ..Corpus::default()
+    }
 }
 
 /// Every output file of a resolved site, as a build would write it.

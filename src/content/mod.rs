@@ -161,6 +161,57 @@ impl Item {
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
     pub items: Vec<Item>,
+    /// The files that failed to load, by the names they would have had.
+    pub unloaded: Vec<Unloaded>,
+}
+
+/// The names of a content file that failed to load: enough to recognise references to it, so
+/// that one mistake in a file is reported once, not again at every link to the file.
+#[derive(Debug, Clone)]
+pub struct Unloaded {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub slug: String,
+    /// A session's `number`, as written.
+    pub number: Option<String>,
+    /// A term's name and aliases, lowercased.
+    pub names: Vec<String>,
+}
+
+impl Unloaded {
+    /// Reads what it can of the names of `rel`, whatever else is wrong with the file.
+    pub fn read(root: &Path, rel: &Path, kind: Kind) -> Unloaded {
+        let slug = rel
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let matter: Option<serde_yaml::Value> = std::fs::read_to_string(root.join(rel))
+            .ok()
+            .and_then(|text| Source::parse(rel, &text).ok())
+            .and_then(|source| serde_yaml::from_str(source.yaml()).ok());
+        let field = |key: &str| matter.as_ref().and_then(|m| m.get(key));
+        let text = |v: &serde_yaml::Value| match v {
+            serde_yaml::Value::String(s) => Some(s.clone()),
+            serde_yaml::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let mut names = Vec::new();
+        if kind == Kind::Term {
+            // As `Index::new` names a term: its smartened name and its aliases as written.
+            names.extend(field("term").and_then(text).map(|t| smarten(&t)));
+            if let Some(aliases) = field("aliases").and_then(|a| a.as_sequence()) {
+                names.extend(aliases.iter().filter_map(text));
+            }
+        }
+        Unloaded {
+            path: rel.to_path_buf(),
+            kind,
+            slug,
+            number: field("number").and_then(text),
+            names: names.iter().map(|n| n.to_lowercase()).collect(),
+        }
+    }
 }
 
 /// Walks content/ and parses every file. Problems are returned alongside whatever did load, so
@@ -173,14 +224,18 @@ pub fn load(config: &Config) -> (Corpus, Diagnostics) {
         .map(|(path, kind)| read_item(&config.root, path, *kind))
         .collect();
     let mut items = Vec::with_capacity(parsed.len());
-    for result in parsed {
+    let mut unloaded = Vec::new();
+    for (result, (path, kind)) in parsed.into_iter().zip(&files) {
         match result {
             Ok(item) => items.push(item),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                unloaded.push(Unloaded::read(&config.root, path, *kind));
+            }
         }
     }
     check_duplicates(&items, &mut diags);
-    (Corpus { items }, diags)
+    (Corpus { items, unloaded }, diags)
 }
 
 /// Parses one file's text; used by `load` and by tests that never touch the disk.

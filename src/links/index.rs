@@ -1,10 +1,10 @@
 //! The table of link targets: every slug, qualified name, alias and content path of a corpus,
 //! and the checks that need the whole table (front-matter references, alias clashes).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::content::{Item, Kind, Meta, front_matter};
+use crate::content::{Item, Kind, Meta, Unloaded, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 
 /// How a reference text resolved.
@@ -16,6 +16,8 @@ pub enum Lookup {
     },
     /// Several items share the name: the qualified forms to choose from.
     Ambiguous(Vec<String>),
+    /// A file that failed to load has the name: its own error says what is wrong.
+    Unloaded,
 }
 
 #[derive(Debug, Default)]
@@ -25,11 +27,33 @@ pub struct Index {
     by_path: HashMap<PathBuf, usize>,
     /// Every name a reference may use, for "did you mean".
     names: Vec<String>,
+    /// The names of files that failed to load, plain (`slug`, a term's name or alias) and
+    /// qualified (`kind/slug`, `session/3`), lowercased.
+    unloaded: HashSet<String>,
+    unloaded_paths: HashSet<PathBuf>,
 }
 
 impl Index {
-    pub fn new(items: &[Item]) -> Index {
+    pub fn new(items: &[Item], unloaded: &[Unloaded]) -> Index {
         let mut index = Index::default();
+        for u in unloaded {
+            index.unloaded_paths.insert(u.path.clone());
+            let kind = u.kind.name();
+            let mut add = |name: &str, plain: bool| {
+                let name = name.to_lowercase();
+                index.unloaded.insert(format!("{kind}/{name}"));
+                if plain {
+                    index.unloaded.insert(name);
+                }
+            };
+            add(&u.slug, true);
+            if let Some(number) = &u.number {
+                add(number, false);
+            }
+            for name in &u.names {
+                add(name, true);
+            }
+        }
         for (i, item) in items.iter().enumerate() {
             index.by_path.insert(item.path.clone(), i);
             if item.is_home() {
@@ -84,6 +108,9 @@ impl Index {
             if let Some(&i) = found {
                 return Lookup::Found(i);
             }
+            if self.is_unloaded(kind, name) {
+                return Lookup::Unloaded;
+            }
             if kind == Kind::Term
                 && let Some(v) = self.unqualified.get(&name.to_lowercase())
                 && let Some(&i) = v.iter().find(|&&i| items[i].kind == Kind::Term)
@@ -116,29 +143,45 @@ impl Index {
                     Lookup::Ambiguous(qualified)
                 }
             }
+            None if self.unloaded.contains(&key) => Lookup::Unloaded,
             None => Lookup::Missing {
                 suggestion: did_you_mean(reference, self.names.iter().map(String::as_str)),
             },
         }
     }
 
+    /// Whether `kind/name` names a file that failed to load.
+    pub fn is_unloaded(&self, kind: Kind, name: &str) -> bool {
+        self.unloaded
+            .contains(&format!("{}/{}", kind.name(), name.trim().to_lowercase()))
+    }
+
     /// Resolves a Markdown link to a content file, relative to the file that contains it.
     pub fn lookup_path(&self, from: &Path, dest: &str) -> Option<usize> {
-        let dest = percent_decode(dest);
-        let joined = if let Some(rooted) = dest.strip_prefix('/') {
-            let rooted = rooted.strip_prefix("content/").unwrap_or(rooted);
-            Path::new(crate::content::CONTENT_DIR).join(rooted)
-        } else {
-            from.parent().unwrap_or(Path::new("")).join(&dest)
-        };
-        let normal = crate::content::lexical(&joined);
-        self.by_path.get(&normal).copied()
+        self.by_path.get(&content_path(from, dest)).copied()
+    }
+
+    /// Whether a Markdown link to a content file points at one that failed to load.
+    pub fn is_unloaded_path(&self, from: &Path, dest: &str) -> bool {
+        self.unloaded_paths.contains(&content_path(from, dest))
     }
 
     /// Every content path, for hints.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         self.by_path.keys().map(PathBuf::as_path)
     }
+}
+
+/// The content path a Markdown link's destination names, from the file `from` that holds it.
+fn content_path(from: &Path, dest: &str) -> PathBuf {
+    let dest = percent_decode(dest);
+    let joined = if let Some(rooted) = dest.strip_prefix('/') {
+        let rooted = rooted.strip_prefix("content/").unwrap_or(rooted);
+        Path::new(crate::content::CONTENT_DIR).join(rooted)
+    } else {
+        from.parent().unwrap_or(Path::new("")).join(&dest)
+    };
+    crate::content::lexical(&joined)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -242,6 +285,7 @@ pub fn check_matter_refs(items: &[Item], index: &Index, diags: &mut Diagnostics)
                             refs.push(MatterRef { from, to, field });
                         }
                     }
+                    _ if index.is_unloaded(kind, slug) => {}
                     _ => diags.push(missing_ref(items, index, item, field, kind, slug)),
                 }
             }

@@ -65,7 +65,7 @@ pub fn resolve_reusing(
     reuse: Option<Reuse>,
 ) -> (Option<Site>, Diagnostics) {
     let timer = crate::timing::Timer::start();
-    let items = corpus.items;
+    let Corpus { items, unloaded } = corpus;
     let facts = facts(&items, config, options);
     let reusable: HashMap<&PathBuf, &Arc<Converted>> = match &reuse {
         Some(r) if r.previous.facts == facts => r
@@ -79,7 +79,7 @@ pub fn resolve_reusing(
     };
     let mut diags = Diagnostics::new();
     timer.lap("r:facts");
-    let index = Index::new(&items);
+    let index = Index::new(&items, &unloaded);
     index::check_aliases(&items, &mut diags);
     let matter_refs = index::check_matter_refs(&items, &index, &mut diags);
 

@@ -803,6 +803,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                 self.result.diagnostics.push(d);
                 return self.plain(dest, piped, hidden);
             }
+            Lookup::Unloaded => return self.plain(dest, piped, hidden),
             Lookup::Ambiguous(candidates) => {
                 let list = candidates
                     .iter()
@@ -933,6 +934,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                     }
                     url.into()
                 }
+                None if self.ctx.index.is_unloaded_path(&self.item.path, path) => dest.clone(),
                 None => {
                     let paths: Vec<String> = self
                         .ctx

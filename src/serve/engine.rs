@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use super::state::Files;
 use crate::build;
 use crate::config::Config;
-use crate::content::{self, Corpus, Item, Kind};
+use crate::content::{self, Corpus, Item, Kind, Unloaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links;
 use crate::render::{self, Theme};
@@ -183,6 +183,12 @@ impl Engine {
                 .items
                 .values()
                 .filter_map(|r| r.as_ref().ok().cloned())
+                .collect(),
+            unloaded: self
+                .items
+                .iter()
+                .filter(|(_, r)| r.is_err())
+                .filter_map(|(path, _)| Some(Unloaded::read(&self.root, path, kind_of(path)?)))
                 .collect(),
         };
         content::check_duplicates(&corpus.items, &mut diags);
