@@ -345,3 +345,32 @@ fn main_of_a_session() {
     site.build();
     insta::assert_snapshot!(main_of(&site.read("sessions/1/index.html")));
 }
+
+#[test]
+fn a_markdown_link_to_a_draft_is_plain_text_too() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "content/questions/third.md",
+        "---\ntitle: Third?\n---\n\nSee [the draft](../essays/gamma-draft.md) first.\n",
+    );
+    let report = site.build();
+    let html = main_of(&site.read("questions/third/index.html"));
+    assert!(html.contains("See the draft first."), "{html}");
+    assert!(!html.contains("gamma-draft"), "{html}");
+    let warnings: String = report.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.contains(
+            "content/questions/third.md:5:5: warning: link to draft `gamma-draft` is shown as plain text"
+        ),
+        "{warnings}"
+    );
+
+    site.build_with(BuildOptions {
+        drafts: true,
+        facilitator: false,
+    });
+    assert!(
+        site.read("questions/third/index.html")
+            .contains("<a href=\"/course/essays/gamma-draft/\">the draft</a>")
+    );
+}

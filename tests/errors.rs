@@ -136,7 +136,10 @@ fn all_errors_of_a_build_are_reported_at_once_sorted_by_file() {
         err.contains("themes/default/templates/page.html:1:"),
         "{err}"
     );
-    assert!(err.contains("\n5 errors found; nothing was written"), "{err}");
+    assert!(
+        err.contains("\n5 errors found; nothing was written"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -179,7 +182,10 @@ fn a_file_that_fails_to_load_is_one_error_not_one_per_link_to_it() {
         "{err}"
     );
     assert_eq!(err.matches(": error: ").count(), 3, "{err}");
-    assert!(err.contains("\n3 errors found; nothing was written"), "{err}");
+    assert!(
+        err.contains("\n3 errors found; nothing was written"),
+        "{err}"
+    );
 
     // A name that no file has is still an error, next to the broken file's own.
     site.write(

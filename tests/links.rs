@@ -217,3 +217,36 @@ fn an_essay_listed_by_a_session_is_read_in_it_and_the_session_is_no_discussion_q
         "shown once: {html}"
     );
 }
+
+#[test]
+fn a_term_link_keeps_the_names_capitals_unless_the_author_wrote_the_plain_name_in_lowercase() {
+    let site = TempSite::from_fixture("sites/links");
+    for (slug, name) in [
+        ("bowlby", "Bowlby attachment"),
+        ("et", "Epistemic Trust"),
+        ("dbt", "DBT"),
+        ("self-trust", "Self-trust"),
+    ] {
+        site.write(
+            &format!("content/glossary/{slug}.md"),
+            &format!("---\nterm: {name}\nsummary: S.\nautolink: off\n---\n"),
+        );
+    }
+    site.write(
+        "content/essays/labels.md",
+        "---\ntitle: Labels\nautolink: off\n---\n\n\
+         A [[bowlby]], [[et]], [[dbt]], [[self-trust]], [[Self-trust]] and [[term/et|mine]].\n",
+    );
+    site.build();
+    let html = main_plain(&site, "essays/labels/index.html");
+    for label in [
+        ">Bowlby attachment</a>",
+        ">Epistemic Trust</a>",
+        ">DBT</a>",
+        ">self-trust</a>",
+        ">Self-trust</a>",
+        ">mine</a>",
+    ] {
+        assert!(html.contains(label), "{label} in {html}");
+    }
+}

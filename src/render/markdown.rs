@@ -492,14 +492,19 @@ impl<'a, 'c> Converter<'a, 'c> {
                     id,
                 }) => {
                     suppress += 1;
-                    let dest = self.rewrite_link(&dest_url, &range, in_notes, true);
-                    open_links.push(OpenLink::Parser);
-                    self.out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: dest,
-                        title,
-                        id,
-                    }));
+                    match self.rewrite_link(&dest_url, &range, in_notes, true) {
+                        Some(dest) => {
+                            open_links.push(OpenLink::Parser);
+                            self.out.push(Event::Start(Tag::Link {
+                                link_type,
+                                dest_url: dest,
+                                title,
+                                id,
+                            }));
+                        }
+                        // A link to a draft left out of this build: its text stays, as text.
+                        None => open_links.push(OpenLink::Plain),
+                    }
                 }
                 Event::End(TagEnd::Link) => {
                     suppress = suppress.saturating_sub(1);
@@ -517,7 +522,9 @@ impl<'a, 'c> Converter<'a, 'c> {
                     id,
                 }) => {
                     suppress += 1;
-                    let dest = self.rewrite_link(&dest_url, &range, in_notes, false);
+                    let dest = self
+                        .rewrite_link(&dest_url, &range, in_notes, false)
+                        .unwrap_or(dest_url);
                     self.out.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url: dest,
@@ -840,18 +847,7 @@ impl<'a, 'c> Converter<'a, 'c> {
             None => link_label(&self.ctx.items[target], reference),
         };
         if !self.ctx.included[target] {
-            let d = Diagnostic::warning(
-                &self.item.path,
-                line,
-                col,
-                format!(
-                    "link to draft `{}` is shown as plain text",
-                    self.ctx.items[target].slug
-                ),
-            )
-            .with_source(&self.item.source.text)
-            .with_hint("build with --drafts to include drafts, or remove `draft: true`");
-            self.result.diagnostics.push(d);
+            self.warn_draft(line, col, target);
             return self.plain(&label, piped, hidden);
         }
         if !in_notes || self.ctx.facilitator {
@@ -886,15 +882,32 @@ impl<'a, 'c> Converter<'a, 'c> {
         (OpenLink::Plain, Some(label.to_string()))
     }
 
+    /// Warns that a link to `target`, a draft left out of this build, shows as plain text.
+    fn warn_draft(&mut self, line: usize, col: usize, target: usize) {
+        let d = Diagnostic::warning(
+            &self.item.path,
+            line,
+            col,
+            format!(
+                "link to draft `{}` is shown as plain text",
+                self.ctx.items[target].slug
+            ),
+        )
+        .with_source(&self.item.source.text)
+        .with_hint("build with --drafts to include drafts, or remove `draft: true`");
+        self.result.diagnostics.push(d);
+    }
+
     /// Rewrites a Markdown link or image target: `x.md` files to their URLs, root-relative paths
-    /// under the base path. Anything else is left alone.
+    /// under the base path. Anything else is left alone. None for a link to a draft that this
+    /// build leaves out, which shows as its text.
     fn rewrite_link(
         &mut self,
         dest: &CowStr<'a>,
         range: &Range<usize>,
         in_notes: bool,
         is_link: bool,
-    ) -> CowStr<'a> {
+    ) -> Option<CowStr<'a>> {
         let d: &str = dest;
         if d.starts_with("//")
             || d.contains("://")
@@ -902,7 +915,7 @@ impl<'a, 'c> Converter<'a, 'c> {
             || d.starts_with('#')
             || d.is_empty()
         {
-            return dest.clone();
+            return Some(dest.clone());
         }
         let (path, fragment) = match d.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -911,6 +924,10 @@ impl<'a, 'c> Converter<'a, 'c> {
         if is_link && path.to_ascii_lowercase().ends_with(".md") {
             let (line, col) = self.position(range.start);
             return match self.ctx.index.lookup_path(&self.item.path, path) {
+                Some(target) if !self.ctx.included[target] => {
+                    self.warn_draft(line, col, target);
+                    None
+                }
                 Some(target) => {
                     if let Some(id) = fragment {
                         self.result.fragments.push(FragmentRef {
@@ -932,9 +949,11 @@ impl<'a, 'c> Converter<'a, 'c> {
                         url.push('#');
                         url.push_str(f);
                     }
-                    url.into()
+                    Some(url.into())
                 }
-                None if self.ctx.index.is_unloaded_path(&self.item.path, path) => dest.clone(),
+                None if self.ctx.index.is_unloaded_path(&self.item.path, path) => {
+                    Some(dest.clone())
+                }
                 None => {
                     let paths: Vec<String> = self
                         .ctx
@@ -962,16 +981,16 @@ impl<'a, 'c> Converter<'a, 'c> {
                         )
                         .with_hint(hint);
                     self.result.diagnostics.push(d);
-                    dest.clone()
+                    Some(dest.clone())
                 }
             };
         }
         if let Some(rest) = d.strip_prefix('/')
             && !d.starts_with(self.ctx.base_path)
         {
-            return format!("{}{rest}", self.ctx.base_path).into();
+            return Some(format!("{}{rest}", self.ctx.base_path).into());
         }
-        dest.clone()
+        Some(dest.clone())
     }
 
     fn position(&self, body_offset: usize) -> (usize, usize) {
@@ -986,29 +1005,32 @@ impl<'a, 'c> Converter<'a, 'c> {
     }
 }
 
-/// The text of an unpiped wikilink: the target's title. A term mid-sentence keeps the case the
-/// author wrote (`[[reliance]]` reads "reliance", not "Reliance"), unless its name starts with
-/// an acronym or proper noun.
+/// The text of an unpiped wikilink: the target's title. A term named in lowercase mid-sentence
+/// keeps the author's case (`[[reliance]]` reads "reliance", not "Reliance") when the reference is
+/// the term's name and the name is a plain phrase; an alias shows as written.
 fn link_label(target: &Item, reference: &str) -> String {
     let title = &target.title;
-    if let Meta::Term { aliases, .. } = &target.meta
-        && aliases
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(reference.trim()))
-    {
-        return reference.trim().to_string();
-    }
-    let written_lower = reference
-        .trim_start()
-        .chars()
-        .next()
-        .is_some_and(char::is_lowercase);
-    let mut chars = title.chars();
-    let (Some(first), second) = (chars.next(), chars.next()) else {
+    let written = match reference.split_once('/') {
+        Some((kind, name)) if Kind::from_name(kind.trim()).is_some() => name.trim(),
+        _ => reference.trim(),
+    };
+    let Meta::Term { aliases, .. } = &target.meta else {
         return title.clone();
     };
-    let plain_word = second.is_none_or(char::is_lowercase);
-    if target.kind == Kind::Term && written_lower && first.is_uppercase() && plain_word {
+    let lower = written.to_lowercase();
+    if aliases.iter().any(|a| a.to_lowercase() == lower) {
+        return written.to_string();
+    }
+    let mut chars = title.chars();
+    let Some(first) = chars.next() else {
+        return title.clone();
+    };
+    let written_lower = written.chars().next().is_some_and(char::is_lowercase);
+    // "Bowlby attachment" named by `[[bowlby]]`, or "DBT", or "Epistemic Trust": a proper noun,
+    // an acronym or a title-cased name keeps its capitals.
+    let names_it = lower.replace('-', " ") == title.to_lowercase().replace('-', " ");
+    let plain = !chars.any(char::is_uppercase);
+    if written_lower && names_it && plain && first.is_uppercase() {
         first.to_lowercase().chain(title.chars().skip(1)).collect()
     } else {
         title.clone()
