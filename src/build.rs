@@ -127,10 +127,13 @@ pub fn site_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let sitemap_url = site
         .config
         .permalink(&format!("{}sitemap.xml", site.config.base_path));
-    files.insert(
-        "robots.txt".into(),
-        format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n").into_bytes(),
-    );
+    // A robots.txt of the site's own (in static/) is the author's choice, and stays.
+    if !site.config.root.join("static/robots.txt").is_file() {
+        files.insert(
+            "robots.txt".into(),
+            format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n").into_bytes(),
+        );
+    }
     files.insert(".nojekyll".into(), Vec::new());
     if let Some(cname) = &site.config.cname {
         files.insert("CNAME".into(), format!("{}\n", cname.trim()).into_bytes());

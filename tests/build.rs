@@ -159,6 +159,34 @@ fn listings_follow_session_then_order_then_title() {
 }
 
 #[test]
+fn an_accented_term_is_filed_under_its_plain_letter() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "content/glossary/epee.md",
+        "---\nterm: Épée\nsummary: A sword.\n---\n",
+    );
+    site.write(
+        "content/glossary/zeal.md",
+        "---\nterm: Zeal\nsummary: Eagerness.\n---\n",
+    );
+    site.build();
+    let glossary = main_of(&site.read("glossary/index.html"));
+    let at = |t: &str| {
+        glossary
+            .find(t)
+            .unwrap_or_else(|| panic!("{t} in {glossary}"))
+    };
+    assert!(at(">Épée</a>") < at(">Epistemic trust</a>"), "{glossary}");
+    assert!(at(">Epistemic trust</a>") < at(">Zeal</a>"), "{glossary}");
+    assert_eq!(
+        glossary.matches("id=\"letter-").count(),
+        4,
+        "E, R, T, Z: {glossary}"
+    );
+    assert!(!glossary.contains("letter-é"), "{glossary}");
+}
+
+#[test]
 fn markdown_extensions_render() {
     let site = TempSite::from_fixture("sites/basic");
     site.build();
@@ -373,4 +401,36 @@ fn a_markdown_link_to_a_draft_is_plain_text_too() {
         site.read("questions/third/index.html")
             .contains("<a href=\"/course/essays/gamma-draft/\">the draft</a>")
     );
+}
+
+#[test]
+fn front_matter_naming_a_draft_is_warned_about_at_the_name() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "content/questions/third.md",
+        "---\ntitle: Third?\nessays: [alpha, gamma-draft]\n---\n\nBody.\n",
+    );
+    let report = site.build();
+    let warnings: String = report.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.contains(
+            "content/questions/third.md:3:17: warning: `gamma-draft` is a draft and is left out of this build"
+        ),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("3 | essays: [alpha, gamma-draft]"),
+        "{warnings}"
+    );
+    let html = main_of(&site.read("questions/third/index.html"));
+    assert!(html.contains("/course/essays/alpha/"), "{html}");
+    assert!(!html.contains("gamma"), "{html}");
+}
+
+#[test]
+fn a_robots_txt_of_the_sites_own_is_kept() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build();
+    assert_eq!(site.read("robots.txt"), "User-agent: *\nDisallow: /\n");
 }

@@ -79,6 +79,7 @@ invalid_cases!(
     no_front_matter,
     stray_folder,
     invalid_slug,
+    reserved_page_slug,
     template_syntax,
     template_render,
     template_missing_parent,
@@ -198,6 +199,24 @@ fn a_file_that_fails_to_load_is_one_error_not_one_per_link_to_it() {
         "{err}"
     );
     assert_eq!(err.matches(": error: ").count(), 4, "{err}");
+}
+
+#[test]
+fn front_matter_naming_a_term_by_its_alias_is_told_the_slug() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.write(
+        "content/questions/q.md",
+        "---\ntitle: Q?\nterms: [trusting relationship]\n---\n",
+    );
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains("content/questions/q.md:3:9: error: `terms` names a term `trusting relationship`, which does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: front matter lists slugs: write `trust`"),
+        "{err}"
+    );
 }
 
 #[test]

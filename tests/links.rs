@@ -250,3 +250,21 @@ fn a_term_link_keeps_the_names_capitals_unless_the_author_wrote_the_plain_name_i
         assert!(html.contains(label), "{label} in {html}");
     }
 }
+
+#[test]
+fn a_sessions_file_name_is_no_link_name() {
+    let site = TempSite::from_fixture("sites/links");
+    // The session file `forms.md` shares its stem with the essay `forms`.
+    site.write(
+        "content/sessions/forms.md",
+        "---\ntitle: Forms meeting\nnumber: 7\n---\n\nMeet.\n",
+    );
+    site.write(
+        "content/essays/pointer.md",
+        "---\ntitle: Pointer\nautolink: off\n---\n\nSee [[forms]] and [[session/7]].\n",
+    );
+    site.build();
+    let html = main_plain(&site, "essays/pointer/index.html");
+    assert!(html.contains("href=\"/essays/forms/\""), "{html}");
+    assert!(html.contains("href=\"/sessions/7/\""), "{html}");
+}

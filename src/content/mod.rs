@@ -157,6 +157,10 @@ impl Item {
     }
 }
 
+/// The folders of the generated listings and the search page: a page of the same name would
+/// overwrite them.
+const RESERVED_PAGE_SLUGS: [&str; 5] = ["essays", "glossary", "questions", "sessions", "search"];
+
 /// Every content file of a site, in path order.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
@@ -253,6 +257,18 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
                 "file names become URLs: use lowercase ASCII letters, digits and `-`, e.g. `{}.md`",
                 slugify(&stem)
             )));
+    }
+    if kind == Kind::Page && RESERVED_PAGE_SLUGS.contains(&stem.as_str()) {
+        return Err(Diagnostic::error(
+            path,
+            1,
+            1,
+            format!("a page called `{stem}` would take the place of the site's /{stem}/ page"),
+        )
+        .with_hint(format!(
+            "rename the file, e.g. `content/about-{stem}.md`; pages may not be called {}",
+            RESERVED_PAGE_SLUGS.map(|s| format!("`{s}`")).join(", ")
+        )));
     }
     let date =
         |d: &Option<String>, source: &Source| -> Result<Option<(i32, u32, u32)>, Diagnostic> {

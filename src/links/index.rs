@@ -46,7 +46,7 @@ impl Index {
                     index.unloaded.insert(name);
                 }
             };
-            add(&u.slug, true);
+            add(&u.slug, u.kind != Kind::Session);
             if let Some(number) = &u.number {
                 add(number, false);
             }
@@ -66,8 +66,11 @@ impl Index {
                     .entry((Kind::Session, item.slug.clone()))
                     .or_insert(i);
             }
-            index.add_unqualified(&item.slug, i);
-            index.names.push(item.slug.clone());
+            // A session is named by its number: its file name is free, and no link name.
+            if item.kind != Kind::Session {
+                index.add_unqualified(&item.slug, i);
+                index.names.push(item.slug.clone());
+            }
             index
                 .names
                 .push(format!("{}/{}", item.kind.name(), item.key()));
@@ -222,7 +225,7 @@ pub enum Field {
 }
 
 impl Field {
-    fn key(self) -> &'static str {
+    pub fn key(self) -> &'static str {
         match self {
             Field::Essays => "essays",
             Field::Terms => "terms",
@@ -324,8 +327,13 @@ fn missing_ref(
             article_noun(kind)
         )
     };
-    let mut hint =
-        did_you_mean(slug, candidates.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+    // A term's name or alias is a sure answer; a near miss only a guess.
+    let mut hint = match index.lookup(items, slug) {
+        Lookup::Found(other) if items[other].kind == kind && field != Field::Session => Some(
+            format!("front matter lists slugs: write `{}`", items[other].slug),
+        ),
+        _ => did_you_mean(slug, candidates.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+    };
     if hint.is_none() {
         if field == Field::Session {
             let numbers: Vec<String> = items

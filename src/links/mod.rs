@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Corpus, Item, Kind, Meta};
+use crate::content::{Corpus, Item, Kind, Meta, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::render::markdown::{self, Converted, LinkContext};
 use crate::site::{BuildOptions, Entry, Relation, Session, Site, url_for};
@@ -122,16 +122,18 @@ pub fn resolve_reusing(
     for r in &matter_refs {
         if included[r.from] && !included[r.to] {
             let item = &items[r.from];
+            let (line, col) = front_matter::locate(&item.source, r.field.key(), &items[r.to].key());
             diags.push(
                 Diagnostic::warning(
                     &item.path,
-                    1,
-                    1,
+                    line,
+                    col,
                     format!(
                         "`{}` is a draft and is left out of this build",
                         items[r.to].slug
                     ),
                 )
+                .with_source(&item.source.text)
                 .with_hint("build with --drafts to include drafts"),
             );
         }
@@ -559,9 +561,14 @@ struct Ranks {
 
 impl Ranks {
     fn new(entries: &[Entry]) -> Ranks {
-        let titles: Vec<String> = entries
+        // A–Z as a reader expects it: case and accents aside ("Épée" among the E's), then
+        // accents and case deciding between titles that are otherwise the same.
+        let titles: Vec<(String, String)> = entries
             .iter()
-            .map(|e| e.item.title.to_lowercase())
+            .map(|e| {
+                let lower = e.item.title.to_lowercase();
+                (crate::search::tokenize::fold(&lower), lower)
+            })
             .collect();
         let rank = |cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
             let mut order: Vec<usize> = (0..entries.len()).collect();

@@ -437,15 +437,16 @@ fn jobs(site: &Site) -> Vec<Job> {
 fn glossary_letters(site: &Site, views: &Views) -> Value {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for &t in &site.terms {
+        // Grouped as sorted: an accented initial files under its plain letter.
         let first = site
             .entry(t)
             .item
             .title
             .chars()
             .next()
-            .map(|c| c.to_uppercase().collect::<String>())
+            .map(|c| crate::search::tokenize::fold(&c.to_string()).to_uppercase())
             .unwrap_or_default();
-        let letter = if first.chars().all(char::is_alphabetic) {
+        let letter = if !first.is_empty() && first.chars().all(char::is_alphabetic) {
             first
         } else {
             "#".to_string()
