@@ -146,8 +146,8 @@ fn all_errors_of_a_build_are_reported_at_once_sorted_by_file() {
 #[test]
 fn a_file_that_fails_to_load_is_one_error_not_one_per_link_to_it() {
     let site = TempSite::from_fixture("invalid/_base");
-    // Each of these fails on a misspelt key, and every other file names it in every way a
-    // reference can: by slug, qualified, by a term's name and alias, by session number, in front
+    // Each of these has a misspelt key (the term's a required one, so it cannot load at all),
+    // and every other file names it in every way a reference can: by slug, qualified, by a term's name and alias, by session number, in front
     // matter and by a Markdown link to the file.
     site.write(
         "content/essays/broken.md",
@@ -199,6 +199,27 @@ fn a_file_that_fails_to_load_is_one_error_not_one_per_link_to_it() {
         "{err}"
     );
     assert_eq!(err.matches(": error: ").count(), 4, "{err}");
+}
+
+#[test]
+fn every_problem_of_one_file_is_reported_not_only_its_first() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.write(
+        "content/questions/q.md",
+        "---\ntitle: Q?\nterms: [trust, epistemic-trsut]\ntitel: x\nsession: one\n\
+         date: 2026-01-01\n---\n\nSee [[nope]].\n",
+    );
+    let err = stderr(&site.run(&["check"]));
+    for line in [
+        "content/questions/q.md:3:16: error: `terms` names a term `epistemic-trsut`, which does not exist",
+        "content/questions/q.md:4:1: error: unknown front-matter key `titel` for a question",
+        "content/questions/q.md:5:10: error: `session`: invalid type",
+        "content/questions/q.md:6:1: error: unknown front-matter key `date` for a question",
+        "content/questions/q.md:9:5: error: link to `nope`, which does not exist",
+    ] {
+        assert!(err.contains(line), "{line}\nin\n{err}");
+    }
+    assert!(err.contains("\n5 errors found"), "{err}");
 }
 
 #[test]

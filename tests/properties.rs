@@ -434,17 +434,23 @@ proptest! {
         };
         match parse_item(Path::new(&path), kind, &text) {
             Ok(item) => prop_assert!(!item.title.trim().is_empty()),
-            Err(d) => {
-                let shown = d.to_string();
+            Err(failed) => {
+                prop_assert!(!failed.problems.is_empty());
                 let lines = text
                     .trim_start_matches('\u{feff}')
                     .replace("\r\n", "\n")
                     .replace('\r', "\n")
                     .split('\n')
                     .count();
-                prop_assert!(d.line >= 1 && d.line <= lines, "line {} of {}: {}", d.line, lines, shown);
-                let head = format!("{path}:{}:{}: error: ", d.line, d.col);
-                prop_assert!(shown.starts_with(&head), "{}", shown);
+                for d in &failed.problems {
+                    let shown = d.to_string();
+                    prop_assert!(d.line >= 1 && d.line <= lines, "line {} of {}: {}", d.line, lines, shown);
+                    let head = format!("{path}:{}:{}: error: ", d.line, d.col);
+                    prop_assert!(shown.starts_with(&head), "{}", shown);
+                }
+                if let Some(item) = failed.partial {
+                    prop_assert!(!item.title.trim().is_empty());
+                }
             }
         }
     }

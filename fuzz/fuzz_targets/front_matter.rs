@@ -35,13 +35,16 @@ fuzz_target!(|data: &[u8]| {
             );
             assert!(!item.title.trim().is_empty());
         }
-        Err(d) => {
+        Err(failed) => {
             let normalised = text
                 .strip_prefix('\u{feff}')
                 .unwrap_or(text)
                 .replace("\r\n", "\n")
                 .replace('\r', "\n");
-            common::check_diagnostic(&d, &[(path, &normalised)]);
+            assert!(!failed.problems.is_empty());
+            for d in &failed.problems {
+                common::check_diagnostic(d, &[(path, &normalised)]);
+            }
         }
     }
 });

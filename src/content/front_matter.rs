@@ -136,16 +136,82 @@ pub fn known_keys(kind: Kind) -> &'static [&'static str] {
 
 const LIST_KEYS: &[&str] = &["tags", "aliases", "related", "essays", "terms", "questions"];
 
-/// Deserialises the front matter of `source` as `T`, mapping YAML errors to file positions.
+/// Deserialises the front matter of `source` as `T`, with YAML errors mapped to file positions
+/// and pushed to `problems`. A key in error is set aside and the rest read again, so that one
+/// mistake does not hide the next: the value returned lacks the keys in error. None when the YAML
+/// itself is broken or a required key is missing.
 pub fn parse<T: DeserializeOwned>(
     kind: Kind,
     path: &std::path::Path,
     source: &Source,
-) -> Result<T, Diagnostic> {
-    let yaml = source.yaml();
-    // An empty block is an empty mapping, so that the error names the missing key.
-    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str::<T>(yaml).map_err(|e| yaml_diagnostic(kind, path, source, &e))
+    problems: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let mut yaml = source.yaml().to_string();
+    let mut set_aside: Vec<String> = Vec::new();
+    loop {
+        // An empty block is an empty mapping, so that the error names the missing key.
+        let text = if yaml.trim().is_empty() { "{}" } else { &yaml };
+        let e = match serde_yaml::from_str::<T>(text) {
+            Ok(value) => return Some(value),
+            Err(e) => e,
+        };
+        let message = e.to_string();
+        // A required key set aside for its own error, or misspelt, is not missing as well.
+        if let Some(missing) = between(&message, "missing field `", "`")
+            && set_aside.iter().any(|k| {
+                k == missing
+                    || did_you_mean(k, known_keys(kind).iter().copied()).as_deref() == Some(missing)
+            })
+        {
+            return None;
+        }
+        problems.push(yaml_diagnostic(kind, path, source, &e));
+        let recoverable = [
+            "unknown field",
+            "invalid type",
+            "invalid value",
+            "invalid length",
+            "unknown variant",
+            "expected a sequence",
+        ]
+        .iter()
+        .any(|p| message.contains(p));
+        let (range, key) = recoverable
+            .then(|| entry_at(&yaml, e.location()?.index()))
+            .flatten()?;
+        // Spaces keep every later offset, and so every later position, where it was.
+        let blank: String = yaml[range.clone()]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
+        yaml.replace_range(range, &blank);
+        set_aside.push(key);
+    }
+}
+
+/// The byte range and key of the top-level entry of `yaml` that holds byte `offset`: the key's
+/// line, up to the next line that starts another key.
+fn entry_at(yaml: &str, offset: usize) -> Option<(std::ops::Range<usize>, String)> {
+    let starts_entry = |line: &str| {
+        !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty() && line.contains(':')
+    };
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        lines.push((at, line));
+        at += line.len();
+    }
+    let here = lines
+        .iter()
+        .rposition(|&(start, _)| start <= offset.min(yaml.len().saturating_sub(1)))?;
+    let first = (0..=here).rev().find(|&i| starts_entry(lines[i].1))?;
+    let end = lines[first + 1..]
+        .iter()
+        .find(|(_, line)| starts_entry(line))
+        .map_or(yaml.len(), |&(start, _)| start);
+    let (start, line) = lines[first];
+    let key = line.split_once(':')?.0.trim().trim_matches(['"', '\'']);
+    Some((start..end, key.to_string()))
 }
 
 fn yaml_diagnostic(
@@ -368,11 +434,55 @@ mod tests {
         Source::parse(Path::new("content/essays/a.md"), text).unwrap()
     }
 
+    /// Every problem of front matter that does not parse cleanly.
+    fn problems<T: DeserializeOwned>(kind: Kind, path: &Path, s: &Source) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let _ = parse::<T>(kind, path, s, &mut problems);
+        assert!(!problems.is_empty(), "parsed cleanly");
+        problems
+    }
+
+    fn problem<T: DeserializeOwned>(kind: Kind, path: &Path, s: &Source) -> Diagnostic {
+        problems::<T>(kind, path, s).remove(0)
+    }
+
+    #[test]
+    fn every_key_in_error_is_reported_and_the_rest_still_read() {
+        let s = source(
+            "---\ntitle: Q?\ntitel: B\nterms: trust\nrelated:\n  - [x]\nsession: 2\nsource: {titl: x}\n---\n",
+        );
+        let mut found = Vec::new();
+        let matter =
+            parse::<QuestionMatter>(Kind::Question, Path::new("q.md"), &s, &mut found).unwrap();
+        let at: Vec<(usize, usize)> = found.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at[..3], [(3, 1), (4, 8), (6, 5)], "{found:?}");
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(matter.title, "Q?");
+        assert_eq!(matter.session, Some(2));
+        assert!(matter.terms.is_empty());
+
+        // A required key in error is not reported missing too, and there is no value to read.
+        let s = source("---\ntitle: [a]\ntitel: B\n---\n");
+        let mut found = Vec::new();
+        let matter = parse::<EssayMatter>(Kind::Essay, Path::new("e.md"), &s, &mut found);
+        assert!(matter.is_none());
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].message.starts_with("`title`: invalid type"),
+            "{found:?}"
+        );
+        assert!(
+            found[1]
+                .message
+                .starts_with("unknown front-matter key `titel`"),
+            "{found:?}"
+        );
+    }
+
     #[test]
     fn unknown_key_is_located_and_suggested() {
         let s = source("---\ntitle: A\ntitel: B\n---\n");
-        let e =
-            parse::<EssayMatter>(Kind::Essay, Path::new("content/essays/a.md"), &s).unwrap_err();
+        let e = problem::<EssayMatter>(Kind::Essay, Path::new("content/essays/a.md"), &s);
         assert_eq!((e.line, e.col), (3, 1));
         assert_eq!(e.message, "unknown front-matter key `titel` for an essay");
         assert!(e.hint.unwrap().starts_with("did you mean `title`?"));
@@ -381,7 +491,7 @@ mod tests {
     #[test]
     fn plain_string_for_a_list_is_an_error() {
         let s = source("---\ntitle: Q?\nterms: trust\n---\n");
-        let e = parse::<QuestionMatter>(Kind::Question, Path::new("q.md"), &s).unwrap_err();
+        let e = problem::<QuestionMatter>(Kind::Question, Path::new("q.md"), &s);
         assert_eq!(e.line, 3);
         assert!(
             e.message.starts_with("`terms` must be a list"),
@@ -402,8 +512,7 @@ mod tests {
     fn yaml_errors_count_lines_as_the_file_does() {
         // YAML also breaks lines at U+0085 and U+2028; the file's lines do not.
         let s = source("---\ntitle: \"a\u{85}b\u{2028}c\"\nsession: [x\n---\n");
-        let d =
-            parse::<EssayMatter>(Kind::Essay, Path::new("content/essays/a.md"), &s).unwrap_err();
+        let d = problem::<EssayMatter>(Kind::Essay, Path::new("content/essays/a.md"), &s);
         assert_eq!((d.line, d.col), (3, 10), "{d}");
     }
 

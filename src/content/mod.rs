@@ -223,7 +223,7 @@ impl Unloaded {
 pub fn load(config: &Config) -> (Corpus, Diagnostics) {
     let mut diags = Diagnostics::new();
     let files = find_files(&config.root, &mut diags);
-    let parsed: Vec<Result<Item, Diagnostic>> = files
+    let parsed: Vec<Result<Item, Failed>> = files
         .par_iter()
         .map(|(path, kind)| read_item(&config.root, path, *kind))
         .collect();
@@ -232,9 +232,12 @@ pub fn load(config: &Config) -> (Corpus, Diagnostics) {
     for (result, (path, kind)) in parsed.into_iter().zip(&files) {
         match result {
             Ok(item) => items.push(item),
-            Err(d) => {
-                diags.push(d);
-                unloaded.push(Unloaded::read(&config.root, path, *kind));
+            Err(failed) => {
+                diags.extend(failed.problems);
+                match failed.partial {
+                    Some(item) => items.push(*item),
+                    None => unloaded.push(Unloaded::read(&config.root, path, *kind)),
+                }
             }
         }
     }
@@ -242,8 +245,27 @@ pub fn load(config: &Config) -> (Corpus, Diagnostics) {
     (Corpus { items, unloaded }, diags)
 }
 
+/// A content file that did not load cleanly: every problem found in it, and the item as far as
+/// it could be read (without the front-matter keys in error), so that its body and the links to
+/// it are still checked with the rest of the site.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    /// At least one.
+    pub problems: Vec<Diagnostic>,
+    pub partial: Option<Box<Item>>,
+}
+
+impl From<Diagnostic> for Failed {
+    fn from(d: Diagnostic) -> Failed {
+        Failed {
+            problems: vec![d],
+            partial: None,
+        }
+    }
+}
+
 /// Parses one file's text; used by `load` and by tests that never touch the disk.
-pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic> {
+pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
     let source = Source::parse(path, raw)?;
     let stem = path
         .file_stem()
@@ -252,11 +274,14 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
         .to_string();
     let is_home = kind == Kind::Page && stem == "_index";
     if !is_home && !is_valid_slug(&stem) && kind != Kind::Session {
-        return Err(Diagnostic::error(path, 1, 1, format!("`{stem}` is not a valid slug"))
-            .with_hint(format!(
-                "file names become URLs: use lowercase ASCII letters, digits and `-`, e.g. `{}.md`",
-                slugify(&stem)
-            )));
+        return Err(
+            Diagnostic::error(path, 1, 1, format!("`{stem}` is not a valid slug"))
+                .with_hint(format!(
+                    "file names become URLs: use lowercase ASCII letters, digits and `-`, e.g. `{}.md`",
+                    slugify(&stem)
+                ))
+                .into(),
+        );
     }
     if kind == Kind::Page && RESERVED_PAGE_SLUGS.contains(&stem.as_str()) {
         return Err(Diagnostic::error(
@@ -268,28 +293,43 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
         .with_hint(format!(
             "rename the file, e.g. `content/about-{stem}.md`; pages may not be called {}",
             RESERVED_PAGE_SLUGS.map(|s| format!("`{s}`")).join(", ")
-        )));
+        ))
+        .into());
     }
-    let date =
-        |d: &Option<String>, source: &Source| -> Result<Option<(i32, u32, u32)>, Diagnostic> {
-            match d {
-                None => Ok(None),
-                Some(text) => front_matter::parse_date(text.trim())
-                    .map(Some)
-                    .ok_or_else(|| {
-                        let (line, col) = front_matter::locate(source, "date", text);
-                        Diagnostic::error(path, line, col, format!("`{text}` is not a date"))
-                            .with_source(&source.text)
-                            .with_hint("write dates as YYYY-MM-DD, e.g. 2026-01-14")
-                    }),
+    let mut problems = Vec::new();
+    let date = |d: &Option<String>, problems: &mut Vec<Diagnostic>| match d {
+        None => None,
+        Some(text) => {
+            let date = front_matter::parse_date(text.trim());
+            if date.is_none() {
+                let (line, col) = front_matter::locate(&source, "date", text);
+                problems.push(
+                    Diagnostic::error(path, line, col, format!("`{text}` is not a date"))
+                        .with_source(&source.text)
+                        .with_hint("write dates as YYYY-MM-DD, e.g. 2026-01-14"),
+                );
             }
-        };
+            date
+        }
+    };
+    // The front matter as `T`, or the file's problems when not even a partial item can be had.
+    fn matter<T: serde::de::DeserializeOwned>(
+        kind: Kind,
+        path: &Path,
+        source: &Source,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<T, Failed> {
+        front_matter::parse(kind, path, source, problems).ok_or_else(|| Failed {
+            problems: std::mem::take(problems),
+            partial: None,
+        })
+    }
     let (title, draft, autolink, meta) = match kind {
         Kind::Essay => {
-            let m: EssayMatter = front_matter::parse(kind, path, &source)?;
+            let m: EssayMatter = matter(kind, path, &source, &mut problems)?;
             let meta = Meta::Essay {
                 author: m.author,
-                date: date(&m.date, &source)?,
+                date: date(&m.date, &mut problems),
                 summary: m.summary,
                 session: m.session,
                 order: m.order,
@@ -299,7 +339,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
             (m.title, m.draft, m.autolink, meta)
         }
         Kind::Term => {
-            let m: TermMatter = front_matter::parse(kind, path, &source)?;
+            let m: TermMatter = matter(kind, path, &source, &mut problems)?;
             let meta = Meta::Term {
                 summary: m.summary,
                 aliases: m.aliases,
@@ -308,7 +348,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
             (m.term, m.draft, m.autolink, meta)
         }
         Kind::Question => {
-            let m: QuestionMatter = front_matter::parse(kind, path, &source)?;
+            let m: QuestionMatter = matter(kind, path, &source, &mut problems)?;
             let meta = Meta::Question {
                 essays: m.essays,
                 terms: m.terms,
@@ -320,10 +360,10 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
             (m.title, m.draft, m.autolink, meta)
         }
         Kind::Session => {
-            let m: SessionMatter = front_matter::parse(kind, path, &source)?;
+            let m: SessionMatter = matter(kind, path, &source, &mut problems)?;
             let meta = Meta::Session {
                 number: m.number,
-                date: date(&m.date, &source)?,
+                date: date(&m.date, &mut problems),
                 summary: m.summary,
                 essays: m.essays,
                 questions: m.questions,
@@ -331,7 +371,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
             (m.title, false, m.autolink, meta)
         }
         Kind::Page => {
-            let m: PageMatter = front_matter::parse(kind, path, &source)?;
+            let m: PageMatter = matter(kind, path, &source, &mut problems)?;
             (m.title, m.draft, m.autolink, Meta::Page { is_home })
         }
     };
@@ -383,12 +423,17 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
     if title.trim().is_empty() {
         let key = if kind == Kind::Term { "term" } else { "title" };
         let (line, col) = front_matter::locate(&source, key, "");
-        return Err(
+        problems.push(
             Diagnostic::error(path, line, col, format!("`{key}` is empty"))
                 .with_source(&source.text),
         );
+        // Nothing can link to an item without a name.
+        return Err(Failed {
+            problems,
+            partial: None,
+        });
     }
-    Ok(Item {
+    let item = Item {
         kind,
         slug: if is_home { String::new() } else { stem },
         path: path.to_path_buf(),
@@ -397,10 +442,18 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Diagnostic
         draft,
         autolink,
         meta,
-    })
+    };
+    if problems.is_empty() {
+        Ok(item)
+    } else {
+        Err(Failed {
+            problems,
+            partial: Some(Box::new(item)),
+        })
+    }
 }
 
-pub fn read_item(root: &Path, rel: &Path, kind: Kind) -> Result<Item, Diagnostic> {
+pub fn read_item(root: &Path, rel: &Path, kind: Kind) -> Result<Item, Failed> {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -726,6 +779,7 @@ mod tests {
             "---\ntitle: A\ndate: 14/01/2026\n---\n",
         )
         .unwrap_err();
+        let e = &e.problems[0];
         assert_eq!((e.line, e.col), (3, 7));
         assert_eq!(e.message, "`14/01/2026` is not a date");
     }

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use super::state::Files;
 use crate::build;
 use crate::config::Config;
-use crate::content::{self, Corpus, Item, Kind, Unloaded};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::content::{self, Corpus, Failed, Item, Kind, Unloaded};
+use crate::diagnostics::Diagnostics;
 use crate::links;
 use crate::render::{self, Theme};
 use crate::site::{BuildOptions, Site};
@@ -23,7 +23,7 @@ pub struct Engine {
     options: BuildOptions,
     output: Option<PathBuf>,
     /// Every content file as last read, good or bad, by site-relative path.
-    items: BTreeMap<PathBuf, Result<Item, Diagnostic>>,
+    items: BTreeMap<PathBuf, Result<Item, Failed>>,
     /// Problems found while listing content/ (misplaced files).
     listing: Diagnostics,
     last: Option<Last>,
@@ -178,19 +178,19 @@ impl Engine {
         let timer = crate::timing::Timer::start();
         let mut diags = self.refresh_items(last.is_none(), &scope.content);
         timer.lap("load");
-        let corpus = Corpus {
-            items: self
-                .items
-                .values()
-                .filter_map(|r| r.as_ref().ok().cloned())
-                .collect(),
-            unloaded: self
-                .items
-                .iter()
-                .filter(|(_, r)| r.is_err())
-                .filter_map(|(path, _)| Some(Unloaded::read(&self.root, path, kind_of(path)?)))
-                .collect(),
-        };
+        let mut corpus = Corpus::default();
+        for (path, read) in &self.items {
+            match read {
+                Ok(item) => corpus.items.push(item.clone()),
+                Err(Failed {
+                    partial: Some(item),
+                    ..
+                }) => corpus.items.push(Item::clone(item)),
+                Err(Failed { partial: None, .. }) => corpus
+                    .unloaded
+                    .extend(kind_of(path).map(|kind| Unloaded::read(&self.root, path, kind))),
+            }
+        }
         content::check_duplicates(&corpus.items, &mut diags);
         let reuse = last.map(|l| links::Reuse {
             previous: &l.site,
@@ -289,7 +289,7 @@ impl Engine {
             let mut listing = Diagnostics::new();
             let found = content::find_files(&self.root, &mut listing);
             self.listing = listing;
-            let fresh: Vec<(PathBuf, Result<Item, Diagnostic>)> = {
+            let fresh: Vec<(PathBuf, Result<Item, Failed>)> = {
                 use rayon::prelude::*;
                 found
                     .par_iter()
@@ -300,7 +300,7 @@ impl Engine {
                     .collect()
             };
             let keep: HashSet<&PathBuf> = found.iter().map(|(p, _)| p).collect();
-            let mut items: BTreeMap<PathBuf, Result<Item, Diagnostic>> =
+            let mut items: BTreeMap<PathBuf, Result<Item, Failed>> =
                 std::mem::take(&mut self.items)
                     .into_iter()
                     .filter(|(p, _)| keep.contains(p))
@@ -321,11 +321,9 @@ impl Engine {
             }
         }
         let mut diags = self.listing.clone();
-        diags.extend(
-            self.items
-                .values()
-                .filter_map(|r| r.as_ref().err().cloned()),
-        );
+        for failed in self.items.values().filter_map(|r| r.as_ref().err()) {
+            diags.extend(failed.problems.iter().cloned());
+        }
         diags
     }
 }
