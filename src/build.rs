@@ -38,6 +38,7 @@ pub struct BuildReport {
 fn prepare(config: &Config, options: BuildOptions) -> (Option<(Site, Theme)>, Diagnostics) {
     let timer = crate::timing::Timer::start();
     let (corpus, mut diags) = content::load(config);
+    diags.extend(config.problems.iter().cloned());
     timer.lap("load");
     let theme = Theme::load(config);
     timer.lap("theme");

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -57,7 +57,10 @@ impl<'de> Deserialize<'de> for Autolink {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    /// Required; checked by hand so that a site.toml without it is still read for its other
+    /// problems.
+    #[serde(default)]
+    title: Option<String>,
     #[serde(default)]
     description: String,
     #[serde(default)]
@@ -90,11 +93,16 @@ pub struct Config {
     pub cname: Option<String>,
     #[serde(skip)]
     pub root: PathBuf,
+    /// What is wrong with site.toml, when the rest of it could still be read: a build reports
+    /// these with the site's other problems and writes nothing.
+    #[serde(skip)]
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Config {
-    /// Reads `site.toml` under `root`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    /// Reads `site.toml` under `root`. Errors only when not even a partial configuration can
+    /// be had; see `problems`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             let d = Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot read {CONFIG_FILE}: {e}"));
@@ -112,42 +120,98 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses the text of a `site.toml`.
-    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+    /// Parses the text of a `site.toml`. A key in error is set aside and the rest read again,
+    /// so that every problem is found at once; they are kept in `problems`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(text, &e))?;
-        let base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
+        let mut problems = Vec::new();
+        let mut readable = text.to_string();
+        let mut set_aside: Vec<String> = Vec::new();
+        let raw: RawConfig = loop {
+            let e = match toml::from_str(&readable) {
+                Ok(raw) => break raw,
+                Err(e) => e,
+            };
+            problems.push(toml_diagnostic(text, &e));
+            // A value in error can be set aside; broken TOML cannot.
+            let recoverable = toml::from_str::<toml::Table>(&readable).is_ok();
+            let Some((range, key)) = recoverable
+                .then(|| entry_at(&readable, e.span()?.start))
+                .flatten()
+            else {
+                return Err(problems.into_iter().collect());
+            };
+            let blank: String = readable[range.clone()]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' })
+                .collect();
+            readable.replace_range(range, &blank);
+            set_aside.push(key);
+        };
+        let title = match raw.title {
+            Some(title) => title,
+            None => {
+                // A misspelt `title` is reported once, as the unknown key it is.
+                if !set_aside.iter().any(|k| {
+                    did_you_mean(k, KNOWN_KEYS.iter().copied()).as_deref() == Some("title")
+                }) {
+                    problems.push(
+                        Diagnostic::error(CONFIG_FILE, 1, 1, "site.toml needs a `title`")
+                            .with_hint("add a line such as: title = \"My reading guide\""),
+                    );
+                }
+                String::new()
+            }
+        };
+        let mut theme = raw.theme.unwrap_or_else(|| "default".to_string());
+        if !is_folder_name(&theme) {
+            let (line, col) = find_key(text, "theme");
+            problems.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    line,
+                    col,
+                    format!("theme `{theme}` is not a folder name"),
+                )
+                .with_source(text)
+                .with_hint(
+                    "a theme is a folder under themes/, named without `/`: theme = \"default\"",
+                ),
+            );
+            theme = "default".to_string();
+        }
         let config = Config {
-            title: raw.title,
+            title,
             description: raw.description,
             base_path: String::new(),
             base_url: String::new(),
             language: raw.language.unwrap_or_else(|| "en".to_string()),
-            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            theme,
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
             autolink: raw.autolink,
             cname: raw.cname.filter(|c| !c.trim().is_empty()),
             root: PathBuf::new(),
+            problems: Vec::new(),
         };
-        if !is_folder_name(&config.theme) {
-            let (line, col) = find_key(text, "theme");
-            return Err(Diagnostic::error(
-                CONFIG_FILE,
-                line,
-                col,
-                format!("theme `{}` is not a folder name", config.theme),
-            )
-            .with_source(text)
-            .with_hint(
-                "a theme is a folder under themes/, named without `/`: theme = \"default\"",
-            ));
-        }
-        config.with_base_url(&base_url).map_err(|message| {
-            let (line, col) = find_key(text, "base_url");
-            Diagnostic::error(CONFIG_FILE, line, col, message)
-                .with_source(text)
-                .with_hint("write a full URL such as \"https://user.github.io/course/\", or \"/\"")
-        })
+        let base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
+        let mut config = match config.clone().with_base_url(&base_url) {
+            Ok(config) => config,
+            Err(message) => {
+                let (line, col) = find_key(text, "base_url");
+                problems.push(
+                    Diagnostic::error(CONFIG_FILE, line, col, message)
+                        .with_source(text)
+                        .with_hint(
+                            "write a full URL such as \"https://user.github.io/course/\", or \"/\"",
+                        ),
+                );
+                config
+                    .with_base_url("/")
+                    .map_err(|m| Diagnostics::from(Diagnostic::error(CONFIG_FILE, 1, 1, m)))?
+            }
+        };
+        config.problems = problems;
+        Ok(config)
     }
 
     /// Replaces the base URL (from `--base-url` or site.toml), normalising its trailing slash.
@@ -212,6 +276,38 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
     d
 }
 
+/// The byte range and key of the `key = value` entry of `text` at byte `offset`: its line and
+/// the lines of a value that runs on (a multi-line array or string), up to the next key or table.
+fn entry_at(text: &str, offset: usize) -> Option<(std::ops::Range<usize>, String)> {
+    let starts_entry = |line: &str| {
+        let l = line.trim_start();
+        l.starts_with('[') && !l.contains('=')
+            || l.split_once('=').is_some_and(|(k, _)| {
+                let k = k.trim().trim_matches('"');
+                !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+            })
+    };
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((at, line));
+        at += line.len();
+    }
+    let here = lines
+        .iter()
+        .rposition(|&(start, _)| start <= offset.min(text.len().saturating_sub(1)))?;
+    let first = (0..=here).rev().find(|&i| starts_entry(lines[i].1))?;
+    let (start, line) = lines[first];
+    let (key, _) = line.split_once('=')?;
+    let end = lines[first + 1..]
+        .iter()
+        .find(|(_, line)| starts_entry(line))
+        .map_or(text.len(), |&(start, _)| start);
+    Some((start..end, key.trim().trim_matches('"').to_string()))
+}
+
 /// One plain part of a path: themes live under themes/ and nowhere else.
 fn is_folder_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
@@ -244,26 +340,56 @@ mod tests {
 
     #[test]
     fn unknown_key_points_at_it_with_a_suggestion() {
-        let d = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap_err();
+        let c = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap();
+        let d = &c.problems[0];
         assert_eq!((d.line, d.col), (2, 1));
         assert_eq!(d.hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn every_problem_is_found_and_the_rest_still_read() {
+        let c = Config::parse(
+            "titel = \"T\"\nzzz = [\n  1,\n]\nlanguage = \"fr\"\nautolink = \"sometimes\"\n",
+        )
+        .unwrap();
+        let mut at: Vec<(usize, usize)> = c.problems.iter().map(|d| (d.line, d.col)).collect();
+        at.sort();
+        assert_eq!(at, [(1, 1), (2, 1), (6, 12)], "{:?}", c.problems);
+        assert_eq!(c.language, "fr");
+        // Broken TOML cannot be read past.
+        let d = Config::parse("title = \"T\nzzz = 1\n").unwrap_err();
+        assert_eq!(d.error_count(), 1);
+        // A site.toml without a title says so.
+        let c = Config::parse("language = \"en\"\n").unwrap();
+        assert_eq!(c.problems[0].message, "site.toml needs a `title`");
     }
 
     #[test]
     fn a_theme_is_a_folder_name_not_a_path() {
         for bad in ["../../etc", "/etc", "a/b", "..", "", "..\\x"] {
             let text = format!("title = \"T\"\ntheme = \"{}\"\n", bad.replace('\\', "\\\\"));
-            let d = Config::parse(&text).unwrap_err();
+            let c = Config::parse(&text).unwrap();
+            let d = &c.problems[0];
             assert_eq!((d.line, d.col), (2, 1), "{bad}");
             assert!(d.message.contains("is not a folder name"), "{bad}");
         }
-        assert!(Config::parse("title = \"T\"\ntheme = \"my-theme\"\n").is_ok());
+        assert!(
+            Config::parse("title = \"T\"\ntheme = \"my-theme\"\n")
+                .unwrap()
+                .problems
+                .is_empty()
+        );
     }
 
     #[test]
     fn autolink_accepts_false() {
         let c = Config::parse("title = \"T\"\nautolink = false\n").unwrap();
         assert_eq!(c.autolink, Autolink::Off);
-        assert!(Config::parse("title = \"T\"\nautolink = \"some\"\n").is_err());
+        assert!(
+            !Config::parse("title = \"T\"\nautolink = \"some\"\n")
+                .unwrap()
+                .problems
+                .is_empty()
+        );
     }
 }

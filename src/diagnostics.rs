@@ -161,6 +161,14 @@ pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
 impl Diagnostics {
     pub fn new() -> Self {
         Self::default()

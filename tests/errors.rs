@@ -223,6 +223,34 @@ fn every_problem_of_one_file_is_reported_not_only_its_first() {
 }
 
 #[test]
+fn site_toml_problems_come_with_the_contents_not_instead_of_them() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.write(
+        "site.toml",
+        "title = \"Course\"\nbase_ur = \"/\"\nautolink = \"sometimes\"\n",
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n\nSee [[nope]].\n",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for line in [
+        "site.toml:2:1: error: in site.toml: unknown field `base_ur`",
+        "site.toml:3:12: error: in site.toml: autolink must be",
+        "content/about.md:5:5: error: link to `nope`, which does not exist",
+    ] {
+        assert!(err.contains(line), "{line}\nin\n{err}");
+    }
+    assert!(
+        err.contains("\n3 errors found; nothing was written"),
+        "{err}"
+    );
+    assert!(!site.out().exists(), "nothing written");
+}
+
+#[test]
 fn front_matter_naming_a_term_by_its_alias_is_told_the_slug() {
     let site = TempSite::from_fixture("invalid/_base");
     site.write(

@@ -177,6 +177,7 @@ impl Engine {
 
         let timer = crate::timing::Timer::start();
         let mut diags = self.refresh_items(last.is_none(), &scope.content);
+        diags.extend(config.problems.iter().cloned());
         timer.lap("load");
         let mut corpus = Corpus::default();
         for (path, read) in &self.items {
