@@ -167,7 +167,7 @@ impl Engine {
         };
         let config = match last {
             Some(l) => l.config.clone(),
-            None => Config::load(&self.root).map_err(|d| fail(d.into(), &fallback_base))?,
+            None => Config::load(&self.root).map_err(|d| fail(d, &fallback_base))?,
         };
         let base = config.base_path.clone();
         let theme = match last {
