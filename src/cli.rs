@@ -59,8 +59,13 @@ pub struct BuildArgs {
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Override base_url from site.toml
-    #[arg(long)]
+    #[arg(long, value_parser = base_url)]
     pub base_url: Option<String>,
+}
+
+/// A `--base-url` that cannot be one is a usage error, caught with the other arguments.
+fn base_url(url: &str) -> Result<String, String> {
+    lectern::config::base_path(url).map(|_| url.to_string())
 }
 
 #[cfg(feature = "serve")]

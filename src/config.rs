@@ -217,27 +217,7 @@ impl Config {
     /// Replaces the base URL (from `--base-url` or site.toml), normalising its trailing slash.
     pub fn with_base_url(mut self, url: &str) -> Result<Config, String> {
         let url = url.trim();
-        let path = if url.starts_with('/') {
-            url.to_string()
-        } else if let Some(rest) = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"))
-        {
-            match rest.find('/') {
-                Some(i) if i > 0 => rest[i..].to_string(),
-                None if !rest.is_empty() => "/".to_string(),
-                _ => return Err(format!("base_url `{url}` has no host")),
-            }
-        } else {
-            return Err(format!(
-                "base_url `{url}` must start with http://, https:// or /"
-            ));
-        };
-        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == "..") {
-            return Err(format!(
-                "base_url `{url}` has characters that cannot be part of a site path"
-            ));
-        }
+        let path = base_path(url)?;
         let with_slash = |s: &str| {
             if s.ends_with('/') {
                 s.to_string()
@@ -255,6 +235,33 @@ impl Config {
         let tail = path.strip_prefix(&self.base_path).unwrap_or(path);
         format!("{}{}", self.base_url, tail.trim_start_matches('/'))
     }
+}
+
+/// The site path of a base URL (`https://host/course` → `/course`), or why it cannot be one.
+pub fn base_path(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let path = if url.starts_with('/') {
+        url.to_string()
+    } else if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        match rest.find('/') {
+            Some(i) if i > 0 => rest[i..].to_string(),
+            None if !rest.is_empty() => "/".to_string(),
+            _ => return Err(format!("base_url `{url}` has no host")),
+        }
+    } else {
+        return Err(format!(
+            "base_url `{url}` must start with http://, https:// or /"
+        ));
+    };
+    if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == "..") {
+        return Err(format!(
+            "base_url `{url}` has characters that cannot be part of a site path"
+        ));
+    }
+    Ok(path)
 }
 
 fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {

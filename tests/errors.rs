@@ -326,11 +326,15 @@ fn usage_errors_exit_with_status_2() {
         &["build", "--no-such-flag"][..],
         &["frobnicate"],
         &["new", "poem", "Title"],
+        &["build", "--base-url", "not a url"],
+        &["build", "--base-url", "https://"],
         &[],
     ] {
         let out = site.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
+    let err = stderr(&site.run(&["build", "--base-url", "ftp://x/"]));
+    assert!(err.contains("must start with http://, https:// or /"), "{err}");
     let out = site.run(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
 }
