@@ -251,6 +251,28 @@ fn site_toml_problems_come_with_the_contents_not_instead_of_them() {
 }
 
 #[test]
+fn a_link_to_an_id_on_the_same_page_is_checked() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.write(
+        "content/essays/local.md",
+        "---\ntitle: Local\n---\n\n## Methods\n\n## Épreuve\n\n\
+         <div id=\"figure-1\">A figure.</div>\n\n\
+         See [methods](#methods), [the test](#%C3%A9preuve), [the figure](#figure-1), \
+         [a note](#fn-n), [the top](#top) and [the text](#main).[^n]\n\n\
+         Then [typo](#methdos).\n\n[^n]: A note.\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/essays/local.md:13:6: error: this page has no heading or element with the id `#methdos`"),
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `#methods`?"), "{err}");
+    assert!(err.contains("\n1 error found"), "{err}");
+}
+
+#[test]
 fn front_matter_naming_a_term_by_its_alias_is_told_the_slug() {
     let site = TempSite::from_fixture("invalid/_base");
     site.write(
@@ -334,7 +356,10 @@ fn usage_errors_exit_with_status_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
     let err = stderr(&site.run(&["build", "--base-url", "ftp://x/"]));
-    assert!(err.contains("must start with http://, https:// or /"), "{err}");
+    assert!(
+        err.contains("must start with http://, https:// or /"),
+        "{err}"
+    );
     let out = site.run(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
 }

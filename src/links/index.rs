@@ -187,7 +187,7 @@ fn content_path(from: &Path, dest: &str) -> PathBuf {
     crate::content::lexical(&joined)
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -202,15 +202,18 @@ fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagno
                         .join(", ")
                 ),
             };
-            diags.push(
-                Diagnostic::error(
-                    &item.path,
-                    f.line,
-                    f.col,
-                    format!("`{}` has no heading `#{}`", target.slug, f.id),
+            let message = if f.target == from {
+                format!(
+                    "this page has no heading or element with the id `#{}`",
+                    f.id
                 )
-                .with_source(&item.source.text)
-                .with_hint(hint),
+            } else {
+                format!("`{}` has no heading `#{}`", target.slug, f.id)
+            };
+            diags.push(
+                Diagnostic::error(&item.path, f.line, f.col, message)
+                    .with_source(&item.source.text)
+                    .with_hint(hint),
             );
         }
     }

@@ -154,6 +154,7 @@ pub fn convert(me: usize, ctx: &LinkContext) -> Converted {
             .iter()
             .map(|h| (h.id.clone(), h.text.clone()))
             .collect(),
+        local_refs: Vec::new(),
     };
     conv.run(events, &headings, &notes);
     let mut result = conv.finish();
@@ -353,6 +354,8 @@ struct Converter<'a, 'c> {
     shown_notes: HashSet<String>,
     /// This page's heading ids and texts, to label `[[#id]]` links by their heading.
     own_headings: Vec<(String, String)>,
+    /// Markdown links to `#id` on this page, checked once the page's HTML is known.
+    local_refs: Vec<FragmentRef>,
 }
 
 impl<'a, 'c> Converter<'a, 'c> {
@@ -607,6 +610,18 @@ impl<'a, 'c> Converter<'a, 'c> {
         let mut html = String::with_capacity(self.item.source.body().len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
         self.push_footnotes(&mut html);
+        // A link to `#id` on the same page needs the id: a heading's (checked with the links
+        // to other pages' headings, facilitator notes and all), or one the page or its theme
+        // gives an element. `#top` is the top of any page.
+        for f in std::mem::take(&mut self.local_refs) {
+            let elsewhere = f.id == "top"
+                || THEME_IDS.contains(&f.id.as_str())
+                || html.contains(&format!(" id=\"{}\"", escape_attr(&f.id)))
+                || html.contains(&format!(" id='{}'", escape_attr(&f.id)));
+            if self.result.ids.contains(&f.id) || !elsewhere {
+                self.result.fragments.push(f);
+            }
+        }
         self.result.html = html;
         self.result
     }
@@ -909,6 +924,16 @@ impl<'a, 'c> Converter<'a, 'c> {
         is_link: bool,
     ) -> Option<CowStr<'a>> {
         let d: &str = dest;
+        if is_link && let Some(id) = d.strip_prefix('#').filter(|id| !id.is_empty()) {
+            let (line, col) = self.position(range.start);
+            self.local_refs.push(FragmentRef {
+                target: self.me,
+                id: crate::links::index::percent_decode(id),
+                line,
+                col,
+                in_notes,
+            });
+        }
         if d.starts_with("//")
             || d.contains("://")
             || d.starts_with("mailto:")
