@@ -10,6 +10,11 @@
 # Needs Debian's `hugo` and GNU time (/usr/bin/time). Corpora and outputs go to $WORK
 # (default: a temporary folder). The file system matters as much as either tool when tens of
 # thousands of files are created: `WORK=/dev/shm/bench` measures on tmpfs, without it.
+#
+# Hugo builds no search index; a Hugo site gets one from a separate indexer, usually Pagefind.
+# With PAGEFIND set to its binary (`npm install pagefind` puts it in node_modules/.bin/), a
+# second table times Hugo plus Pagefind over Hugo's output, the same deliverable as lectern's
+# (pages and a static search index), against lectern's warm build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,4 +61,22 @@ for n in "${SIZES[@]}"; do
     "$(size "$src/content")" "$lc" "$hc" "$(echo "$lc / $hc" | bc -l)" \
     "$lw" "$hw" "$(echo "$lw / $hw" | bc -l)" "$lu" "$hu" $((lm / 1024)) $((hm / 1024)) \
     "$(size "$WORK/out-l-$n")" "$(size "$WORK/out-h-$n")"
+done
+
+[ -n "${PAGEFIND:-}" ] || exit 0
+echo
+printf '%-7s | %13s %13s %13s %6s | %11s %13s\n' \
+  items "lectern warm" "hugo warm" "+ pagefind" ratio "lectern RSS" "pagefind RSS"
+for n in "${SIZES[@]}"; do
+  : >"$WORK/p-$n.txt"
+  for run in $(seq 1 "$RUNS"); do
+    /usr/bin/time -f "$run %e %M" -a -o "$WORK/p-$n.txt" "$PAGEFIND" --site "$WORK/out-h-$n" >/dev/null 2>&1
+  done
+  lw=$(awk '$1 > 0 {print $2}' "$WORK/l-$n.txt" | median)
+  hw=$(awk '$1 > 0 {print $2}' "$WORK/h-$n.txt" | median)
+  pw=$(awk '{print $2}' "$WORK/p-$n.txt" | median)
+  lm=$(awk '{print $3}' "$WORK/l-$n.txt" | sort -n | tail -1)
+  pm=$(awk '{print $3}' "$WORK/p-$n.txt" | sort -n | tail -1)
+  printf '%-7s | %12.2fs %12.2fs %12.2fs %6.2f | %8d MB %10d MB\n' "$n" "$lw" "$hw" \
+    "$(echo "$hw + $pw" | bc -l)" "$(echo "$lw / ($hw + $pw)" | bc -l)" $((lm / 1024)) $((pm / 1024))
 done
