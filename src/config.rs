@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col, set_aside_entry};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -135,17 +135,12 @@ impl Config {
             problems.push(toml_diagnostic(text, &e));
             // A value in error can be set aside; broken TOML cannot.
             let recoverable = toml::from_str::<toml::Table>(&readable).is_ok();
-            let Some((range, key)) = recoverable
-                .then(|| entry_at(&readable, e.span()?.start))
+            let Some(key) = recoverable
+                .then(|| set_aside_entry(&mut readable, e.span()?.start, starts_entry, '='))
                 .flatten()
             else {
                 return Err(problems.into_iter().collect());
             };
-            let blank: String = readable[range.clone()]
-                .chars()
-                .map(|c| if c == '\n' { '\n' } else { ' ' })
-                .collect();
-            readable.replace_range(range, &blank);
             set_aside.push(key);
         };
         let title = match raw.title {
@@ -283,36 +278,17 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
     d
 }
 
-/// The byte range and key of the `key = value` entry of `text` at byte `offset`: its line and
-/// the lines of a value that runs on (a multi-line array or string), up to the next key or table.
-fn entry_at(text: &str, offset: usize) -> Option<(std::ops::Range<usize>, String)> {
-    let starts_entry = |line: &str| {
-        let l = line.trim_start();
-        l.starts_with('[') && !l.contains('=')
-            || l.split_once('=').is_some_and(|(k, _)| {
-                let k = k.trim().trim_matches('"');
-                !k.is_empty()
-                    && k.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-            })
-    };
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        lines.push((at, line));
-        at += line.len();
-    }
-    let here = lines
-        .iter()
-        .rposition(|&(start, _)| start <= offset.min(text.len().saturating_sub(1)))?;
-    let first = (0..=here).rev().find(|&i| starts_entry(lines[i].1))?;
-    let (start, line) = lines[first];
-    let (key, _) = line.split_once('=')?;
-    let end = lines[first + 1..]
-        .iter()
-        .find(|(_, line)| starts_entry(line))
-        .map_or(text.len(), |&(start, _)| start);
-    Some((start..end, key.trim().trim_matches('"').to_string()))
+/// Whether a line of site.toml starts an entry: `key = …` or a `[table]` header. Other lines
+/// (a multi-line array or string running on, comments, blanks) belong to the entry above.
+fn starts_entry(line: &str) -> bool {
+    let l = line.trim_start();
+    l.starts_with('[') && !l.contains('=')
+        || l.split_once('=').is_some_and(|(k, _)| {
+            let k = k.trim().trim_matches('"');
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        })
 }
 
 /// One plain part of a path: themes live under themes/ and nowhere else.

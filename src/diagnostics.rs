@@ -319,3 +319,38 @@ mod tests {
         assert_eq!(did_you_mean("zebra", ["epistemic-trust", "trust"]), None);
     }
 }
+
+/// Sets aside the top-level entry of a config or front-matter `text` that holds byte `offset`
+/// (where a parser found a value in error), so that the rest can be read again for its own
+/// problems: the entry's lines become spaces, which keeps every later position where it was.
+/// An entry runs from the line that `starts_entry` accepts at or above `offset` to the next
+/// such line; `key_end` ends its key. Returns the key, or None when no entry holds `offset`.
+pub(crate) fn set_aside_entry(
+    text: &mut String,
+    offset: usize,
+    starts_entry: impl Fn(&str) -> bool,
+    key_end: char,
+) -> Option<String> {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((at, line));
+        at += line.len();
+    }
+    let offset = offset.min(text.len().saturating_sub(1));
+    let here = lines.iter().rposition(|&(start, _)| start <= offset)?;
+    let first = (0..=here).rev().find(|&i| starts_entry(lines[i].1))?;
+    let (start, line) = lines[first];
+    let key = line.split_once(key_end)?.0.trim().trim_matches(['"', '\'']);
+    let key = key.to_string();
+    let end = lines[first + 1..]
+        .iter()
+        .find(|(_, line)| starts_entry(line))
+        .map_or(text.len(), |&(start, _)| start);
+    let blank: String = text[start..end]
+        .chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect();
+    text.replace_range(start..end, &blank);
+    Some(key)
+}

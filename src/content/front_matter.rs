@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::Kind;
 use super::source::Source;
 use crate::config::Autolink;
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, did_you_mean, set_aside_entry};
 
 /// Where an essay's ideas come from.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -176,42 +176,18 @@ pub fn parse<T: DeserializeOwned>(
         ]
         .iter()
         .any(|p| message.contains(p));
-        let (range, key) = recoverable
-            .then(|| entry_at(&yaml, e.location()?.index()))
+        // A key's entry starts at the line's start; list items, comments and nested keys
+        // belong to the entry above.
+        let starts_entry = |line: &str| {
+            !line.starts_with([' ', '\t', '-', '#'])
+                && !line.trim().is_empty()
+                && line.contains(':')
+        };
+        let key = recoverable
+            .then(|| set_aside_entry(&mut yaml, e.location()?.index(), starts_entry, ':'))
             .flatten()?;
-        // Spaces keep every later offset, and so every later position, where it was.
-        let blank: String = yaml[range.clone()]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
-            .collect();
-        yaml.replace_range(range, &blank);
         set_aside.push(key);
     }
-}
-
-/// The byte range and key of the top-level entry of `yaml` that holds byte `offset`: the key's
-/// line, up to the next line that starts another key.
-fn entry_at(yaml: &str, offset: usize) -> Option<(std::ops::Range<usize>, String)> {
-    let starts_entry = |line: &str| {
-        !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty() && line.contains(':')
-    };
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut at = 0;
-    for line in yaml.split_inclusive('\n') {
-        lines.push((at, line));
-        at += line.len();
-    }
-    let here = lines
-        .iter()
-        .rposition(|&(start, _)| start <= offset.min(yaml.len().saturating_sub(1)))?;
-    let first = (0..=here).rev().find(|&i| starts_entry(lines[i].1))?;
-    let end = lines[first + 1..]
-        .iter()
-        .find(|(_, line)| starts_entry(line))
-        .map_or(yaml.len(), |&(start, _)| start);
-    let (start, line) = lines[first];
-    let key = line.split_once(':')?.0.trim().trim_matches(['"', '\'']);
-    Some((start..end, key.to_string()))
 }
 
 fn yaml_diagnostic(
