@@ -288,38 +288,6 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renders_location_source_caret_and_hint() {
-        let d = Diagnostic::error("content/essays/a.md", 2, 5, "unknown field `titel`")
-            .with_source("---\ntitel: x\n---\n")
-            .with_hint("did you mean `title`?");
-        let text = d.to_string();
-        assert_eq!(
-            text,
-            "content/essays/a.md:2:5: error: unknown field `titel`\n  |\n2 | titel: x\n  |     ^\n  = hint: did you mean `title`?\n"
-        );
-    }
-
-    #[test]
-    fn line_col_counts_characters_not_bytes() {
-        assert_eq!(line_col("ab\ncé[[x", 6), (2, 3));
-        assert_eq!(line_col("é[[x", 2), (1, 2));
-    }
-
-    #[test]
-    fn did_you_mean_finds_close_names_only() {
-        assert_eq!(
-            did_you_mean("epistemic-trus", ["epistemic-trust", "trust"]).as_deref(),
-            Some("epistemic-trust")
-        );
-        assert_eq!(did_you_mean("zebra", ["epistemic-trust", "trust"]), None);
-    }
-}
-
 /// Sets aside the top-level entry of a config or front-matter `text` that holds byte `offset`
 /// (where a parser found a value in error), so that the rest can be read again for its own
 /// problems: the entry's lines become spaces, which keeps every later position where it was.
@@ -353,4 +321,36 @@ pub(crate) fn set_aside_entry(
         .collect();
     text.replace_range(start..end, &blank);
     Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_source_caret_and_hint() {
+        let d = Diagnostic::error("content/essays/a.md", 2, 5, "unknown field `titel`")
+            .with_source("---\ntitel: x\n---\n")
+            .with_hint("did you mean `title`?");
+        let text = d.to_string();
+        assert_eq!(
+            text,
+            "content/essays/a.md:2:5: error: unknown field `titel`\n  |\n2 | titel: x\n  |     ^\n  = hint: did you mean `title`?\n"
+        );
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        assert_eq!(line_col("ab\ncé[[x", 6), (2, 3));
+        assert_eq!(line_col("é[[x", 2), (1, 2));
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_names_only() {
+        assert_eq!(
+            did_you_mean("epistemic-trus", ["epistemic-trust", "trust"]).as_deref(),
+            Some("epistemic-trust")
+        );
+        assert_eq!(did_you_mean("zebra", ["epistemic-trust", "trust"]), None);
+    }
 }
