@@ -51,3 +51,27 @@ test("the skip link is the first stop and moves focus to the content", async () 
   assert.equal(await page.evaluate(() => location.hash), "#main");
   await page.close();
 });
+
+test("a page prints black on white whatever theme the screen shows", async () => {
+  for (const [scheme, toggle] of [["dark", false], ["light", true], ["light", false]]) {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    await page.goto(server.url("sessions/1/"));
+    if (toggle) await page.click("[data-theme-toggle]");
+    await page.emulateMedia({ media: "print" });
+    const colours = await page.evaluate(() => {
+      const of = (el) => getComputedStyle(el);
+      return {
+        text: of(document.body).color,
+        background: of(document.body).backgroundColor,
+        heading: of(document.querySelector("h1")).color,
+      };
+    });
+    assert.deepEqual(
+      colours,
+      { text: "rgb(0, 0, 0)", background: "rgb(255, 255, 255)", heading: "rgb(0, 0, 0)" },
+      `${scheme}${toggle ? ", toggled" : ""}`,
+    );
+    await context.close();
+  }
+});
