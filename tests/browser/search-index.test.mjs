@@ -68,3 +68,12 @@ test("a narrow filter on a multi-word query reads further chunks and finds pages
   for (const r of found.results) assert.equal(r.kind, "question");
   assert.ok(found.results.some((r) => r.matched === 2));
 });
+
+test("the results of a query of several words have all of them, unless none has", async () => {
+  const index = reader([]);
+  const both = await index.search("trust therapist", { limit: 20 });
+  assert.ok(both.results.length > 0 && !both.partial);
+  for (const r of both.results) assert.equal(r.matched, 2);
+  const some = await index.search("trust qqxyzzy", { limit: 20 });
+  assert.ok(some.partial && some.results.length > 0);
+});

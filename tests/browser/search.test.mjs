@@ -176,7 +176,9 @@ test("Enter without a chosen result opens the search page, which reads ?q= and f
 
   await page.selectOption("#search-question-kind", "opening");
   await page.waitForFunction(() => location.search.includes("qkind=opening"));
-  await page.waitForFunction(() => /No results/.test(document.querySelector(".search-summary").textContent));
+  // Nothing of that kind: the page says so, and what the other kinds hold.
+  await page.waitForFunction(() => /^No opening questions for “reliance”$/.test(document.querySelector(".search-summary").textContent));
+  assert.match(await page.textContent(".search-page-results .search-more"), /^Show all kinds: \d+ results$/);
   await page.selectOption("#search-question-kind", "critique");
   await page.waitForFunction(() => document.querySelectorAll(".search-result").length === 1);
   assert.deepEqual(await kinds(), ["Question · critique"]);
@@ -230,5 +232,59 @@ test("on the showcase, a first query fetches little and keystrokes answer within
   const times = await typeTimed();
   console.log(`showcase: per keystroke, index loaded: ${times.join(", ")} ms`);
   assert.ok(Math.max(...times) <= 50, times.join(", "));
+  await page.close();
+});
+
+test("keyboard: Tab leaves the header box for the next control, and Escape twice empties it", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url("about/"));
+  await page.focus(box);
+  await typeInHeader(page, "reliance");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.matches("[data-theme-toggle]")), true);
+  await page.waitForFunction(() => document.querySelector("#site-search-input").getAttribute("aria-expanded") === "false");
+
+  await page.focus(box);
+  await typeInHeader(page, "reliance");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.inputValue(box), "");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.locator(box).getAttribute("aria-expanded"), "false");
+  assert.deepEqual(await options(page), []);
+  await page.close();
+});
+
+test("the search page's filters keep the keyboard, and / goes to the page's own box", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url("search/?q=reliance"));
+  await page.waitForSelector(".search-result");
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search-page-input");
+  await page.focus('input[name="kind"][value=""]');
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => location.search.includes("kind=term"));
+  const focused = () => page.evaluate(() => document.activeElement.matches('input[name="kind"]') && document.activeElement.value);
+  assert.equal(await focused(), "term");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => location.search.includes("kind=essay"));
+  assert.equal(await focused(), "essay");
+  await page.close();
+});
+
+test("a query of several words finds the pages with all of them, else says it shows some", async () => {
+  const page = await browser.newPage();
+  const summary = async (query) => {
+    await page.goto(showcase.url(`search/?q=${encodeURIComponent(query)}`));
+    await page.waitForFunction(() => /result/.test(document.querySelector(".search-summary")?.textContent || ""));
+    return page.textContent(".search-summary");
+  };
+  const count = (text) => Number(/(\d+)\+? results?/.exec(text)?.[1]);
+  const trust = count(await summary("trust"));
+  const both = await summary("epistemic trust");
+  assert.match(both, /^\d+\+? results? for “epistemic trust”$/);
+  assert.ok(count(both) < trust, `${both} against ${trust} for “trust”`);
+  assert.match(await summary('"epistemic trust"'), /for “epistemic trust”$/);
+  assert.match(await summary("trust qqxyzzy"), /^No page has every word of “trust qqxyzzy”: \d+\+? results? with some of them$/);
   await page.close();
 });

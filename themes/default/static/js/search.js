@@ -278,9 +278,10 @@ export class SearchIndex {
 
   /**
    * Searches. `options.kind` ("essay", …) and `options.questionKind` filter; `options.limit` is
-   * how many results the caller will show. Returns `{words, candidates, card, results, more}`;
-   * each result is `{doc, kind, questionKind, score, matched, passage}`, best first, and `more`
-   * says whether there may be results beyond them.
+   * how many results the caller will show. Returns `{words, candidates, card, results, more,
+   * partial}`; each result is `{doc, kind, questionKind, score, matched, passage}`, best first;
+   * results have every word of the query unless none does (`partial`: then they have some);
+   * `more` says whether there may be results beyond them.
    */
   async search(query, options = {}) {
     const m = await this.manifest();
@@ -314,9 +315,13 @@ export class SearchIndex {
     }
     // Whether postings were left unread, so that there may be results beyond these.
     const more = candidates.some((list) => list.some((c) => c.stem.chunks > fetchedChunks));
-    const results = ranked.map((r) => ({ ...r, kind: this.kindOf(m, r.doc), questionKind: this.questionKindOf(m, r.doc) }));
+    // Pages with every word are the results; only when there are none do pages with some of
+    // them stand in (`partial`), so that a count means pages that match the query.
+    const complete = ranked.filter((r) => r.matched === words.length);
+    const partial = !complete.length && ranked.length > 0;
+    const results = (partial ? ranked : complete).map((r) => ({ ...r, kind: this.kindOf(m, r.doc), questionKind: this.questionKindOf(m, r.doc) }));
     const card = options.kind && options.kind !== "term" ? null : this.card(words, candidates);
-    return { words, candidates, card, results, more };
+    return { words, candidates, card, results, more, partial };
   }
 
   /** The glossary term the whole query names, by its title or an alias, if any. */
@@ -494,9 +499,18 @@ function kindLabel(r) {
   return r.questionKind ? `${KIND_LABELS[r.kind]} · ${r.questionKind}` : KIND_LABELS[r.kind] || r.kind;
 }
 
-function resultCountText(n, more, query) {
-  if (!n) return `No results for “${query}”`;
-  return `${n}${more ? "+" : ""} result${n === 1 && !more ? "" : "s"} for “${query}”`;
+/** A query in quotation marks, once: `"a b"` shows as “a b”, not “"a b"”. */
+function quoted(query) {
+  const q = query.trim();
+  const inner = /^["“].*["”]$/.test(q) && q.length > 1 ? q.slice(1, -1) : q;
+  return `“${inner}”`;
+}
+
+function resultCountText(n, more, query, partial = false) {
+  if (!n) return `No results for ${quoted(query)}`;
+  const count = `${n}${more ? "+" : ""} result${n === 1 && !more ? "" : "s"}`;
+  if (partial) return `No page has every word of ${quoted(query)}: ${count} with some of them`;
+  return `${count} for ${quoted(query)}`;
 }
 
 /** Loads what a set of results shows: each one's passage, and the card's summary. */
@@ -593,6 +607,7 @@ class HeaderSearch {
       } else if (this.input.value) {
         e.preventDefault();
         this.input.value = "";
+        this.update();
       }
     }
   }
@@ -638,7 +653,7 @@ class HeaderSearch {
     const id = () => `${this.list.id}-${n++}`;
     if (shown.card) {
       options.push(
-        el("a", { class: "search-card", role: "option", id: id(), href: href(shown.card.url, "") },
+        el("a", { class: "search-card", role: "option", id: id(), href: href(shown.card.url, ""), tabindex: "-1" },
           el("span", { class: "search-kind" }, "Definition"),
           el("span", { class: "search-title" }, shown.card.title),
           el("span", { class: "search-excerpt" }, shown.card.text)),
@@ -646,7 +661,7 @@ class HeaderSearch {
     }
     for (const r of shown.items) {
       options.push(
-        el("a", { class: "search-option", role: "option", id: id(), href: href(r.url, r.headingId) },
+        el("a", { class: "search-option", role: "option", id: id(), href: href(r.url, r.headingId), tabindex: "-1" },
           el("span", { class: "search-meta" },
             el("span", { class: "search-kind" }, kindLabel(r)),
             r.heading ? el("span", { class: "search-heading" }, r.heading) : null),
@@ -657,9 +672,9 @@ class HeaderSearch {
     const total = found.results.length;
     if (total || found.card) {
       const all = `${BASE.pathname}search/?q=${encodeURIComponent(query)}`;
-      options.push(el("a", { class: "search-all", role: "option", id: id(), href: all }, `All results for “${query.trim()}”`));
+      options.push(el("a", { class: "search-all", role: "option", id: id(), href: all, tabindex: "-1" }, `All results for ${quoted(query)}`));
     } else {
-      options.push(el("p", { class: "search-message" }, `No results for “${query.trim()}”`));
+      options.push(el("p", { class: "search-message" }, `No results for ${quoted(query)}`));
     }
     this.list.replaceChildren(...options);
     this.list.dataset.query = query;
@@ -669,7 +684,7 @@ class HeaderSearch {
     clearTimeout(this.announce);
     // Announced once typing pauses, not on every keystroke.
     this.announce = setTimeout(() => {
-      this.status.textContent = resultCountText(total, found.more, query.trim()) + (found.card ? `, with the definition of ${shown.card.title}` : "");
+      this.status.textContent = resultCountText(total, found.more, query, found.partial) + (found.card ? `, with the definition of ${shown.card.title}` : "");
     }, 500);
   }
 }
@@ -729,10 +744,13 @@ class SearchPage {
     for (const k of kinds) {
       const radio = el("input", { type: "radio", name: "kind", value: k, checked: this.kind === k });
       radio.addEventListener("change", () => {
+        const focused = document.activeElement === radio;
         this.kind = k;
         this.questionKind = "";
         this.limit = PAGE_RESULTS;
         this.renderFilters(m);
+        // The filters were drawn again: the arrow keys go on from the new one.
+        if (focused) this.filters.querySelector(`input[name="kind"][value="${k}"]`)?.focus();
         this.update();
       });
       group.append(el("label", { class: "search-chip" }, radio, k ? KIND_PLURALS[k] : "All"));
@@ -774,6 +792,10 @@ class SearchPage {
     });
     try {
       const found = await this.index.search(this.input.value, { kind: this.kind, questionKind: this.questionKind, limit: this.limit });
+      if (!found.results.length && !found.card && (this.kind || this.questionKind)) {
+        // Nothing of this kind: say what the other kinds have.
+        found.elsewhere = (await this.index.search(this.input.value, { limit: this.limit })).results.length;
+      }
       const shown = await details(this.index, found, this.limit);
       if (token !== this.token) return;
       this.render(query, found, shown);
@@ -817,7 +839,19 @@ class SearchPage {
       });
       nodes.push(button);
     }
-    this.summary.textContent = resultCountText(total, found.more, query);
+    this.summary.textContent = resultCountText(total, found.more, query, found.partial);
+    if (found.elsewhere !== undefined) {
+      const what = this.questionKind ? `${this.questionKind} questions` : KIND_PLURALS[this.kind].toLowerCase();
+      this.summary.textContent = `No ${what} for ${quoted(query)}`;
+      if (found.elsewhere) {
+        const button = el("button", { type: "button", class: "search-more" }, `Show all kinds: ${found.elsewhere} result${found.elsewhere === 1 ? "" : "s"}`);
+        button.addEventListener("click", () => {
+          this.filters.querySelector('input[name="kind"][value=""]')?.click();
+          this.filters.querySelector('input[name="kind"][value=""]')?.focus();
+        });
+        nodes.push(button);
+      }
+    }
     this.list.replaceChildren(...nodes);
   }
 }
@@ -833,11 +867,13 @@ function start() {
   const pageInput = document.querySelector("[data-search-page]");
   const pageResults = document.querySelector("[data-search-results]");
   if (pageInput && pageResults) new SearchPage(index, pageInput, pageResults);
+  // `/` goes to the search page's own box there, else to the header's.
+  const box = pageInput || header;
   document.addEventListener("keydown", (e) => {
-    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || editable(e.target) || !header) return;
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || editable(e.target) || !box) return;
     e.preventDefault();
-    header.focus();
-    header.select();
+    box.focus();
+    box.select();
   });
 }
 
