@@ -270,7 +270,14 @@ fn yaml_diagnostic(
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
         let key = key_at_line(source, line);
         let prefix = key.map(|k| format!("`{k}`: ")).unwrap_or_default();
-        (format!("{prefix}{message}"), None)
+        // `title: [Draft] Notes` or `title: {x}` reads as a list or a mapping, not as text.
+        let hint = (message.contains("invalid type: sequence")
+            || message.contains("invalid type: map"))
+            && message.contains("expected a string");
+        let hint = hint.then(|| {
+            "YAML reads a value that starts with `[` or `{` as a list or a mapping: put text in quotes, e.g. title: \"[Draft] Notes\"".to_string()
+        });
+        (format!("{prefix}{message}"), hint)
     } else if message.contains("did not find expected")
         || message.contains("mapping values are not allowed")
     {
@@ -462,6 +469,19 @@ mod tests {
         assert_eq!((e.line, e.col), (3, 1));
         assert_eq!(e.message, "unknown front-matter key `titel` for an essay");
         assert!(e.hint.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn text_read_as_a_list_says_to_quote_it() {
+        let s = source("---\ntitle: [Draft] Notes\n---\n");
+        let e = problem::<EssayMatter>(Kind::Essay, Path::new("content/essays/a.md"), &s);
+        assert_eq!(e.line, 2);
+        assert!(
+            e.message.starts_with("`title`: invalid type: sequence"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap_or_default().contains("put text in quotes"));
     }
 
     #[test]
