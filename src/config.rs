@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col, set_aside_entry};
+use crate::diagnostics::{
+    Diagnostic, Diagnostics, did_you_mean, line_col, set_aside_entry, stands_for,
+};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -147,9 +149,7 @@ impl Config {
             Some(title) => title,
             None => {
                 // A misspelt `title` is reported once, as the unknown key it is.
-                if !set_aside.iter().any(|k| {
-                    did_you_mean(k, KNOWN_KEYS.iter().copied()).as_deref() == Some("title")
-                }) {
+                if !stands_for(&set_aside, KNOWN_KEYS, "title") {
                     problems.push(
                         Diagnostic::error(CONFIG_FILE, 1, 1, "site.toml needs a `title`")
                             .with_hint("add a line such as: title = \"My reading guide\""),
@@ -175,6 +175,18 @@ impl Config {
             );
             theme = "default".to_string();
         }
+        let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
+        if let Err(message) = base_path(&base_url) {
+            let (line, col) = find_key(text, "base_url");
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, line, col, message)
+                    .with_source(text)
+                    .with_hint(
+                        "write a full URL such as \"https://user.github.io/course/\", or \"/\"",
+                    ),
+            );
+            base_url = "/".to_string();
+        }
         let config = Config {
             title,
             description: raw.description,
@@ -186,27 +198,12 @@ impl Config {
             autolink: raw.autolink,
             cname: raw.cname.filter(|c| !c.trim().is_empty()),
             root: PathBuf::new(),
-            problems: Vec::new(),
+            problems,
         };
-        let base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
-        let mut config = match config.clone().with_base_url(&base_url) {
-            Ok(config) => config,
-            Err(message) => {
-                let (line, col) = find_key(text, "base_url");
-                problems.push(
-                    Diagnostic::error(CONFIG_FILE, line, col, message)
-                        .with_source(text)
-                        .with_hint(
-                            "write a full URL such as \"https://user.github.io/course/\", or \"/\"",
-                        ),
-                );
-                config
-                    .with_base_url("/")
-                    .map_err(|m| Diagnostics::from(Diagnostic::error(CONFIG_FILE, 1, 1, m)))?
-            }
-        };
-        config.problems = problems;
-        Ok(config)
+        // The base URL was checked above, so this cannot fail.
+        config
+            .with_base_url(&base_url)
+            .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m).into())
     }
 
     /// Replaces the base URL (from `--base-url` or site.toml), normalising its trailing slash.

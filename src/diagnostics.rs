@@ -323,6 +323,14 @@ pub(crate) fn set_aside_entry(
     Some(key)
 }
 
+/// Whether one of the keys set aside for their own errors is the required key `missing`, or a
+/// misspelling of it (closest to it among `known`): then its absence is already reported.
+pub(crate) fn stands_for(set_aside: &[String], known: &[&str], missing: &str) -> bool {
+    set_aside
+        .iter()
+        .any(|k| k == missing || did_you_mean(k, known.iter().copied()).as_deref() == Some(missing))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

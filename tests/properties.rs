@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use lectern::build;
 use lectern::config::{Autolink, Config};
-use lectern::content::{Corpus, Item, Kind, parse_item};
+use lectern::content::{Corpus, Item, Kind, Partial, parse_item};
 use lectern::render::{Theme, render_all};
 use lectern::{BuildOptions, Site};
 use proptest::prelude::*;
@@ -448,7 +448,7 @@ proptest! {
                     let head = format!("{path}:{}:{}: error: ", d.line, d.col);
                     prop_assert!(shown.starts_with(&head), "{}", shown);
                 }
-                if let Some(item) = failed.partial {
+                if let Partial::Item(item) = failed.partial {
                     prop_assert!(!item.title.trim().is_empty());
                 }
             }

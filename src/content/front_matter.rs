@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::Kind;
 use super::source::Source;
 use crate::config::Autolink;
-use crate::diagnostics::{Diagnostic, did_you_mean, set_aside_entry};
+use crate::diagnostics::{Diagnostic, did_you_mean, set_aside_entry, stands_for};
 
 /// Where an essay's ideas come from.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -158,10 +158,7 @@ pub fn parse<T: DeserializeOwned>(
         let message = e.to_string();
         // A required key set aside for its own error, or misspelt, is not missing as well.
         if let Some(missing) = between(&message, "missing field `", "`")
-            && set_aside.iter().any(|k| {
-                k == missing
-                    || did_you_mean(k, known_keys(kind).iter().copied()).as_deref() == Some(missing)
-            })
+            && stands_for(&set_aside, known_keys(kind), missing)
         {
             return None;
         }

@@ -183,17 +183,16 @@ pub struct Unloaded {
 }
 
 impl Unloaded {
-    /// Reads what it can of the names of `rel`, whatever else is wrong with the file.
-    pub fn read(root: &Path, rel: &Path, kind: Kind) -> Unloaded {
+    /// What can be read of the names of `rel` from its `source` (when it has front matter at
+    /// all), whatever else is wrong with the file.
+    fn of(rel: &Path, kind: Kind, source: Option<&Source>) -> Unloaded {
         let slug = rel
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        let matter: Option<serde_yaml::Value> = std::fs::read_to_string(root.join(rel))
-            .ok()
-            .and_then(|text| Source::parse(rel, &text).ok())
-            .and_then(|source| serde_yaml::from_str(source.yaml()).ok());
+        let matter: Option<serde_yaml::Value> =
+            source.and_then(|source| serde_yaml::from_str(source.yaml()).ok());
         let field = |key: &str| matter.as_ref().and_then(|m| m.get(key));
         let text = |v: &serde_yaml::Value| match v {
             serde_yaml::Value::String(s) => Some(s.clone()),
@@ -229,14 +228,14 @@ pub fn load(config: &Config) -> (Corpus, Diagnostics) {
         .collect();
     let mut items = Vec::with_capacity(parsed.len());
     let mut unloaded = Vec::new();
-    for (result, (path, kind)) in parsed.into_iter().zip(&files) {
+    for result in parsed {
         match result {
             Ok(item) => items.push(item),
             Err(failed) => {
                 diags.extend(failed.problems);
                 match failed.partial {
-                    Some(item) => items.push(*item),
-                    None => unloaded.push(Unloaded::read(&config.root, path, *kind)),
+                    Partial::Item(item) => items.push(*item),
+                    Partial::Names(names) => unloaded.push(*names),
                 }
             }
         }
@@ -245,28 +244,38 @@ pub fn load(config: &Config) -> (Corpus, Diagnostics) {
     (Corpus { items, unloaded }, diags)
 }
 
-/// A content file that did not load cleanly: every problem found in it, and the item as far as
-/// it could be read (without the front-matter keys in error), so that its body and the links to
-/// it are still checked with the rest of the site.
+/// A content file that did not load cleanly: every problem found in it, and what the rest of
+/// the site can still know of it.
 #[derive(Debug, Clone)]
 pub struct Failed {
     /// At least one.
     pub problems: Vec<Diagnostic>,
-    pub partial: Option<Box<Item>>,
+    pub partial: Partial,
 }
 
-impl From<Diagnostic> for Failed {
-    fn from(d: Diagnostic) -> Failed {
+/// What is left of a file that did not load cleanly.
+#[derive(Debug, Clone)]
+pub enum Partial {
+    /// The item without its front-matter keys in error: its body and the links to it are still
+    /// checked with the rest of the site.
+    Item(Box<Item>),
+    /// Not even that: only the names it would have had.
+    Names(Box<Unloaded>),
+}
+
+impl Failed {
+    /// A file known only by the names that can be read of it.
+    fn names(problems: Vec<Diagnostic>, rel: &Path, kind: Kind, source: Option<&Source>) -> Failed {
         Failed {
-            problems: vec![d],
-            partial: None,
+            problems,
+            partial: Partial::Names(Box::new(Unloaded::of(rel, kind, source))),
         }
     }
 }
 
 /// Parses one file's text; used by `load` and by tests that never touch the disk.
 pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
-    let source = Source::parse(path, raw)?;
+    let source = Source::parse(path, raw).map_err(|d| Failed::names(vec![d], path, kind, None))?;
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -274,17 +283,16 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         .to_string();
     let is_home = kind == Kind::Page && stem == "_index";
     if !is_home && !is_valid_slug(&stem) && kind != Kind::Session {
-        return Err(
-            Diagnostic::error(path, 1, 1, format!("`{stem}` is not a valid slug"))
-                .with_hint(format!(
-                    "file names become URLs: use lowercase ASCII letters, digits and `-`, e.g. `{}.md`",
-                    slugify(&stem)
-                ))
-                .into(),
+        let d = Diagnostic::error(path, 1, 1, format!("`{stem}` is not a valid slug")).with_hint(
+            format!(
+                "file names become URLs: use lowercase ASCII letters, digits and `-`, e.g. `{}.md`",
+                slugify(&stem)
+            ),
         );
+        return Err(Failed::names(vec![d], path, kind, Some(&source)));
     }
     if kind == Kind::Page && RESERVED_PAGE_SLUGS.contains(&stem.as_str()) {
-        return Err(Diagnostic::error(
+        let d = Diagnostic::error(
             path,
             1,
             1,
@@ -293,8 +301,8 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         .with_hint(format!(
             "rename the file, e.g. `content/about-{stem}.md`; pages may not be called {}",
             RESERVED_PAGE_SLUGS.map(|s| format!("`{s}`")).join(", ")
-        ))
-        .into());
+        ));
+        return Err(Failed::names(vec![d], path, kind, Some(&source)));
     }
     let mut problems = Vec::new();
     let date = |d: &Option<String>, problems: &mut Vec<Diagnostic>| match d {
@@ -319,10 +327,8 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         source: &Source,
         problems: &mut Vec<Diagnostic>,
     ) -> Result<T, Failed> {
-        front_matter::parse(kind, path, source, problems).ok_or_else(|| Failed {
-            problems: std::mem::take(problems),
-            partial: None,
-        })
+        front_matter::parse(kind, path, source, problems)
+            .ok_or_else(|| Failed::names(std::mem::take(problems), path, kind, Some(source)))
     }
     let (title, draft, autolink, meta) = match kind {
         Kind::Essay => {
@@ -428,10 +434,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
                 .with_source(&source.text),
         );
         // Nothing can link to an item without a name.
-        return Err(Failed {
-            problems,
-            partial: None,
-        });
+        return Err(Failed::names(problems, path, kind, Some(&source)));
     }
     let item = Item {
         kind,
@@ -448,20 +451,29 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
     } else {
         Err(Failed {
             problems,
-            partial: Some(Box::new(item)),
+            partial: Partial::Item(Box::new(item)),
         })
     }
 }
 
 pub fn read_item(root: &Path, rel: &Path, kind: Kind) -> Result<Item, Failed> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read file: {e}")))?;
+    let unreadable = |d: Diagnostic| Failed::names(vec![d], rel, kind, None);
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+        unreadable(Diagnostic::error(
+            rel,
+            1,
+            1,
+            format!("cannot read file: {e}"),
+        ))
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
-        Diagnostic::error(rel, line, col, "file is not valid UTF-8")
-            .with_hint("save the file as UTF-8")
+        unreadable(
+            Diagnostic::error(rel, line, col, "file is not valid UTF-8")
+                .with_hint("save the file as UTF-8"),
+        )
     })?;
     parse_item(rel, kind, &text)
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use super::state::Files;
 use crate::build;
 use crate::config::Config;
-use crate::content::{self, Corpus, Failed, Item, Kind, Unloaded};
+use crate::content::{self, Corpus, Failed, Item, Kind, Partial, Unloaded};
 use crate::diagnostics::Diagnostics;
 use crate::links;
 use crate::render::{self, Theme};
@@ -180,16 +180,13 @@ impl Engine {
         diags.extend(config.problems.iter().cloned());
         timer.lap("load");
         let mut corpus = Corpus::default();
-        for (path, read) in &self.items {
+        for read in self.items.values() {
             match read {
                 Ok(item) => corpus.items.push(item.clone()),
-                Err(Failed {
-                    partial: Some(item),
-                    ..
-                }) => corpus.items.push(Item::clone(item)),
-                Err(Failed { partial: None, .. }) => corpus
-                    .unloaded
-                    .extend(kind_of(path).map(|kind| Unloaded::read(&self.root, path, kind))),
+                Err(failed) => match &failed.partial {
+                    Partial::Item(item) => corpus.items.push(Item::clone(item)),
+                    Partial::Names(names) => corpus.unloaded.push(Unloaded::clone(names)),
+                },
             }
         }
         content::check_duplicates(&corpus.items, &mut diags);

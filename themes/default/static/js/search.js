@@ -839,15 +839,18 @@ class SearchPage {
       });
       nodes.push(button);
     }
-    this.summary.textContent = resultCountText(total, found.more, query, found.partial);
-    if (found.elsewhere !== undefined) {
+    if (found.elsewhere === undefined) {
+      this.summary.textContent = resultCountText(total, found.more, query, found.partial);
+    } else {
       const what = this.questionKind ? `${this.questionKind} questions` : KIND_PLURALS[this.kind].toLowerCase();
       this.summary.textContent = `No ${what} for ${quoted(query)}`;
       if (found.elsewhere) {
         const button = el("button", { type: "button", class: "search-more" }, `Show all kinds: ${found.elsewhere} result${found.elsewhere === 1 ? "" : "s"}`);
+        // "All" is drawn again when chosen: the new one takes the focus.
+        const all = () => this.filters.querySelector('input[name="kind"][value=""]');
         button.addEventListener("click", () => {
-          this.filters.querySelector('input[name="kind"][value=""]')?.click();
-          this.filters.querySelector('input[name="kind"][value=""]')?.focus();
+          all()?.click();
+          all()?.focus();
         });
         nodes.push(button);
       }
