@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{
-    Diagnostic, Diagnostics, did_you_mean, line_col, set_aside_entry, stands_for,
+    Diagnostic, Diagnostics, Warned, did_you_mean, line_col, set_aside_entry, stands_for,
 };
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -95,16 +95,76 @@ pub struct Config {
     pub cname: Option<String>,
     #[serde(skip)]
     pub root: PathBuf,
-    /// What is wrong with site.toml, when the rest of it could still be read: a build reports
-    /// these with the site's other problems and writes nothing.
+    /// Where site.toml's keys are, for messages about their values.
     #[serde(skip)]
-    pub problems: Vec<Diagnostic>,
+    keys: KeyPositions,
+}
+
+/// The text of site.toml and where each top-level key and its value start, recorded once while
+/// parsing so that later stages can point at a value without reading the file again.
+#[derive(Debug, Clone, Default)]
+struct KeyPositions {
+    text: std::sync::Arc<str>,
+    /// Key → (line, column of the key, column of the value), 1-based.
+    at: Vec<(String, usize, usize, usize)>,
+}
+
+impl KeyPositions {
+    fn new(text: &str) -> KeyPositions {
+        let mut at = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if !starts_entry(line) || line.trim_start().starts_with('[') {
+                continue;
+            }
+            let Some((key, _)) = line.split_once('=') else {
+                continue;
+            };
+            let key_col = line.len() - line.trim_start().len();
+            let eq = key.len();
+            let after = &line[eq + 1..];
+            let value = eq + 1 + after.len() - after.trim_start().len();
+            let key = key.trim().trim_matches('"').to_string();
+            at.push((
+                key,
+                i + 1,
+                line[..key_col].chars().count() + 1,
+                line[..value].chars().count() + 1,
+            ));
+        }
+        KeyPositions {
+            text: text.into(),
+            at,
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<&(String, usize, usize, usize)> {
+        self.at.iter().find(|(k, ..)| k == key)
+    }
 }
 
 impl Config {
-    /// Reads `site.toml` under `root`. Errors only when not even a partial configuration can
-    /// be had; see `problems`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    /// An error in site.toml at `key`'s line (column 1), or at the top when the key is not
+    /// written there.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let line = self.keys.find(key).map_or(1, |k| k.1);
+        Diagnostic::error(CONFIG_FILE, line, 1, message).with_source(&self.keys.text)
+    }
+
+    /// An error in site.toml at `key`'s value.
+    pub fn error_at_value(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.keys.find(key).map_or((1, 1), |k| (k.1, k.3));
+        Diagnostic::error(CONFIG_FILE, line, col, message).with_source(&self.keys.text)
+    }
+
+    /// Whether site.toml sets `key`.
+    pub fn sets(&self, key: &str) -> bool {
+        self.keys.find(key).is_some()
+    }
+
+    /// Reads `site.toml` under `root`. `Err` only when not even a partial configuration can be
+    /// had; problems with single keys come as errors beside a configuration that leaves those
+    /// keys at their defaults, so that the site's content is still checked.
+    pub fn load(root: &Path) -> Result<Warned<Config>, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             let d = Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot read {CONFIG_FILE}: {e}"));
@@ -118,13 +178,13 @@ impl Config {
             }
         })?;
         let mut config = Config::parse(&text)?;
-        config.root = root.to_path_buf();
+        config.value.root = root.to_path_buf();
         Ok(config)
     }
 
     /// Parses the text of a `site.toml`. A key in error is set aside and the rest read again,
-    /// so that every problem is found at once; they are kept in `problems`.
-    pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+    /// so that every problem is found at once.
+    pub fn parse(text: &str) -> Result<Warned<Config>, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut problems = Vec::new();
         let mut readable = text.to_string();
@@ -158,18 +218,15 @@ impl Config {
                 String::new()
             }
         };
+        let keys = KeyPositions::new(text);
+        let at_key = |key: &str, message: String| {
+            let (line, col) = keys.find(key).map_or((1, 1), |k| (k.1, k.2));
+            Diagnostic::error(CONFIG_FILE, line, col, message).with_source(text)
+        };
         let mut theme = raw.theme.unwrap_or_else(|| "default".to_string());
         if !is_folder_name(&theme) {
-            let (line, col) = find_key(text, "theme");
             problems.push(
-                Diagnostic::error(
-                    CONFIG_FILE,
-                    line,
-                    col,
-                    format!("theme `{theme}` is not a folder name"),
-                )
-                .with_source(text)
-                .with_hint(
+                at_key("theme", format!("theme `{theme}` is not a folder name")).with_hint(
                     "a theme is a folder under themes/, named without `/`: theme = \"default\"",
                 ),
             );
@@ -177,14 +234,9 @@ impl Config {
         }
         let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
         if let Err(message) = base_path(&base_url) {
-            let (line, col) = find_key(text, "base_url");
-            problems.push(
-                Diagnostic::error(CONFIG_FILE, line, col, message)
-                    .with_source(text)
-                    .with_hint(
-                        "write a full URL such as \"https://user.github.io/course/\", or \"/\"",
-                    ),
-            );
+            problems.push(at_key("base_url", message).with_hint(
+                "write a full URL such as \"https://user.github.io/course/\", or \"/\"",
+            ));
             base_url = "/".to_string();
         }
         let config = Config {
@@ -198,12 +250,13 @@ impl Config {
             autolink: raw.autolink,
             cname: raw.cname.filter(|c| !c.trim().is_empty()),
             root: PathBuf::new(),
-            problems,
+            keys,
         };
         // The base URL was checked above, so this cannot fail.
-        config
+        let config = config
             .with_base_url(&base_url)
-            .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m).into())
+            .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
+        Ok(Warned::new(config, problems.into_iter().collect()))
     }
 
     /// Replaces the base URL (from `--base-url` or site.toml), normalising its trailing slash.
@@ -293,36 +346,32 @@ fn is_folder_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
 }
 
-fn find_key(text: &str, key: &str) -> (usize, usize) {
-    text.lines()
-        .enumerate()
-        .find(|(_, l)| l.trim_start().starts_with(key))
-        .map_or((1, 1), |(i, l)| (i + 1, l.find(key).map_or(0, |c| c) + 1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn base_path_comes_from_base_url() {
-        let c =
-            Config::parse("title = \"T\"\nbase_url = \"https://u.github.io/course\"\n").unwrap();
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://u.github.io/course\"\n")
+            .unwrap()
+            .value;
         assert_eq!(c.base_url, "https://u.github.io/course/");
         assert_eq!(c.base_path, "/course/");
         assert_eq!(
             c.permalink("/course/essays/a/"),
             "https://u.github.io/course/essays/a/"
         );
-        let c = Config::parse("title = \"T\"\nbase_url = \"https://guide.example.org\"\n").unwrap();
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://guide.example.org\"\n")
+            .unwrap()
+            .value;
         assert_eq!(c.base_path, "/");
     }
 
     #[test]
     fn unknown_key_points_at_it_with_a_suggestion() {
         let c = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap();
-        let d = &c.problems[0];
-        assert_eq!((d.line, d.col), (2, 1));
+        let d = c.diagnostics.iter().next().unwrap();
+        assert_eq!(d.at(), (2, 1));
         assert_eq!(d.hint.as_deref(), Some("did you mean `base_url`?"));
     }
 
@@ -332,16 +381,17 @@ mod tests {
             "titel = \"T\"\nzzz = [\n  1,\n]\nlanguage = \"fr\"\nautolink = \"sometimes\"\n",
         )
         .unwrap();
-        let mut at: Vec<(usize, usize)> = c.problems.iter().map(|d| (d.line, d.col)).collect();
+        let mut at: Vec<(usize, usize)> = c.diagnostics.iter().map(Diagnostic::at).collect();
         at.sort();
-        assert_eq!(at, [(1, 1), (2, 1), (6, 12)], "{:?}", c.problems);
-        assert_eq!(c.language, "fr");
+        assert_eq!(at, [(1, 1), (2, 1), (6, 12)], "{:?}", c.diagnostics);
+        assert_eq!(c.value.language, "fr");
         // Broken TOML cannot be read past.
         let d = Config::parse("title = \"T\nzzz = 1\n").unwrap_err();
         assert_eq!(d.error_count(), 1);
         // A site.toml without a title says so.
         let c = Config::parse("language = \"en\"\n").unwrap();
-        assert_eq!(c.problems[0].message, "site.toml needs a `title`");
+        let d = c.diagnostics.iter().next().unwrap();
+        assert_eq!(d.message, "site.toml needs a `title`");
     }
 
     #[test]
@@ -349,14 +399,14 @@ mod tests {
         for bad in ["../../etc", "/etc", "a/b", "..", "", "..\\x"] {
             let text = format!("title = \"T\"\ntheme = \"{}\"\n", bad.replace('\\', "\\\\"));
             let c = Config::parse(&text).unwrap();
-            let d = &c.problems[0];
-            assert_eq!((d.line, d.col), (2, 1), "{bad}");
+            let d = c.diagnostics.iter().next().unwrap();
+            assert_eq!(d.at(), (2, 1), "{bad}");
             assert!(d.message.contains("is not a folder name"), "{bad}");
         }
         assert!(
             Config::parse("title = \"T\"\ntheme = \"my-theme\"\n")
                 .unwrap()
-                .problems
+                .diagnostics
                 .is_empty()
         );
     }
@@ -364,11 +414,11 @@ mod tests {
     #[test]
     fn autolink_accepts_false() {
         let c = Config::parse("title = \"T\"\nautolink = false\n").unwrap();
-        assert_eq!(c.autolink, Autolink::Off);
+        assert_eq!(c.value.autolink, Autolink::Off);
         assert!(
             !Config::parse("title = \"T\"\nautolink = \"some\"\n")
                 .unwrap()
-                .problems
+                .diagnostics
                 .is_empty()
         );
     }

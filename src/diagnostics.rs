@@ -3,10 +3,17 @@
 //! Problems are collected, never thrown one at a time, so that a build reports every bad file at
 //! once. The rendering follows the compiler convention `path:line:col: error: message`, which
 //! editors and terminals turn into clickable locations, followed by the source line, a caret and
-//! an optional hint.
+//! an optional hint. A problem that belongs to no file (a command-line option, a port) prints
+//! as `error: message`, with no invented location.
+//!
+//! Every stage returns the same shape, `Result<Warned<T>, Diagnostics>`: `Err` when nothing
+//! usable was made, else the value with what was found while making it (see `Warned`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub use crate::paths::display_path;
+use crate::paths::{PathProblem, Unreadable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -14,16 +21,22 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem at one place in one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub severity: Severity,
+/// Where in which file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
     /// The file, relative to the site root where possible.
     pub path: PathBuf,
     /// 1-based line in the file.
     pub line: usize,
     /// 1-based column, counted in characters.
     pub col: usize,
+}
+
+/// One problem, at one place in one file where it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Option<Location>,
     pub message: String,
     /// The offending line of source, shown under the message with a caret; of a long line
     /// (a whole paragraph, say), only a window around the column.
@@ -42,15 +55,35 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
+            location: Some(Location {
+                path: path.into(),
+                line: line.max(1),
+                col: col.max(1),
+            }),
+            ..Diagnostic::general(message)
+        }
+    }
+
+    /// An error that belongs to no file: a command-line option, the network, the output folder.
+    pub fn general(message: impl Into<String>) -> Self {
+        Diagnostic {
             severity: Severity::Error,
-            path: path.into(),
-            line: line.max(1),
-            col: col.max(1),
+            location: None,
             message: message.into(),
             source_line: None,
             hint: None,
             caret: 1,
         }
+    }
+
+    /// The file this is about, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.location.as_ref().map(|l| l.path.as_path())
+    }
+
+    /// Line and column, `(0, 0)` for a problem with no location.
+    pub fn at(&self) -> (usize, usize) {
+        self.location.as_ref().map_or((0, 0), |l| (l.line, l.col))
     }
 
     pub fn warning(
@@ -74,8 +107,11 @@ impl Diagnostic {
     /// Only the window that is shown is kept: a site with thousands of errors in long
     /// paragraphs would otherwise hold every paragraph once per error.
     pub fn with_source(mut self, text: &str) -> Self {
-        if let Some(line) = text.lines().nth(self.line.saturating_sub(1)) {
-            let (shown, caret) = excerpt(line.trim_end_matches('\r'), self.col);
+        let Some(Location { line, col, .. }) = self.location else {
+            return self;
+        };
+        if let Some(line) = text.lines().nth(line.saturating_sub(1)) {
+            let (shown, caret) = excerpt(line.trim_end_matches('\r'), col);
             self.source_line = Some(shown);
             self.caret = u16::try_from(caret).unwrap_or(u16::MAX);
         }
@@ -93,16 +129,19 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(
-            f,
-            "{}:{}:{}: {label}: {}",
-            display_path(&self.path),
-            self.line,
-            self.col,
-            self.message
-        )?;
-        if let Some(source) = &self.source_line {
-            let number = self.line.to_string();
+        match &self.location {
+            Some(at) => writeln!(
+                f,
+                "{}:{}:{}: {label}: {}",
+                display_path(&at.path),
+                at.line,
+                at.col,
+                self.message
+            )?,
+            None => writeln!(f, "{label}: {}", self.message)?,
+        }
+        if let (Some(source), Some(at)) = (&self.source_line, &self.location) {
+            let number = at.line.to_string();
             let gutter = " ".repeat(number.len());
             let col = usize::from(self.caret);
             // Tabs are kept as they are so the caret lines up under them in a terminal.
@@ -145,13 +184,64 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
     (text, col)
 }
 
-/// Paths print with forward slashes on every platform, so messages and tests agree. Elsewhere
-/// than on Windows a backslash is part of a file's name, and printing it as `/` would misname it.
-pub fn display_path(path: &Path) -> String {
-    if cfg!(windows) {
-        path.to_string_lossy().replace('\\', "/")
-    } else {
-        path.to_string_lossy().into_owned()
+impl From<PathProblem> for Diagnostic {
+    fn from(problem: PathProblem) -> Self {
+        let (message, hint) = match problem.why {
+            Unreadable::OutsideSite => (
+                "symbolic link points outside the site".to_string(),
+                Some("lectern reads only files inside the site folder; copy the files in instead"),
+            ),
+            Unreadable::Dangling => (
+                "symbolic link points to nothing".to_string(),
+                Some("remove it, or point it at a file inside the site"),
+            ),
+            Unreadable::Io(e) => (format!("cannot read: {e}"), None),
+        };
+        let d = Diagnostic::error(problem.path, 1, 1, message);
+        match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        }
+    }
+}
+
+/// A stage's value with the diagnostics found while making it. Warnings never stop a build.
+/// Errors among them mean the value is partial: good enough for later stages to check their
+/// own part against (so that one run reports every problem), never to be written out;
+/// `into_result` turns such a value into the `Err` it is.
+#[derive(Debug, Clone)]
+pub struct Warned<T> {
+    pub value: T,
+    pub diagnostics: Diagnostics,
+}
+
+impl<T> Warned<T> {
+    pub fn new(value: T, diagnostics: Diagnostics) -> Warned<T> {
+        Warned { value, diagnostics }
+    }
+
+    /// A value with nothing to report.
+    pub fn clean(value: T) -> Warned<T> {
+        Warned::new(value, Diagnostics::new())
+    }
+
+    /// `Err` with every diagnostic when there are errors among them.
+    pub fn into_result(self) -> Result<Warned<T>, Diagnostics> {
+        if self.diagnostics.has_errors() {
+            Err(self.diagnostics)
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// The value, its diagnostics added to `into`.
+    pub fn take(self, into: &mut Diagnostics) -> T {
+        into.extend(self.diagnostics);
+        self.value
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Warned<U> {
+        Warned::new(f(self.value), self.diagnostics)
     }
 }
 
@@ -190,20 +280,14 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
     /// Sorted by file, then position, so output is stable whatever order the work ran in.
+    /// Problems without a file come first.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message)
-                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
-        });
+        self.items.sort_by(order);
         self.items.dedup();
         self.items
     }
@@ -216,10 +300,7 @@ impl Diagnostics {
     pub fn report(&self) -> String {
         // Sorted by reference: a report of thousands of errors need not copy them all.
         let mut sorted: Vec<&Diagnostic> = self.items.iter().collect();
-        sorted.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message)
-                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
-        });
+        sorted.sort_by(|a, b| order(a, b));
         sorted.dedup();
         let mut out: String = sorted.iter().map(ToString::to_string).collect();
         let errors = sorted.iter().filter(|d| d.is_error()).count();
@@ -241,6 +322,10 @@ impl Diagnostics {
         }
         out
     }
+}
+
+fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
 }
 
 impl IntoIterator for Diagnostics {

@@ -10,7 +10,7 @@ use clap::Parser;
 
 use cli::{Cli, Command, NewKind, SiteArgs};
 use lectern::content::Kind;
-use lectern::{BuildOptions, Config, Diagnostic, Diagnostics};
+use lectern::{BuildOptions, Config, Diagnostic, Diagnostics, Warned};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -39,10 +39,13 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
             let config = load_config(&args.site, args.base_url.as_deref())?;
             let out = match args.output {
                 Some(dir) => dir,
-                None => config.root.join(&config.output_dir),
+                None => config.value.root.join(&config.value.output_dir),
             };
-            let report = lectern::build(&config, options(&args.site), &out)?;
-            print_warnings(&report.warnings);
+            let Warned {
+                value: report,
+                diagnostics: warnings,
+            } = lectern::build(&config, options(&args.site), &out)?;
+            print_warnings(&warnings);
             eprintln!(
                 "built {} pages ({} files) into {} in {} ms",
                 report.pages,
@@ -64,25 +67,21 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
         }),
         Command::Check { site } => {
             let config = load_config(&site, None)?;
-            let (ok, diags, built) = lectern::check(&config, options(&site));
-            if !ok {
-                return Err(diags);
-            }
-            print_warnings(&diags);
-            if let Some(site) = built {
-                let st = site.stats();
-                eprintln!(
-                    "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} backlinks; no errors",
-                    site.count(Kind::Essay),
-                    site.count(Kind::Term),
-                    site.count(Kind::Question),
-                    site.count(Kind::Session),
-                    site.count(Kind::Page),
-                    st.links,
-                    st.auto_links,
-                    st.backlinks
-                );
-            }
+            let checked = lectern::check(&config, options(&site))?;
+            print_warnings(&checked.diagnostics);
+            let site = checked.value;
+            let st = site.stats();
+            eprintln!(
+                "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} backlinks; no errors",
+                site.count(Kind::Essay),
+                site.count(Kind::Term),
+                site.count(Kind::Question),
+                site.count(Kind::Session),
+                site.count(Kind::Page),
+                st.links,
+                st.auto_links,
+                st.backlinks
+            );
             Ok(())
         }
         Command::New { kind, title, root } => {
@@ -116,16 +115,18 @@ fn options(site: &SiteArgs) -> BuildOptions {
     }
 }
 
-fn load_config(site: &SiteArgs, base_url: Option<&str>) -> Result<Config, Diagnostics> {
+fn load_config(site: &SiteArgs, base_url: Option<&str>) -> Result<Warned<Config>, Diagnostics> {
     let config = Config::load(&site.root)?;
-    match base_url {
-        Some(url) => config.with_base_url(url).map_err(|m| {
-            Diagnostics::from(
-                Diagnostic::error("--base-url", 1, 1, m)
-                    .with_hint("pass a full URL such as https://user.github.io/course/"),
-            )
-        }),
-        None => Ok(config),
+    let Some(url) = base_url else {
+        return Ok(config);
+    };
+    let Warned { value, diagnostics } = config;
+    match value.with_base_url(url) {
+        Ok(value) => Ok(Warned { value, diagnostics }),
+        Err(m) => Err(Diagnostics::from(
+            Diagnostic::general(format!("--base-url: {m}"))
+                .with_hint("pass a full URL such as https://user.github.io/course/"),
+        )),
     }
 }
 

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::content::{Kind, slugify};
+use crate::content::Kind;
+use crate::text::slugify;
 use crate::diagnostics::Diagnostic;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
@@ -13,7 +14,7 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
 pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnostic> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(Diagnostic::error("lectern new", 1, 1, "the title is empty")
+        return Err(Diagnostic::general("the title is empty")
             .with_hint("lectern new essay \"On trust\""));
     }
     let slug = slugify(title);

@@ -48,8 +48,7 @@ impl Source {
                 .with_hint(hint));
         }
         let yaml_start = first_line.len() + 1;
-        let mut offset = yaml_start.min(text.len());
-        let mut line_start = offset;
+        let mut line_start = yaml_start.min(text.len());
         while line_start < text.len() {
             let line_end = text[line_start..]
                 .find('\n')
@@ -64,20 +63,13 @@ impl Source {
                     text: text.into(),
                 });
             }
-            offset = line_end;
             line_start = line_end + 1;
         }
-        let _ = offset;
         Err(
             Diagnostic::error(path, 1, 1, "front matter is never closed")
                 .with_source(&text)
                 .with_hint("add a line with just `---` after the last front-matter key"),
         )
-    }
-
-    /// 1-based line of the body's first line.
-    pub fn body_line(&self) -> usize {
-        self.text[..self.body_start].matches('\n').count() + 1
     }
 }
 
@@ -86,12 +78,17 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    /// 1-based line of the body's first line.
+    fn body_line(s: &Source) -> usize {
+        s.text[..s.body_start].matches('\n').count() + 1
+    }
+
     #[test]
     fn splits_front_matter_and_body() {
         let s = Source::parse(Path::new("a.md"), "---\ntitle: A\n---\nHello\n").unwrap();
         assert_eq!(s.yaml(), "title: A\n");
         assert_eq!(s.body(), "Hello\n");
-        assert_eq!(s.body_line(), 4);
+        assert_eq!(body_line(&s), 4);
     }
 
     #[test]
@@ -110,7 +107,7 @@ mod tests {
         let text = "---\rtitle: A\rsession: [x\r---\rHi\r";
         let s = Source::parse(Path::new("a.md"), text).unwrap();
         assert_eq!(s.yaml(), "title: A\nsession: [x\n");
-        assert_eq!(s.body_line(), 5);
+        assert_eq!(body_line(&s), 5);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! to (`url#heading-id`), so it is short: a few sentences.
 
 use crate::content::{Kind, Meta};
-use crate::site::{Entry, Site};
+use crate::site::{Converted, Entry, Site};
 
 /// Passages close once they reach this many words, at a sentence or block boundary.
 const PASSAGE_MIN_WORDS: usize = 24;
@@ -134,7 +134,7 @@ fn document(e: &Entry, base: &str) -> Doc {
 
 /// The body's text cut at its headings: (heading id, heading text, text under it). The text
 /// before the first heading has an empty id.
-fn sections(body: &crate::render::markdown::Converted) -> Vec<(&str, &str, &str)> {
+fn sections(body: &Converted) -> Vec<(&str, &str, &str)> {
     let text = body.text.as_str();
     let offsets = &body.heading_offsets;
     // Both are filled together; if they ever disagree, searching the text whole beats panicking.

@@ -33,7 +33,7 @@ use std::io::Write as _;
 use serde_json::{Value, json};
 
 use super::document::{Doc, KIND_ORDER};
-use super::index::{Index, Posting, Term};
+use super::index::{SearchIndex, Posting, Stem};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
@@ -64,9 +64,9 @@ const SINGLE_FILE_BYTES: usize = 28 * 1024;
 const MAX_SURFACES: usize = 12;
 
 /// The files, by path under `/search/`.
-pub fn write(docs: &[Doc], index: &Index, analyzer: &Analyzer) -> BTreeMap<String, Vec<u8>> {
+pub fn encode(docs: &[Doc], index: &SearchIndex, analyzer: &Analyzer) -> BTreeMap<String, Vec<u8>> {
     let mut parts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let stems: Vec<(&String, &Term)> = index.terms.iter().collect();
+    let stems: Vec<(&String, &Stem)> = index.stems.iter().collect();
     let (groups, chunks, tails) = postings_parts(&stems, &mut parts);
     let dict = dictionary_parts(&stems, &groups, &chunks, &mut parts);
     let per_file = passages_per_file(docs.len());
@@ -138,7 +138,7 @@ fn push_postings(out: &mut Vec<u8>, postings: &[Posting]) {
 /// chunks, the last of which goes into a tail file when it is short. Returns each stem's group,
 /// its number of chunks, and the number of tail files.
 fn postings_parts(
-    stems: &[(&String, &Term)],
+    stems: &[(&String, &Stem)],
     parts: &mut BTreeMap<String, Vec<u8>>,
 ) -> (Vec<usize>, Vec<usize>, usize) {
     use rayon::prelude::*;
@@ -238,7 +238,7 @@ fn tail_of(stem: &str, tails: usize) -> usize {
 /// dictionary holds a record for every stem and one for every other word seen that stems to it,
 /// sorted together by key, so the shard a typed word falls in tells what it means.
 fn dictionary_parts(
-    stems: &[(&String, &Term)],
+    stems: &[(&String, &Stem)],
     groups: &[usize],
     chunks: &[usize],
     parts: &mut BTreeMap<String, Vec<u8>>,
@@ -312,7 +312,7 @@ fn boundary(previous: Option<&str>, first: &str) -> String {
 }
 
 /// A stem's record: `[stem, documents, postings group, postings chunks, surfaces, phrases?]`.
-fn dictionary_entry(out: &mut Vec<u8>, stem: &str, term: &Term, group: usize, chunks: usize) {
+fn dictionary_entry(out: &mut Vec<u8>, stem: &str, term: &Stem, group: usize, chunks: usize) {
     let surfaces: Vec<&str> = term
         .surfaces
         .iter()

@@ -46,7 +46,7 @@ impl Posting {
 
 /// Everything the index stores about one stem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Term {
+pub struct Stem {
     /// The folded words that stem to it, for matching and highlighting what a reader typed.
     pub surfaces: Vec<String>,
     /// Best first.
@@ -64,9 +64,9 @@ pub struct Phrase {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Index {
+pub struct SearchIndex {
     /// By stem, sorted.
-    pub terms: BTreeMap<String, Term>,
+    pub stems: BTreeMap<String, Stem>,
 }
 
 /// Marks a word that is not indexed (a stop word, an overlong word).
@@ -332,8 +332,8 @@ fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
     }
 }
 
-impl Index {
-    pub fn build(docs: &[Doc], analyzer: &Analyzer) -> Index {
+impl SearchIndex {
+    pub fn build(docs: &[Doc], analyzer: &Analyzer) -> SearchIndex {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
         let chunks: Vec<Chunk> = docs
@@ -405,14 +405,14 @@ impl Index {
         postings.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
         });
-        let mut terms: BTreeMap<String, Term> = vocab
+        let mut terms: BTreeMap<String, Stem> = vocab
             .stems
             .into_iter()
             .zip(postings)
             .zip(vocab.surfaces)
             .filter(|((_, postings), _)| !postings.is_empty())
             .map(|((stem, postings), surfaces)| {
-                let term = Term {
+                let term = Stem {
                     surfaces: surfaces.into_iter().map(|(s, _)| s).collect(),
                     postings,
                     phrases: Vec::new(),
@@ -423,7 +423,7 @@ impl Index {
         timer.lap("i:sort");
         add_phrases(docs, analyzer, &mut terms);
         timer.lap("i:phrase");
-        Index { terms }
+        SearchIndex { stems: terms }
     }
 }
 
@@ -505,7 +505,7 @@ fn analyse(
 
 /// Attaches each glossary name to the stem of its first word, where the client looks when the
 /// query starts with that word.
-fn add_phrases(docs: &[Doc], analyzer: &Analyzer, terms: &mut BTreeMap<String, Term>) {
+fn add_phrases(docs: &[Doc], analyzer: &Analyzer, terms: &mut BTreeMap<String, Stem>) {
     for (n, d) in docs.iter().enumerate() {
         if d.kind != crate::content::Kind::Term {
             continue;
@@ -557,10 +557,10 @@ mod tests {
 
     /// Documents by the summed score of the query's stems, as the client ranks exact matches:
     /// more query words matched first, then score.
-    fn rank(index: &Index, analyzer: &Analyzer, query: &str) -> Vec<u32> {
+    fn rank(index: &SearchIndex, analyzer: &Analyzer, query: &str) -> Vec<u32> {
         let mut scores: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
         for t in analyzer.tokens(query) {
-            let Some(term) = index.terms.get(&t.stem) else {
+            let Some(term) = index.stems.get(&t.stem) else {
                 continue;
             };
             for p in &term.postings {
@@ -619,7 +619,7 @@ mod tests {
     #[test]
     fn a_title_match_outranks_body_mentions() {
         let a = Analyzer::new("en");
-        let index = Index::build(&corpus(), &a);
+        let index = SearchIndex::build(&corpus(), &a);
         let ranked = rank(&index, &a, "rupture");
         let title_match = ranked.iter().position(|&d| d == 2).unwrap();
         let body_mentions = ranked.iter().position(|&d| d == 1).unwrap();
@@ -629,7 +629,7 @@ mod tests {
     #[test]
     fn a_term_named_by_title_and_alias_ranks_first() {
         let a = Analyzer::new("en");
-        let index = Index::build(&corpus(), &a);
+        let index = SearchIndex::build(&corpus(), &a);
         assert_eq!(rank(&index, &a, "rupture")[0], 0);
     }
 
@@ -640,21 +640,21 @@ mod tests {
             doc(Kind::Essay, "One", &[], &[("", "We speak of repair once.")]),
             doc(Kind::Essay, "Two", &[], &[("Repair", "Nothing else.")]),
         ];
-        let index = Index::build(&docs, &a);
+        let index = SearchIndex::build(&docs, &a);
         assert_eq!(rank(&index, &a, "repair"), [1, 0]);
     }
 
     #[test]
     fn an_alias_finds_its_term_and_the_card_phrase() {
         let a = Analyzer::new("en");
-        let index = Index::build(&corpus(), &a);
-        let term = &index.terms["ruptur"];
+        let index = SearchIndex::build(&corpus(), &a);
+        let term = &index.stems["ruptur"];
         assert!(term.postings.iter().any(|p| p.doc == 0));
         assert!(term.phrases.contains(&Phrase {
             doc: 0,
             rest: Vec::new()
         }));
-        let alliance = &index.terms["allianc"];
+        let alliance = &index.stems["allianc"];
         assert!(alliance.phrases.contains(&Phrase {
             doc: 0,
             rest: vec!["ruptur".into()]
@@ -664,8 +664,8 @@ mod tests {
     #[test]
     fn inflections_are_one_term_with_their_surfaces() {
         let a = Analyzer::new("en");
-        let index = Index::build(&corpus(), &a);
-        let term = &index.terms["ruptur"];
+        let index = SearchIndex::build(&corpus(), &a);
+        let term = &index.stems["ruptur"];
         assert!(term.surfaces.contains(&"rupture".to_string()));
         assert!(term.surfaces.contains(&"ruptures".to_string()));
     }
@@ -673,8 +673,8 @@ mod tests {
     #[test]
     fn postings_point_at_the_passages_that_mention_the_word() {
         let a = Analyzer::new("en");
-        let index = Index::build(&corpus(), &a);
-        let repair = &index.terms["repair"];
+        let index = SearchIndex::build(&corpus(), &a);
+        let repair = &index.stems["repair"];
         let many = repair.postings.iter().find(|p| p.doc == 1).unwrap();
         assert_eq!(many.passages(), [1]);
         let title_only = repair.postings.iter().find(|p| p.doc == 2).unwrap();
@@ -684,7 +684,7 @@ mod tests {
     #[test]
     fn multi_word_queries_prefer_documents_with_every_word() {
         let a = Analyzer::new("en");
-        let index = Index::build(&corpus(), &a);
+        let index = SearchIndex::build(&corpus(), &a);
         assert_eq!(rank(&index, &a, "epistemic trust")[0], 4);
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::site::Site;
 
 pub use document::{Doc, Passage, documents};
-pub use index::Index;
+pub use index::SearchIndex;
 pub use tokenize::Analyzer;
 
 /// The index files, by path relative to `/search/`.
@@ -21,9 +21,9 @@ pub fn build_index(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let analyzer = Analyzer::new(&site.config.language);
     let docs = documents(site);
     timer.lap("s:docs");
-    let index = Index::build(&docs, &analyzer);
+    let index = SearchIndex::build(&docs, &analyzer);
     timer.lap("s:index");
-    let files = files::write(&docs, &index, &analyzer);
+    let files = files::encode(&docs, &index, &analyzer);
     timer.lap("s:files");
     files
 }

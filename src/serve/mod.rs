@@ -36,22 +36,13 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostics> {
     if let Some(out) = &options.output
         && let Some((message, hint)) = crate::build::output_dir_problem(&options.root, out)
     {
-        return Err(Diagnostic::error("--output", 1, 1, message)
-            .with_hint(hint)
-            .into());
+        return Err(Diagnostic::general(message).with_hint(hint).into());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "lectern serve",
-                1,
-                1,
-                format!("cannot start: {e}"),
-            ))
-        })?;
+        .map_err(|e| Diagnostics::from(Diagnostic::general(format!("cannot start: {e}"))))?;
     runtime.block_on(serve(options))
 }
 
@@ -77,13 +68,10 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
             (Shared::new(built.base_path, files, None), built.title)
         }
         Err(failure) => {
-            eprint!("{}", failure.report);
+            let report = failure.diagnostics.report();
+            eprint!("{report}");
             (
-                Shared::new(
-                    failure.base_path,
-                    engine::placeholder(),
-                    Some(failure.report),
-                ),
+                Shared::new(failure.base_path, engine::placeholder(), Some(report)),
                 String::from("the site"),
             )
         }
@@ -95,13 +83,7 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let _watcher =
         watch::start(&options.root, options.poll, engine, Arc::clone(&shared)).map_err(|e| {
             Diagnostics::from(
-                Diagnostic::error(
-                    "lectern serve",
-                    1,
-                    1,
-                    format!("cannot watch the site's files: {e}"),
-                )
-                .with_hint(
+                Diagnostic::general(format!("cannot watch the site's files: {e}")).with_hint(
                     "try `lectern serve --poll` on file systems without change notifications",
                 ),
             )
@@ -136,22 +118,13 @@ async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnost
                     break;
                 }
             }
-            Err(Diagnostic::error(
-                "lectern serve",
-                1,
-                1,
-                format!("port {port} on {ip} is already in use"),
+            Err(
+                Diagnostic::general(format!("port {port} on {ip} is already in use"))
+                    .with_hint(hint)
+                    .into(),
             )
-            .with_hint(hint)
-            .into())
         }
-        Err(e) => Err(Diagnostic::error(
-            "lectern serve",
-            1,
-            1,
-            format!("cannot listen on {ip}:{port}: {e}"),
-        )
-        .into()),
+        Err(e) => Err(Diagnostic::general(format!("cannot listen on {ip}:{port}: {e}")).into()),
     }
 }
 
@@ -163,7 +136,7 @@ fn display_addr(addr: SocketAddr) -> String {
 }
 
 fn io_error(e: &dyn std::fmt::Display) -> Diagnostics {
-    Diagnostic::error("lectern serve", 1, 1, format!("server error: {e}")).into()
+    Diagnostic::general(format!("server error: {e}")).into()
 }
 
 fn print_warnings(warnings: &Diagnostics) {

@@ -127,7 +127,7 @@ fn rebuild_loop(
                     built
                         .warnings
                         .iter()
-                        .filter(|d| changed.contains(&d.path))
+                        .filter(|d| d.path().is_some_and(|p| changed.iter().any(|c| c == p)))
                         .cloned(),
                 );
                 if !fresh.is_empty() {
@@ -138,12 +138,13 @@ fn rebuild_loop(
                 }
             }
             Err(failure) => {
-                eprint!("{}", failure.report);
+                let report = failure.diagnostics.report();
+                eprint!("{report}");
                 eprintln!(
                     "build failed after {} ms ({what}); still serving the last good build",
                     started.elapsed().as_millis()
                 );
-                shared.fail(failure.report);
+                shared.fail(report);
             }
         }
     }

@@ -8,9 +8,11 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 use crate::content::{Item, Meta};
+use crate::site::EntryId;
 
+/// The glossary as a matcher of mentions.
 #[derive(Debug, Default)]
-pub struct Autolinker {
+pub struct Glossary {
     automaton: Option<AhoCorasick>,
     /// The ways a name can begin, to skip the automaton at most words.
     starts: Starts,
@@ -18,9 +20,9 @@ pub struct Autolinker {
     targets: Vec<usize>,
 }
 
-impl Autolinker {
+impl Glossary {
     /// Builds the matcher over the terms that `included` says are part of this build.
-    pub fn new(items: &[Item], included: &[bool]) -> Autolinker {
+    pub fn new(items: &[Item], included: &[bool]) -> Glossary {
         // Pattern text → (item, is the uninflected form). An exact name beats an inflection of
         // another term that happens to spell the same.
         let mut patterns: HashMap<String, (usize, bool)> = HashMap::new();
@@ -54,7 +56,7 @@ impl Autolinker {
             patterns.into_iter().map(|(p, (i, _))| (p, i)).collect();
         sorted.sort();
         if sorted.is_empty() {
-            return Autolinker::default();
+            return Glossary::default();
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -63,12 +65,12 @@ impl Autolinker {
             .start_kind(StartKind::Anchored)
             .build(sorted.iter().map(|(p, _)| p.as_bytes()));
         match automaton {
-            Ok(a) => Autolinker {
+            Ok(a) => Glossary {
                 automaton: Some(a),
                 starts: Starts::new(sorted.iter().map(|(p, _)| p.as_bytes())),
                 targets: sorted.into_iter().map(|(_, i)| i).collect(),
             },
-            Err(_) => Autolinker::default(),
+            Err(_) => Glossary::default(),
         }
     }
 
@@ -76,7 +78,7 @@ impl Autolinker {
     /// automaton is tried only where a word can start (after a character that is not part of a
     /// word), for the longest name starting there: most of the text is never looked at twice,
     /// and nothing inside a word is.
-    pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+    pub fn find(&self, text: &str) -> Vec<(Range<usize>, EntryId)> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
@@ -93,7 +95,7 @@ impl Autolinker {
             if let Ok(Some(m)) = automaton.try_find(input)
                 && is_word_boundary(text, m.start(), m.end())
             {
-                out.push((m.range(), self.targets[m.pattern().as_usize()]));
+                out.push((m.range(), EntryId(self.targets[m.pattern().as_usize()])));
                 at = m.end();
             }
         }

@@ -1,17 +1,30 @@
 //! The resolved site: every item with its URL, HTML body and typed backlinks. Built once by
 //! `links::resolve` and never changed afterwards, so every page renders from the same facts.
 
+mod converted;
+
 use std::sync::Arc;
+
+pub use converted::{Converted, FragmentRef, Heading, OutLink};
 
 use crate::config::Config;
 use crate::content::{Item, Kind, Meta};
-use crate::render::markdown::Converted;
 
 /// What a build includes beyond the public site.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct BuildOptions {
     pub drafts: bool,
     pub facilitator: bool,
+}
+
+/// An entry's place in `Site::entries` (the corpus's path order): how entries name each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryId(pub usize);
+
+impl EntryId {
+    pub fn index(self) -> usize {
+        self.0
+    }
 }
 
 /// One item after resolution.
@@ -33,56 +46,58 @@ pub struct Relation {
     /// A stable name for templates and styling: `questions`, `terms`, `essays`, …
     pub key: &'static str,
     pub label: &'static str,
-    pub entries: Vec<usize>,
+    pub entries: Vec<EntryId>,
 }
 
 /// A session with its readings and questions gathered.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub entry: usize,
+    pub entry: EntryId,
     pub number: u32,
-    pub essays: Vec<usize>,
-    pub questions: Vec<usize>,
-    pub terms: Vec<usize>,
+    pub essays: Vec<EntryId>,
+    pub questions: Vec<EntryId>,
+    pub terms: Vec<EntryId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Site {
-    /// `links::facts` of the build: equal between two builds when only bodies changed.
-    pub facts: u64,
     pub config: Config,
     pub options: BuildOptions,
     /// Every content item, drafts included (see `Entry::included`), in path order.
     pub entries: Vec<Entry>,
     /// Included essays in listing order.
-    pub essays: Vec<usize>,
+    pub essays: Vec<EntryId>,
     /// Included terms, A–Z.
-    pub terms: Vec<usize>,
+    pub terms: Vec<EntryId>,
     /// Included questions in listing order.
-    pub questions: Vec<usize>,
+    pub questions: Vec<EntryId>,
     /// Sessions by number.
     pub sessions: Vec<Session>,
     /// Included pages other than the home page, by title.
-    pub pages: Vec<usize>,
-    pub home: Option<usize>,
-    /// The glossary's automaton: a rebuild with the same facts reuses it.
-    pub(crate) autolinker: std::sync::Arc<crate::links::autolink::Autolinker>,
+    pub pages: Vec<EntryId>,
+    pub home: Option<EntryId>,
 }
 
 impl Site {
-    pub fn entry(&self, i: usize) -> &Entry {
-        &self.entries[i]
+    pub fn entry(&self, id: EntryId) -> &Entry {
+        &self.entries[id.index()]
     }
 
     /// The included entries, in path order.
-    pub fn included(&self) -> impl Iterator<Item = (usize, &Entry)> {
-        self.entries.iter().enumerate().filter(|(_, e)| e.included)
+    pub fn included(&self) -> impl Iterator<Item = (EntryId, &Entry)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.included)
+            .map(|(i, e)| (EntryId(i), e))
     }
 
-    pub fn session_of(&self, entry: usize) -> Option<&Session> {
-        let number = match self.entries[entry].item.meta {
+    /// The session an entry is read or discussed in (a session's own, for a session).
+    pub fn session_of(&self, id: EntryId) -> Option<&Session> {
+        let item = &self.entry(id).item;
+        let number = match item.meta {
             Meta::Session { number, .. } => Some(number),
-            _ => self.entries[entry].item.session(),
+            _ => item.session(),
         }?;
         self.sessions.iter().find(|s| s.number == number)
     }

@@ -1,0 +1,205 @@
+//! The pipeline, written once for `build`, `check` and `serve`: prepare (configuration problems,
+//! content, theme, resolution, every problem reported together), then emit (render the pages,
+//! add static files, the site's own files and the search index) into a sink: the disk for a
+//! build, memory for the preview. What `serve` keeps between rebuilds comes in through `Reuse`
+//! and `Plan`; nothing here knows about HTTP or watching.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::assets::{self, Files};
+use crate::config::Config;
+use crate::content::Corpus;
+use crate::diagnostics::{Diagnostics, Warned};
+use crate::links::{self, LinkCache, Reuse};
+use crate::render::{self, Theme};
+use crate::site::{BuildOptions, Site};
+
+/// A resolved site with its theme: everything before rendering.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Arc<Theme>,
+    pub cache: LinkCache,
+}
+
+/// Resolves `corpus` under `config` and pairs it with `theme`. Every problem of all three comes
+/// back at once; the site only when there are no errors.
+pub fn prepare(
+    config: &Warned<Config>,
+    corpus: Warned<Corpus>,
+    theme: Result<Arc<Theme>, Diagnostics>,
+    options: BuildOptions,
+    reuse: Option<Reuse>,
+) -> Result<Warned<Prepared>, Diagnostics> {
+    let timer = crate::timing::Timer::start();
+    let mut diags = config.diagnostics.clone();
+    let corpus = corpus.take(&mut diags);
+    let resolved = links::resolve(corpus, &config.value, options, reuse);
+    timer.lap("resolve");
+    let resolved = match resolved {
+        Ok(r) => Some(r.take(&mut diags)),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    let theme = theme.map_err(|d| diags.extend(d)).ok();
+    match (resolved, theme) {
+        (Some(r), Some(theme)) if !diags.has_errors() => Ok(Warned::new(
+            Prepared {
+                site: r.site,
+                theme,
+                cache: r.cache,
+            },
+            diags,
+        )),
+        _ => Err(diags),
+    }
+}
+
+/// Loads the site's content and theme from disk and prepares them.
+pub fn load_and_prepare(
+    config: &Warned<Config>,
+    options: BuildOptions,
+) -> Result<Warned<Prepared>, Diagnostics> {
+    let timer = crate::timing::Timer::start();
+    let corpus = crate::content::load(&config.value);
+    timer.lap("load");
+    let theme = Theme::load(&config.value).map(Arc::new);
+    timer.lap("theme");
+    prepare(config, corpus, theme, options, None)
+}
+
+/// Where emitted files go. `put` may be called from several threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// Files kept in memory.
+#[derive(Default)]
+pub struct MemorySink(Mutex<Files>);
+
+impl MemorySink {
+    /// A sink that already holds `files` (a rebuild's unchanged pages).
+    pub fn with(files: Files) -> MemorySink {
+        MemorySink(Mutex::new(files))
+    }
+
+    pub fn into_files(self) -> Files {
+        self.0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+}
+
+/// A sink that keeps nothing: `check` renders every page to find template errors.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The search index an emit writes.
+pub enum Search<'a> {
+    /// Built now, beside the pages.
+    Build,
+    /// Files made earlier (the preview builds its index after the pages are served).
+    Given(&'a Files),
+    None,
+}
+
+/// What to emit beyond what every build writes.
+pub struct Plan<'a> {
+    /// The pages to render (by output path); all when None.
+    pub pages: Option<&'a HashSet<String>>,
+    /// Static files gathered before (a rebuild that no static file's change touched); else
+    /// they are read now.
+    pub statics: Option<&'a Files>,
+    pub search: Search<'a>,
+}
+
+impl Plan<'_> {
+    /// Every page, the static files read now, the search index built.
+    pub fn everything() -> Plan<'static> {
+        Plan {
+            pages: None,
+            statics: None,
+            search: Search::Build,
+        }
+    }
+}
+
+/// What an emit did.
+#[derive(Debug)]
+pub struct Emitted {
+    /// Pages rendered, and files put, by this emit.
+    pub rendered: usize,
+    pub files: usize,
+    /// Every HTML file of the output (rendered now or not).
+    pub pages: usize,
+    /// The static files, for a later rebuild to keep.
+    pub statics: Files,
+}
+
+/// Renders the pages the plan asks for and puts them, the static files, the site's own files
+/// and the search index into `sink`. A page wins over a static file of the same name, and the
+/// site's own files and the search index over both.
+pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted, Diagnostics> {
+    let timer = crate::timing::Timer::start();
+    let Prepared { site, theme, .. } = prepared;
+    let statics = match plan.statics {
+        Some(files) => files.clone(),
+        None => assets::static_files(&site.config, theme)?,
+    };
+    let cannot_write = super::cannot_write;
+    let want = |path: &str| plan.pages.is_none_or(|p| p.contains(path));
+    // Pages are rendered and written while the search index is built: both use every core,
+    // and each fills the other's pauses (file system calls, the index's serial steps).
+    let (pages, search) = rayon::join(
+        || render::render_each(site, theme, &want, &|page| sink.put(&page.path, page.html.as_bytes())),
+        || match plan.search {
+            Search::Build => assets::search_files(site),
+            Search::Given(files) => files.clone(),
+            Search::None => Files::new(),
+        },
+    );
+    let rendered = pages?
+        .into_iter()
+        .collect::<std::io::Result<Vec<()>>>()
+        .map_err(cannot_write)?
+        .len();
+    timer.lap("pg+srch");
+    let page_paths: HashSet<String> = render::page_paths(site).into_iter().collect();
+    let mut others: Files = statics
+        .iter()
+        .filter(|(path, _)| !page_paths.contains(*path))
+        .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
+        .collect();
+    others.extend(assets::site_files(site));
+    others.extend(search);
+    others
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.put(path, bytes))
+        .map_err(cannot_write)?;
+    timer.lap("w:rest");
+    Ok(Emitted {
+        rendered,
+        files: rendered + others.len(),
+        pages: page_paths.len() + others.keys().filter(|p| p.ends_with(".html")).count(),
+        statics,
+    })
+}

@@ -1,0 +1,99 @@
+//! Checks that need every body converted: links to headings of other pages, and front matter
+//! naming drafts that this build leaves out.
+
+use std::sync::Arc;
+
+use super::matter::MatterRef;
+use crate::content::{Item, front_matter};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::site::{Converted, FragmentRef};
+
+/// Every `#id` a link names must be a heading (or, on the same page, an element) of its target.
+pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
+    for (from, body) in bodies.iter().enumerate() {
+        for f in &body.fragments {
+            let target = &bodies[f.target.index()];
+            if target.ids.iter().any(|id| id == &f.id) {
+                // The heading would be missing from the public page, and its id, made from the
+                // heading's words, would carry them into public text.
+                if !f.in_notes && target.note_ids.contains(&f.id) {
+                    diags.push(note_heading(&items[from], &items[f.target.index()], f));
+                }
+                continue;
+            }
+            diags.push(missing_fragment(items, from, target, f));
+        }
+    }
+}
+
+fn note_heading(item: &Item, target: &Item, f: &FragmentRef) -> Diagnostic {
+    Diagnostic::error(
+        &item.path,
+        f.line,
+        f.col,
+        format!(
+            "`#{}` is a heading in the facilitator notes of {}, which public pages do not show",
+            f.id,
+            target.path.display()
+        ),
+    )
+    .with_source(&item.source.text)
+    .with_hint("link to it from inside facilitator notes, or move the heading out of them")
+}
+
+fn missing_fragment(items: &[Item], from: usize, body: &Converted, f: &FragmentRef) -> Diagnostic {
+    let item = &items[from];
+    let target = &items[f.target.index()];
+    let ids = &body.ids;
+    let hint = match did_you_mean(&f.id, ids.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `#{s}`?"),
+        None if ids.is_empty() => format!("{} has no headings", target.path.display()),
+        None => format!(
+            "headings in {}: {}",
+            target.path.display(),
+            ids.iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let message = if f.target.index() == from {
+        format!(
+            "this page has no heading or element with the id `#{}`",
+            f.id
+        )
+    } else {
+        format!("`{}` has no heading `#{}`", target.slug, f.id)
+    };
+    Diagnostic::error(&item.path, f.line, f.col, message)
+        .with_source(&item.source.text)
+        .with_hint(hint)
+}
+
+/// Warns where included front matter names a draft that this build leaves out.
+pub fn warn_drafts_named(
+    items: &[Item],
+    matter_refs: &[MatterRef],
+    included: &[bool],
+    diags: &mut Diagnostics,
+) {
+    for r in matter_refs {
+        if included[r.from] && !included[r.to] {
+            let item = &items[r.from];
+            let (line, col) = front_matter::locate(&item.source, r.field.key(), &items[r.to].key());
+            diags.push(
+                Diagnostic::warning(
+                    &item.path,
+                    line,
+                    col,
+                    format!(
+                        "`{}` is a draft and is left out of this build",
+                        items[r.to].slug
+                    ),
+                )
+                .with_source(&item.source.text)
+                .with_hint("build with --drafts to include drafts"),
+            );
+        }
+    }
+}

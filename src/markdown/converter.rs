@@ -1,0 +1,439 @@
+//! The walk over one body's events: each event group has its method, and the state of the walk
+//! (what is open, what text waits for glossary matching) lives in the `Converter`.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::footnotes::Footnotes;
+use super::layout::{Layout, THEME_IDS};
+use super::LinkContext;
+use crate::config::Autolink;
+use crate::content::Item;
+use crate::site::{Converted, EntryId, FragmentRef, Heading, OutLink};
+use crate::text::escape_attr;
+
+/// How to close a link that is open in the output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum OpenLink {
+    /// An ordinary Markdown link: the parser's own end tag.
+    Parser,
+    /// A resolved wikilink: we wrote `<a …>`, so we write `</a>`.
+    Raw,
+    /// A wikilink rendered as plain text: nothing to close.
+    Plain,
+}
+
+pub(super) struct Converter<'a, 'c> {
+    pub(super) ctx: &'c LinkContext<'c>,
+    layout: &'c Layout,
+    pub(super) me: EntryId,
+    pub(super) item: &'c Item,
+    pub(super) out: Vec<Event<'a>>,
+    pub(super) result: Converted,
+    pub(super) linked_terms: HashSet<EntryId>,
+    autolink: Autolink,
+    footnotes: Footnotes<'a>,
+    /// This page's heading ids and texts, to label `[[#id]]` links by their heading.
+    pub(super) own_headings: Vec<(String, String)>,
+    /// Markdown links to `#id` on this page, checked once the page's HTML is known.
+    pub(super) local_refs: Vec<FragmentRef>,
+    /// Inside headings, links, images, code and raw HTML nothing is auto-linked.
+    suppress: usize,
+    /// Text waiting for glossary matching, merged across the parser's splits so that a term is
+    /// seen whole.
+    pending: Option<CowStr<'a>>,
+    open_links: Vec<OpenLink>,
+    /// While set, the events of an unpiped wikilink's raw target are dropped.
+    skip_inner: bool,
+    /// The text of the heading being read.
+    heading_text: Option<String>,
+    /// `<a>` elements the author wrote as HTML and that are open: no link may go inside one.
+    raw_anchors: usize,
+    /// While inside a footnote definition, `out` collects it and the flow waits here.
+    flow: Option<(String, Vec<Event<'a>>)>,
+}
+
+impl<'a, 'c> Converter<'a, 'c> {
+    pub(super) fn new(ctx: &'c LinkContext<'c>, me: EntryId, layout: &'c Layout) -> Self {
+        let item = ctx.item(me);
+        let result = Converted {
+            ids: layout.headings.iter().map(|h| h.id.clone()).collect(),
+            has_notes: !layout.notes.is_empty(),
+            note_ids: layout
+                .headings
+                .iter()
+                .filter(|h| layout.in_notes(h))
+                .map(|h| h.id.clone())
+                .collect(),
+            ..Default::default()
+        };
+        Converter {
+            ctx,
+            layout,
+            me,
+            item,
+            out: Vec::new(),
+            footnotes: Footnotes::new(&result.ids),
+            result,
+            linked_terms: HashSet::new(),
+            autolink: item.autolink.unwrap_or(ctx.autolink),
+            own_headings: layout
+                .headings
+                .iter()
+                .map(|h| (h.id.clone(), h.text.clone()))
+                .collect(),
+            local_refs: Vec::new(),
+            suppress: 0,
+            pending: None,
+            open_links: Vec::new(),
+            skip_inner: false,
+            heading_text: None,
+            raw_anchors: 0,
+            flow: None,
+        }
+    }
+
+    pub(super) fn run(mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Converted {
+        let layout = self.layout;
+        let len = events.len();
+        self.out.reserve(len);
+        let facilitator = self.ctx.facilitator;
+        for (i, (event, range)) in events.into_iter().enumerate() {
+            let in_notes = layout.in_notes[i];
+            let hidden = in_notes && !facilitator;
+            if facilitator {
+                self.section_boundary(layout, i, in_notes);
+            }
+            if self.skip_inner && !matches!(event, Event::End(TagEnd::Link)) {
+                continue;
+            }
+            if let Event::Text(t) = &event {
+                if !hidden {
+                    self.text(t);
+                }
+                continue;
+            }
+            self.flush_text(in_notes);
+            if hidden {
+                self.check_hidden(&event, &range);
+                continue;
+            }
+            self.event(i, event, &range, in_notes);
+        }
+        let notes_at_end = layout.notes_end[len];
+        self.flush_text(notes_at_end);
+        if facilitator && notes_at_end {
+            self.out.push(Event::Html("</section>\n".into()));
+        }
+        self.finish()
+    }
+
+    /// Closes and opens the sections that wrap facilitator notes in a facilitator build: closed
+    /// before the first event after the section, whatever the last one inside was.
+    fn section_boundary(&mut self, layout: &Layout, i: usize, in_notes: bool) {
+        if layout.notes_end[i] {
+            self.flush_text(true);
+            self.out.push(Event::Html("</section>\n".into()));
+        }
+        if layout.notes_start[i] {
+            self.flush_text(in_notes);
+            self.out.push(Event::Html(
+                "<section class=\"facilitator-notes\" aria-label=\"Facilitator notes\">\n".into(),
+            ));
+        }
+    }
+
+    fn text(&mut self, t: &CowStr<'a>) {
+        self.result.text.push_str(t);
+        if let Some(h) = self.heading_text.as_mut() {
+            h.push_str(t);
+        }
+        self.pending = Some(match self.pending.take() {
+            Some(p) => format!("{p}{t}").into(),
+            None => t.clone(),
+        });
+    }
+
+    /// Links inside notes a public build hides are still checked, so that it fails the same.
+    fn check_hidden(&mut self, event: &Event<'a>, range: &Range<usize>) {
+        if let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) = event
+        {
+            if let LinkType::WikiLink { has_pothole } = link_type {
+                let _ = self.wikilink(dest_url, *has_pothole, range, true, true);
+            } else {
+                let _ = self.rewrite_link(dest_url, range, true, true);
+            }
+        }
+    }
+
+    fn event(&mut self, i: usize, event: Event<'a>, range: &Range<usize>, in_notes: bool) {
+        let layout = self.layout;
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                self.suppress += 1;
+                let id = layout.heading(i).map(|h| h.id.clone()).unwrap_or_default();
+                self.heading_text = Some(String::new());
+                self.result.heading_offsets.push(self.result.text.len());
+                self.out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                self.suppress = self.suppress.saturating_sub(1);
+                let id = layout.heading(i).map(|h| h.id.clone()).unwrap_or_default();
+                let text = self.heading_text.take().unwrap_or_default().trim().to_string();
+                self.result.headings.push(Heading {
+                    level: level as u8,
+                    id,
+                    text,
+                });
+                self.result.text.push('\n');
+                self.out.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => self.start_wikilink(&dest_url, has_pothole, range, in_notes),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.suppress += 1;
+                match self.rewrite_link(&dest_url, range, in_notes, true) {
+                    Some(dest) => {
+                        self.open_links.push(OpenLink::Parser);
+                        self.out.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest,
+                            title,
+                            id,
+                        }));
+                    }
+                    // A link to a draft left out of this build: its text stays, as text.
+                    None => self.open_links.push(OpenLink::Plain),
+                }
+            }
+            Event::End(TagEnd::Link) => self.end_link(),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.suppress += 1;
+                let dest = self
+                    .rewrite_link(&dest_url, range, in_notes, false)
+                    .unwrap_or(dest_url);
+                self.out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            other => self.block_or_inline(other),
+        }
+    }
+
+    /// Events that need no resolving: code, raw HTML, footnotes, breaks and block ends.
+    fn block_or_inline(&mut self, event: Event<'a>) {
+        match event {
+            Event::Start(tag @ (Tag::CodeBlock(_) | Tag::HtmlBlock)) => {
+                self.suppress += 1;
+                self.out.push(Event::Start(tag));
+            }
+            Event::End(end @ (TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock)) => {
+                self.suppress = self.suppress.saturating_sub(1);
+                self.result.text.push('\n');
+                self.out.push(Event::End(end));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                self.flow = Some((name.to_string(), std::mem::take(&mut self.out)));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((name, main)) = self.flow.take() {
+                    let def = std::mem::replace(&mut self.out, main);
+                    self.footnotes.define(name, def);
+                }
+            }
+            Event::InlineHtml(html) => {
+                match raw_anchor(&html) {
+                    Some(true) => {
+                        self.raw_anchors += 1;
+                        self.suppress += 1;
+                    }
+                    Some(false) if self.raw_anchors > 0 => {
+                        self.raw_anchors -= 1;
+                        self.suppress = self.suppress.saturating_sub(1);
+                    }
+                    _ => {}
+                }
+                self.out.push(Event::InlineHtml(html));
+            }
+            Event::FootnoteReference(name) => {
+                if self.layout.shown_footnotes.contains(name.as_ref()) {
+                    let html = self.footnotes.reference(&name);
+                    self.out.push(Event::Html(html.into()));
+                }
+            }
+            Event::Code(code) => {
+                self.result.text.push_str(&code);
+                if let Some(h) = self.heading_text.as_mut() {
+                    h.push_str(&code);
+                }
+                self.out.push(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.result.text.push(' ');
+                self.out.push(event);
+            }
+            Event::End(end) => {
+                if matches!(
+                    end,
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)
+                ) {
+                    self.result.text.push('\n');
+                }
+                self.out.push(Event::End(end));
+            }
+            other => self.out.push(other),
+        }
+    }
+
+    fn start_wikilink(&mut self, dest: &str, piped: bool, range: &Range<usize>, in_notes: bool) {
+        self.suppress += 1;
+        let written = self.out.len();
+        let (mut open, label) = self.wikilink(dest, piped, range, in_notes, false);
+        if self.raw_anchors > 0 && open == OpenLink::Raw {
+            // Inside the author's own `<a>`, the link shows as its text.
+            self.out.remove(written);
+            open = OpenLink::Plain;
+        }
+        if let Some(label) = label {
+            self.result.text.push_str(&label);
+            if let Some(h) = self.heading_text.as_mut() {
+                h.push_str(&label);
+            }
+            self.skip_inner = true;
+        }
+        self.open_links.push(open);
+    }
+
+    fn end_link(&mut self) {
+        self.suppress = self.suppress.saturating_sub(1);
+        self.skip_inner = false;
+        match self.open_links.pop() {
+            Some(OpenLink::Raw) => self.out.push(Event::Html("</a>".into())),
+            Some(OpenLink::Plain) => {}
+            Some(OpenLink::Parser) | None => self.out.push(Event::End(TagEnd::Link)),
+        }
+    }
+
+    /// Writes the waiting text, with glossary terms linked where this page links them.
+    fn flush_text(&mut self, in_notes: bool) {
+        let Some(text) = self.pending.take() else {
+            return;
+        };
+        if self.suppress > 0 || self.autolink == Autolink::Off {
+            self.out.push(Event::Text(text));
+            return;
+        }
+        let mut last = 0;
+        for (range, term) in self.ctx.targets.mentions(&text) {
+            if term == self.me
+                || (self.autolink == Autolink::First && self.linked_terms.contains(&term))
+            {
+                continue;
+            }
+            self.linked_terms.insert(term);
+            if range.start > last {
+                self.out
+                    .push(Event::Text(text[last..range.start].to_string().into()));
+            }
+            self.out
+                .push(Event::Html(self.anchor_open(term, None, true).into()));
+            self.out
+                .push(Event::Text(text[range.clone()].to_string().into()));
+            self.out.push(Event::Html("</a>".into()));
+            if !in_notes || self.ctx.facilitator {
+                self.result.links.push(OutLink {
+                    target: term,
+                    auto: true,
+                });
+            }
+            last = range.end;
+        }
+        if last == 0 {
+            self.out.push(Event::Text(text));
+        } else if last < text.len() {
+            self.out.push(Event::Text(text[last..].to_string().into()));
+        }
+    }
+
+    fn finish(mut self) -> Converted {
+        let mut html = String::with_capacity(self.item.source.body().len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+        std::mem::replace(&mut self.footnotes, Footnotes::new(&[])).render(&mut html);
+        // A link to `#id` on the same page needs the id: a heading's (checked with the links
+        // to other pages' headings, facilitator notes and all), or one the page or its theme
+        // gives an element. `#top` is the top of any page.
+        if !self.local_refs.is_empty() {
+            let given = element_ids(&html);
+            for f in std::mem::take(&mut self.local_refs) {
+                let elsewhere = f.id == "top"
+                    || THEME_IDS.contains(&f.id.as_str())
+                    || given.contains(escape_attr(&f.id).as_str());
+                if self.result.ids.contains(&f.id) || !elsewhere {
+                    self.result.fragments.push(f);
+                }
+            }
+        }
+        self.result.html = html;
+        self.result
+    }
+}
+
+/// The values of every ` id="…"` and ` id='…'` attribute in `html`, as written.
+fn element_ids(html: &str) -> HashSet<&str> {
+    let mut ids = HashSet::new();
+    for quote in ['"', '\''] {
+        let marker = format!(" id={quote}");
+        let mut rest = html;
+        while let Some(at) = rest.find(&marker) {
+            rest = &rest[at + marker.len()..];
+            if let Some(end) = rest.find(quote) {
+                ids.insert(&rest[..end]);
+            }
+        }
+    }
+    ids
+}
+
+/// Whether a piece of inline HTML opens (`Some(true)`) or closes (`Some(false)`) an `<a>`.
+fn raw_anchor(html: &str) -> Option<bool> {
+    let tag = html.trim().to_ascii_lowercase();
+    if tag.starts_with("</a>") || tag.starts_with("</a ") {
+        Some(false)
+    } else if tag.starts_with("<a>") || tag.starts_with("<a ") || tag.starts_with("<a\n") {
+        Some(true)
+    } else {
+        None
+    }
+}

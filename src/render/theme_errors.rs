@@ -1,0 +1,123 @@
+//! Tera's errors as diagnostics that name the template file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::theme::ThemeFile;
+use crate::diagnostics::Diagnostic;
+
+pub(super) fn tera_diagnostic(
+    err: &tera::Error,
+    templates: &BTreeMap<String, ThemeFile>,
+    rendering: &str,
+) -> Diagnostic {
+    let origin = |name: &str| {
+        templates.get(name).map_or_else(
+            || PathBuf::from("themes/default/templates").join(name),
+            |f| f.origin.clone(),
+        )
+    };
+    let source = |name: &str| {
+        templates
+            .get(name)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    };
+    let context = if rendering.is_empty() {
+        String::new()
+    } else {
+        format!(" (rendering {rendering})")
+    };
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let what = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "template syntax"
+            } else {
+                "template"
+            };
+            let mut d = Diagnostic::error(
+                origin(report.filename()),
+                span.start_line,
+                span.start_col + 1,
+                format!("{what} error: {}{context}", report.message()),
+            );
+            if let Some(text) = source(report.filename()) {
+                d = d.with_source(&text);
+            }
+            if report.message().contains("not found in context")
+                || report.message().contains("undefined")
+            {
+                d = d.with_hint("templates receive `config`, `site`, `page` and `base`; see the README's theme section");
+            }
+            d
+        }
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let text = source(current).unwrap_or_default();
+            let line = text
+                .lines()
+                .position(|l| l.contains("extends"))
+                .map_or(1, |i| i + 1);
+            Diagnostic::error(
+                origin(current),
+                line,
+                1,
+                format!("template extends `{parent}`, which does not exist"),
+            )
+            .with_source(&text)
+            .with_hint("templates are named by their path under templates/, e.g. \"base.html\"")
+        }
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            origin(name),
+            1,
+            1,
+            format!("template `{name}` is missing{context}"),
+        )
+        .with_hint("a site theme overlays the built-in one file by file; check the file's name"),
+        tera::ErrorKind::Msg(text) => {
+            match parse_reports(text, &origin, &source).into_iter().next() {
+                Some(d) => d,
+                None => {
+                    Diagnostic::general(format!("template error: {text}{context}"))
+                }
+            }
+        }
+        other => Diagnostic::general(format!("template error: {other}{context}")),
+    }
+}
+
+/// Tera reports template-wide checks (unknown filters, tests, functions) as pre-formatted text,
+/// one `error: …\n --> name:line:col` block per problem; this turns each into a diagnostic.
+pub(super) fn parse_reports(
+    text: &str,
+    origin: &dyn Fn(&str) -> PathBuf,
+    source: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+            let line_no = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+            let name = parts.next().unwrap_or_default();
+            let mut d =
+                Diagnostic::error(origin(name), line_no, col, format!("template error: {m}"));
+            if let Some(text) = source(name) {
+                d = d.with_source(&text);
+            }
+            if m.starts_with("Unknown filter")
+                || m.starts_with("Unknown function")
+                || m.starts_with("Unknown test")
+            {
+                d = d.with_hint(
+                    "see Tera's documentation for the built-in filters, tests and functions",
+                );
+            }
+            out.push(d);
+            message = None;
+        }
+    }
+    out
+}

@@ -1,0 +1,285 @@
+//! What templates see: the site's collections and each page's values, as Tera values built once
+//! per render and shared by reference-counted clones.
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::content::{Citation, Date, Kind, Meta};
+use crate::site::{Entry, EntryId, Site};
+use crate::text::fold;
+
+/// A Tera map under construction.
+#[derive(Default)]
+pub(super) struct Obj(tera::Map);
+
+impl Obj {
+    pub(super) fn set(&mut self, key: &'static str, value: impl Into<Value>) -> &mut Obj {
+        self.0.insert(key.into(), value.into());
+        self
+    }
+
+    pub(super) fn value(self) -> Value {
+        Value::from(self.0)
+    }
+}
+
+/// Every included entry's summary (what listings and relation lists show of it).
+pub(super) struct Views {
+    summaries: Vec<Value>,
+}
+
+impl Views {
+    pub(super) fn new(site: &Site) -> Views {
+        let summaries = site
+            .entries
+            .par_iter()
+            .map(|e| {
+                if e.included {
+                    summary(e)
+                } else {
+                    Value::none()
+                }
+            })
+            .collect();
+        Views { summaries }
+    }
+
+    pub(super) fn of(&self, id: EntryId) -> Value {
+        self.summaries[id.index()].clone()
+    }
+
+    pub(super) fn list(&self, list: &[EntryId]) -> Value {
+        Value::from(list.iter().map(|&i| self.of(i)).collect::<Vec<_>>())
+    }
+
+    /// A new map holding the summary of entry `id`, to add fields to.
+    fn with_summary(&self, id: EntryId) -> Obj {
+        Obj(self.summaries[id.index()]
+            .as_map()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+/// What a listing shows of an entry.
+fn summary(e: &Entry) -> Value {
+    let (question_kind, number) = match &e.item.meta {
+        Meta::Session { number, .. } => (None, Some(*number)),
+        Meta::Question { kind, .. } => (kind.as_deref(), None),
+        _ => (None, None),
+    };
+    let date = e.item.date();
+    let mut o = Obj::default();
+    o.set("kind", e.item.kind.name())
+        .set("slug", e.item.slug.as_str())
+        .set("title", e.item.title.as_str())
+        .set("url", e.url.as_str())
+        .set("summary", e.item.summary())
+        .set("session", e.item.session())
+        .set("order", e.item.order())
+        .set("question_kind", question_kind)
+        .set("date", date.map(|d| d.to_string()))
+        .set("date_display", date.map(format_date))
+        .set("number", number)
+        .set("reading_time", reading_time(e.body.words))
+        .set("draft", e.item.draft);
+    o.value()
+}
+
+/// "14 Jan 2026"
+pub fn format_date(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {}",
+        date.day,
+        MONTHS[(date.month as usize).saturating_sub(1) % 12],
+        date.year
+    )
+}
+
+/// Minutes at a reading pace of 220 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(220).max(1)
+}
+
+/// The collections every template can use, built once per render.
+pub(super) fn site_value(site: &Site, views: &Views) -> Value {
+    let sessions: Vec<Value> = site
+        .sessions
+        .iter()
+        .map(|s| {
+            let mut o = views.with_summary(s.entry);
+            o.set("essays", views.list(&s.essays))
+                .set("questions", views.list(&s.questions))
+                .set("terms", views.list(&s.terms));
+            o.value()
+        })
+        .collect();
+    let mut question_kinds: Vec<&str> = site
+        .questions
+        .iter()
+        .filter_map(|&q| match &site.entry(q).item.meta {
+            Meta::Question { kind, .. } => kind.as_deref(),
+            _ => None,
+        })
+        .collect();
+    question_kinds.sort_by_key(|k| k.to_lowercase());
+    question_kinds.dedup_by_key(|k| k.to_lowercase());
+    let mut o = Obj::default();
+    o.set("essays", views.list(&site.essays))
+        .set("terms", views.list(&site.terms))
+        .set("questions", views.list(&site.questions))
+        .set("pages", views.list(&site.pages))
+        .set("sessions", sessions)
+        .set(
+            "question_kinds",
+            question_kinds
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
+        .set("facilitator", site.options.facilitator)
+        .set("drafts", site.options.drafts)
+        .set("generator", concat!("lectern ", env!("CARGO_PKG_VERSION")));
+    o.value()
+}
+
+/// The full view of one entry for its own page.
+pub(super) fn page_value(site: &Site, views: &Views, id: EntryId) -> Value {
+    let e = site.entry(id);
+    let mut v = views.with_summary(id);
+    let toc: Vec<Value> = e
+        .body
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| {
+            let mut o = Obj::default();
+            o.set("level", h.level)
+                .set("id", h.id.as_str())
+                .set("text", h.text.as_str());
+            o.value()
+        })
+        .collect();
+    let relations: Vec<Value> = e
+        .relations
+        .iter()
+        .map(|r| {
+            let mut o = Obj::default();
+            o.set("key", r.key)
+                .set("label", r.label)
+                .set("items", views.list(&r.entries));
+            o.value()
+        })
+        .collect();
+    v.set("content", Value::safe_string(&e.body.html))
+        .set("words", e.body.words)
+        .set("toc", toc)
+        .set("has_notes", e.body.has_notes && site.options.facilitator)
+        .set("relations", relations);
+    kind_values(&mut v, e);
+    session_values(&mut v, site, views, id);
+    listing_neighbours(&mut v, site, views, id);
+    v.value()
+}
+
+/// The fields only some kinds have.
+fn kind_values(v: &mut Obj, e: &Entry) {
+    match &e.item.meta {
+        Meta::Essay {
+            author,
+            tags,
+            source,
+            ..
+        } => {
+            v.set("author", author.clone())
+                .set("tags", tags.clone())
+                .set("source", source.as_ref().map(citation));
+        }
+        Meta::Term { aliases, .. } => {
+            v.set("aliases", aliases.clone());
+        }
+        _ => {}
+    }
+}
+
+/// The session an entry belongs to; for a session, its lists and the sessions either side.
+fn session_values(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
+    let Some(s) = site.session_of(id) else {
+        return;
+    };
+    v.set("in_session", views.of(s.entry));
+    if site.entry(id).item.kind != Kind::Session {
+        return;
+    }
+    v.set("essays", views.list(&s.essays))
+        .set("questions", views.list(&s.questions))
+        .set("terms", views.list(&s.terms));
+    let pos = site.sessions.iter().position(|x| x.entry == id).unwrap_or(0);
+    let neighbour = |p: Option<usize>| {
+        p.and_then(|p| site.sessions.get(p))
+            .map(|s| views.of(s.entry))
+    };
+    v.set("previous", neighbour(pos.checked_sub(1)))
+        .set("next", neighbour(Some(pos + 1)));
+}
+
+/// Items of a listing get previous/next within it, to read straight through.
+fn listing_neighbours(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
+    let list = match site.entry(id).item.kind {
+        Kind::Essay => &site.essays,
+        Kind::Question => &site.questions,
+        _ => return,
+    };
+    let Some(pos) = list.iter().position(|&x| x == id) else {
+        return;
+    };
+    let at = |p: Option<usize>| p.and_then(|p| list.get(p)).map(|&x| views.of(x));
+    v.set("previous", at(pos.checked_sub(1)))
+        .set("next", at(Some(pos + 1)));
+}
+
+fn citation(c: &Citation) -> Value {
+    let mut o = Obj::default();
+    o.set("title", c.title.as_str())
+        .set("author", c.author.clone())
+        .set("url", c.url.clone())
+        .set("year", c.year);
+    o.value()
+}
+
+/// The glossary grouped by first letter, A–Z.
+pub(super) fn glossary_letters(site: &Site, views: &Views) -> Value {
+    let mut groups: Vec<(String, Vec<EntryId>)> = Vec::new();
+    for &t in &site.terms {
+        // Grouped as sorted: an accented initial files under its plain letter.
+        let first = site
+            .entry(t)
+            .item
+            .title
+            .chars()
+            .next()
+            .map(|c| fold(&c.to_string()).to_uppercase())
+            .unwrap_or_default();
+        let letter = if !first.is_empty() && first.chars().all(char::is_alphabetic) {
+            first
+        } else {
+            "#".to_string()
+        };
+        match groups.last_mut() {
+            Some((l, v)) if *l == letter => v.push(t),
+            _ => groups.push((letter, vec![t])),
+        }
+    }
+    let groups: Vec<Value> = groups
+        .into_iter()
+        .map(|(l, v)| {
+            let mut o = Obj::default();
+            o.set("letter", l).set("items", views.list(&v));
+            o.value()
+        })
+        .collect();
+    Value::from(groups)
+}
