@@ -123,7 +123,7 @@ fn drafts_are_left_out_unless_asked_for() {
         "{}",
         main_of(&term)
     );
-    let warnings: String = report.warnings.iter().map(ToString::to_string).collect();
+    let warnings: String = report.diagnostics.iter().map(ToString::to_string).collect();
     assert!(
         warnings
             .contains("content/glossary/reliance.md:6:14: warning: link to draft `gamma-draft`"),
@@ -207,7 +207,7 @@ fn heading_ids_are_unique_unicode_aware_and_overridable() {
     assert!(html.contains("<h2 id=\"markdown-features\">"));
     assert!(html.contains("<h2 id=\"markdown-features-1\">"));
     assert!(html.contains("<h2 id=\"custom-id\">"));
-    let ids = lectern::render::markdown::heading_id("Épistémic Ünïcode & more!");
+    let ids = lectern::text::heading_id("Épistémic Ünïcode & more!");
     assert_eq!(ids, "épistémic-ünïcode-more");
 }
 
@@ -385,7 +385,7 @@ fn a_markdown_link_to_a_draft_is_plain_text_too() {
     let html = main_of(&site.read("questions/third/index.html"));
     assert!(html.contains("See the draft first."), "{html}");
     assert!(!html.contains("gamma-draft"), "{html}");
-    let warnings: String = report.warnings.iter().map(ToString::to_string).collect();
+    let warnings: String = report.diagnostics.iter().map(ToString::to_string).collect();
     assert!(
         warnings.contains(
             "content/questions/third.md:5:5: warning: link to draft `gamma-draft` is shown as plain text"
@@ -411,7 +411,7 @@ fn front_matter_naming_a_draft_is_warned_about_at_the_name() {
         "---\ntitle: Third?\nessays: [alpha, gamma-draft]\n---\n\nBody.\n",
     );
     let report = site.build();
-    let warnings: String = report.warnings.iter().map(ToString::to_string).collect();
+    let warnings: String = report.diagnostics.iter().map(ToString::to_string).collect();
     assert!(
         warnings.contains(
             "content/questions/third.md:3:17: warning: `gamma-draft` is a draft and is left out of this build"

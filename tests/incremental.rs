@@ -13,10 +13,9 @@ use lectern::BuildOptions;
 use lectern::serve::Engine;
 
 fn full_build(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
-    let (output, diags) = lectern::generate(&site.config(), BuildOptions::default());
-    match output {
-        Some(o) => o.files,
-        None => panic!("full build failed:\n{}", diags.report()),
+    match lectern::generate(&site.config(), BuildOptions::default()) {
+        Ok(o) => o.value.files,
+        Err(diags) => panic!("full build failed:\n{}", diags.report()),
     }
 }
 
@@ -24,7 +23,7 @@ fn rebuild(engine: &mut Engine, changed: &[&str]) -> (BTreeMap<String, Vec<u8>>,
     let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
     let rendered = match engine.rebuild(&changed) {
         Ok(built) => built.rendered,
-        Err(f) => panic!("rebuild failed:\n{}", f.report),
+        Err(f) => panic!("rebuild failed:\n{}", f.diagnostics.report()),
     };
     let files = engine.update_search().expect("search index");
     (
@@ -147,12 +146,10 @@ fn a_failed_rebuild_keeps_the_last_good_state_for_the_next_one() {
         .rebuild(&[PathBuf::from("content/essays/alpha.md")])
         .err()
         .expect("fails");
+    let report = failure.diagnostics.report();
     assert!(
-        failure
-            .report
-            .contains("content/essays/alpha.md:3:1: error"),
-        "{}",
-        failure.report
+        report.contains("content/essays/alpha.md:3:1: error"),
+        "{report}"
     );
     site.write(
         "content/essays/alpha.md",

@@ -269,7 +269,7 @@ fn fresh_build(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
     let out = dir.path().join("fresh");
     let report = lectern::build::build(&site.config(), BuildOptions::default(), &out)
         .unwrap_or_else(|d| panic!("{}", common::render(&d)));
-    assert!(report.pages > 0);
+    assert!(report.value.pages > 0);
     snapshot_dir(&out)
 }
 

@@ -75,7 +75,8 @@ fn config(autolink: Autolink) -> Config {
     let mut config = Config::parse(&format!(
         "title = \"Random\"\nbase_url = \"https://example.org{BASE}\"\n"
     ))
-    .expect("site.toml");
+    .expect("site.toml")
+    .value;
     config.autolink = autolink;
     config.root = Path::new("/nonexistent-site-root").to_path_buf();
     config
@@ -125,20 +126,26 @@ fn output(site: &Site) -> BTreeMap<String, Vec<u8>> {
         Ok(pages) => pages,
         Err(d) => panic!("a site that resolved failed to render:\n{}", d.report()),
     };
-    let mut files = build::static_files(&site.config, theme(), &mut lectern::Diagnostics::new());
+    let mut files: BTreeMap<String, Vec<u8>> = build::static_files(&site.config, theme())
+        .expect("static files")
+        .into_iter()
+        .map(|(path, bytes)| (path, bytes.to_vec()))
+        .collect();
     for page in pages {
         files.insert(page.path, page.html.into_bytes());
     }
-    files.extend(build::site_files(site));
-    files.extend(build::search_files(site));
+    let generated = build::site_files(site)
+        .into_iter()
+        .chain(build::search_files(site));
+    files.extend(generated.map(|(path, bytes)| (path, bytes.to_vec())));
     files
 }
 
 /// The resolved site, or the report of its errors.
 fn resolve(corpus: Corpus, autolink: Autolink, options: BuildOptions) -> Result<Site, String> {
-    let (site, diags) = lectern::links::resolve(corpus, &config(autolink), options);
-    let report = diags.report();
-    site.ok_or(report)
+    lectern::links::resolve(corpus, &config(autolink), options, None)
+        .map(|resolved| resolved.value.site)
+        .map_err(|d| d.report())
 }
 
 /// Asserts that the page at `path` is sound and its internal links reach the output. Nesting is
@@ -334,10 +341,15 @@ proptest! {
             .map(|i| (i.path.clone(), i.source.text.to_string()))
             .collect();
         let options = BuildOptions { drafts: false, facilitator };
-        let (site, diags) = lectern::links::resolve(corpus, &config(autolink), options);
+        let (site, diags) = match lectern::links::resolve(corpus, &config(autolink), options, None) {
+            Ok(resolved) => (Some(resolved.value.site), resolved.diagnostics),
+            Err(d) => (None, d),
+        };
         for d in diags.iter() {
-            let lines = texts[&d.path].split('\n').count();
-            prop_assert!(d.line >= 1 && d.line <= lines, "{}", d);
+            let path = d.path().expect("a body's problem names its file");
+            let lines = texts[path].split('\n').count();
+            let (line, _) = d.at();
+            prop_assert!(line >= 1 && line <= lines, "{}", d);
         }
         prop_assert_eq!(site.is_some(), !diags.has_errors());
         if let Some(site) = site {
@@ -444,8 +456,9 @@ proptest! {
                     .count();
                 for d in &failed.problems {
                     let shown = d.to_string();
-                    prop_assert!(d.line >= 1 && d.line <= lines, "line {} of {}: {}", d.line, lines, shown);
-                    let head = format!("{path}:{}:{}: error: ", d.line, d.col);
+                    let (line, col) = d.at();
+                    prop_assert!(line >= 1 && line <= lines, "line {} of {}: {}", line, lines, shown);
+                    let head = format!("{path}:{line}:{col}: error: ");
                     prop_assert!(shown.starts_with(&head), "{}", shown);
                 }
                 if let Partial::Item(item) = failed.partial {

@@ -87,7 +87,7 @@ impl Served {
     fn first_query(&self, word: &str, shown: usize) -> FirstQuery {
         let mut fetched: BTreeMap<String, usize> = BTreeMap::new();
         fetched.insert("manifest.json".into(), self.manifest_bytes);
-        let word = lectern::search::tokenize::fold(word);
+        let word = lectern::text::fold(word);
         let stem_record = self.record(&word, &mut fetched);
         let Some((stem_id, record)) = stem_record else {
             return FirstQuery {
@@ -251,9 +251,10 @@ fn the_same_site_always_gives_the_same_index_bytes() {
     let showcase = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = lectern::Config::load(showcase).expect("showcase config");
     let build = || {
-        let (output, diags) = lectern::generate(&config, BuildOptions::default());
-        let output = output.unwrap_or_else(|| panic!("{}", common::render(&diags)));
+        let output = lectern::generate(&config, BuildOptions::default())
+            .unwrap_or_else(|d| panic!("{}", common::render(&d)));
         output
+            .value
             .files
             .into_iter()
             .filter(|(p, _)| p.starts_with("search/"))
@@ -271,12 +272,8 @@ fn a_changed_index_gets_a_new_id_and_unchanged_parts_stay_as_they_were() {
     let dir = tempfile::tempdir().expect("tempdir");
     corpus::generate(dir.path(), 300, &corpus::Options::short()).expect("generate corpus");
     let config = lectern::Config::load(dir.path()).expect("config");
-    let index = |config: &lectern::Config| {
-        let (corpus, diags) = lectern::content::load(config);
-        assert!(!diags.has_errors(), "{}", common::render(&diags));
-        let (site, diags) = lectern::links::resolve(corpus, config, BuildOptions::default());
-        let site = site.unwrap_or_else(|| panic!("{}", common::render(&diags)));
-        lectern::search::build_index(&site)
+    let index = |config: &lectern::Warned<lectern::Config>| {
+        lectern::search::build_index(&common::resolved(config))
     };
     let before = index(&config);
     let essay = dir.path().join("content/essays/essay-1.md");
@@ -407,10 +404,7 @@ fn measure(
     let dir = tempfile::tempdir().expect("tempdir");
     corpus::generate(dir.path(), items, options).expect("generate corpus");
     let config = lectern::Config::load(dir.path()).expect("config");
-    let (corpus, diags) = lectern::content::load(&config);
-    assert!(!diags.has_errors(), "{}", common::render(&diags));
-    let (site, diags) = lectern::links::resolve(corpus, &config, BuildOptions::default());
-    let site = site.unwrap_or_else(|| panic!("{}", common::render(&diags)));
+    let site = common::resolved(&config);
     let started = Instant::now();
     let files = lectern::search::build_index(&site);
     let elapsed = started.elapsed().as_secs_f64();
@@ -474,10 +468,7 @@ fn further_postings_are_where_the_client_looks() {
     let dir = tempfile::tempdir().expect("tempdir");
     corpus::generate(dir.path(), 400, &corpus::Options::short()).expect("generate corpus");
     let config = lectern::Config::load(dir.path()).expect("config");
-    let (corpus, diags) = lectern::content::load(&config);
-    assert!(!diags.has_errors(), "{}", common::render(&diags));
-    let (site, diags) = lectern::links::resolve(corpus, &config, BuildOptions::default());
-    let site = site.unwrap_or_else(|| panic!("{}", common::render(&diags)));
+    let site = common::resolved(&config);
     let files = lectern::search::build_index(&site);
     let manifest: Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
     assert_eq!(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use lectern::{BuildOptions, Config};
+use lectern::{BuildOptions, Config, Warned};
 
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -67,16 +67,16 @@ impl TempSite {
         self.root().join("public")
     }
 
-    pub fn config(&self) -> Config {
+    pub fn config(&self) -> Warned<Config> {
         Config::load(self.root()).expect("site.toml loads")
     }
 
     /// Builds through the library into `public/`, panicking with the diagnostics on failure.
-    pub fn build(&self) -> lectern::BuildReport {
+    pub fn build(&self) -> Warned<lectern::BuildReport> {
         self.build_with(BuildOptions::default())
     }
 
-    pub fn build_with(&self, options: BuildOptions) -> lectern::BuildReport {
+    pub fn build_with(&self, options: BuildOptions) -> Warned<lectern::BuildReport> {
         match lectern::build(&self.config(), options, &self.out()) {
             Ok(r) => r,
             Err(d) => panic!("build failed:\n{}", render(&d)),
@@ -95,6 +95,15 @@ impl TempSite {
             .current_dir(self.root())
             .output()
             .expect("run lectern")
+    }
+}
+
+/// The site at `config`'s root, loaded and resolved (the pipeline up to rendering), panicking
+/// with the diagnostics on failure.
+pub fn resolved(config: &Warned<Config>) -> lectern::Site {
+    match lectern::build::pipeline::load_and_prepare(config, BuildOptions::default()) {
+        Ok(p) => p.value.site,
+        Err(d) => panic!("{}", render(&d)),
     }
 }
 
