@@ -24,19 +24,21 @@ fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     corpus::generate(dir.path(), items, &corpus::Options::default()).expect("generate course");
     let config = Config::load(dir.path()).expect("site.toml");
-    let theme = Theme::load(&config).expect("theme");
-    let (corpus, diags) = lectern::content::load(&config);
-    assert!(!diags.has_errors(), "the generated course loads");
-    let (site, diags) = lectern::links::resolve(corpus.clone(), &config, BuildOptions::default());
-    let site = site.expect("the generated course resolves");
-    assert!(!diags.has_errors());
+    let theme = Theme::load(&config.value).expect("theme");
+    let corpus = lectern::content::load(&config.value);
+    assert!(!corpus.diagnostics.has_errors(), "the generated course loads");
+    let corpus = corpus.value;
+    let site = lectern::links::resolve(corpus.clone(), &config.value, BuildOptions::default(), None)
+        .expect("the generated course resolves")
+        .value
+        .site;
 
     let mut group = c.benchmark_group(format!("{items} items"));
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
     group.bench_function("load", |b| {
-        b.iter(|| black_box(lectern::content::load(&config)));
+        b.iter(|| black_box(lectern::content::load(&config.value)));
     });
     group.bench_function("resolve", |b| {
         b.iter_batched(
@@ -44,8 +46,9 @@ fn stages(c: &mut Criterion) {
             |corpus| {
                 black_box(lectern::links::resolve(
                     corpus,
-                    &config,
+                    &config.value,
                     BuildOptions::default(),
+                    None,
                 ))
             },
             BatchSize::LargeInput,

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use lectern::build;
 use lectern::config::{Autolink, Config};
-use lectern::content::{Corpus, Item, Kind, Partial, parse_item};
+use lectern::content::{Corpus, CorpusBuilder, Kind, Partial, parse_item};
 use lectern::render::{Theme, render_all};
 use lectern::{BuildOptions, Site};
 use proptest::prelude::*;
@@ -89,35 +89,20 @@ fn theme() -> &'static Theme {
 
 /// The fixed files, plus an essay, a term and a session whose bodies are random.
 fn corpus(essay: &str, term: &str, session: &str) -> Corpus {
-    let mut items: Vec<Item> = FILES
+    let mut builder = FILES
         .iter()
-        .map(|(path, kind, text)| parse_item(Path::new(path), *kind, text).expect("fixed file"))
-        .collect();
-    let random = [
-        (
-            "content/essays/a.md",
-            Kind::Essay,
-            format!("---\ntitle: A\nsession: 1\n---\n{essay}"),
-        ),
-        (
-            "content/glossary/care.md",
-            Kind::Term,
-            format!("---\nterm: Care\nsummary: Looking after.\n---\n{term}"),
-        ),
-        (
-            "content/sessions/one.md",
-            Kind::Session,
-            format!("---\ntitle: One\nnumber: 1\n---\n{session}"),
-        ),
-    ];
-    for (path, kind, text) in random {
-        items.push(parse_item(Path::new(path), kind, &text).expect("random body parses"));
-    }
-    items.sort_by(|a, b| a.path.cmp(&b.path));
-    Corpus {
-        items,
-        ..Corpus::default()
-    }
+        .fold(CorpusBuilder::new(), |b, (path, _, text)| b.file(*path, *text));
+    builder = builder
+        .item(Kind::Essay, "a", "title: A\nsession: 1", essay)
+        .item(Kind::Term, "care", "term: Care\nsummary: Looking after.", term)
+        .item(Kind::Session, "one", "title: One\nnumber: 1", session);
+    let corpus = builder.build();
+    assert!(
+        !corpus.diagnostics.has_errors(),
+        "random bodies parse: {}",
+        corpus.diagnostics.report()
+    );
+    corpus.value
 }
 
 /// Every output file of a resolved site, as a build would write it.

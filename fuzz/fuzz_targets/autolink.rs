@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use lectern::content::{Kind, Meta, parse_item};
-use lectern::links::autolink::Autolinker;
+use lectern::links::Glossary;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -34,11 +34,11 @@ fuzz_target!(|data: &[u8]| {
         items.push(item);
     }
     let included = vec![true; items.len()];
-    let linker = Autolinker::new(&items, &included);
+    let linker = Glossary::new(&items, &included);
     let found = linker.find(prose);
     let mut last = 0;
     for (range, target) in found {
-        assert!(target < items.len());
+        assert!(target.index() < items.len());
         assert!(range.start >= last && range.start < range.end && range.end <= prose.len());
         assert!(prose.is_char_boundary(range.start) && prose.is_char_boundary(range.end));
         let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';

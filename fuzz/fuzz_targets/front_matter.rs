@@ -28,11 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let path = Path::new(&path);
     match parse_item(path, kind, text) {
         Ok(item) => {
-            let _ = (
-                item.source.yaml(),
-                item.source.body(),
-                item.source.body_line(),
-            );
+            let _ = (item.source.yaml(), item.source.body());
             assert!(!item.title.trim().is_empty());
         }
         Err(failed) => {

@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use lectern::render::markdown::heading_id;
+use lectern::text::heading_id;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -23,8 +23,10 @@ fuzz_target!(|data: &[u8]| {
     let config = common::config(flags >> 2);
     let render = || {
         let corpus = common::corpus(&body, &aliases, raw.as_deref());
-        let (site, _) = lectern::links::resolve(corpus, &config, common::options(flags));
-        let site = site?;
+        let site = lectern::links::resolve(corpus, &config, common::options(flags), None)
+            .ok()?
+            .value
+            .site;
         let pages = render_all(&site, theme()).ok()?;
         let files = lectern::build::site_files(&site);
         Some((
@@ -32,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
                 .into_iter()
                 .map(|p| (p.path, p.html))
                 .collect::<Vec<_>>(),
-            files,
+            files
+                .into_iter()
+                .map(|(path, bytes)| (path, bytes.to_vec()))
+                .collect::<Vec<_>>(),
         ))
     };
     let first = render();

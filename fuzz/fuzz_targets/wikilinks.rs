@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
         .map(|i| (i.path.clone(), i.source.text.to_string()))
         .collect();
     let config = common::config(flags >> 2);
-    let (site, diags) = lectern::links::resolve(corpus, &config, common::options(flags));
+    let (site, diags) = match lectern::links::resolve(corpus, &config, common::options(flags), None) {
+        Ok(resolved) => (Some(resolved.value.site), resolved.diagnostics),
+        Err(diags) => (None, diags),
+    };
     let texts: Vec<(&std::path::Path, &str)> = texts
         .iter()
         .map(|(p, t)| (p.as_path(), t.as_str()))
@@ -31,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(site) = site {
         for e in &site.entries {
             for l in &e.body.links {
-                assert!(site.entries[l.target].included || !e.included);
+                assert!(site.entry(l.target).included || !e.included);
             }
         }
     }
