@@ -80,6 +80,30 @@ pub struct Item {
     pub body: String,
 }
 
+impl Item {
+    /// An item of `kind` with only its slug, title and body set.
+    fn new(kind: Kind, slug: String, title: String, body: String) -> Item {
+        Item {
+            kind,
+            slug,
+            title,
+            summary: None,
+            author: None,
+            date: None,
+            session: None,
+            order: None,
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            related: Vec::new(),
+            essays: Vec::new(),
+            terms: Vec::new(),
+            question_kind: None,
+            number: None,
+            body,
+        }
+    }
+}
+
 /// A generated course.
 #[derive(Debug, Clone)]
 pub struct Course {
@@ -589,107 +613,91 @@ fn slugify(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// The course in memory: `items` essays, terms and questions, and the sessions that group them.
-pub fn plan(items: usize, options: &Options) -> Course {
-    let mut rng = Rng(options.seed);
-    // Made-up words grow with the corpus, as new texts bring new words.
-    let vocab = Vocabulary::new(&mut rng, 2_000 + items * 4);
-    let terms_count = items / 4;
-    let questions_count = items / 5;
-    let essays_count = items - terms_count - questions_count;
-    let sessions = items.div_ceil(50).max(1) as u32;
+/// The slugs of a course's items, by kind.
+struct Names {
+    essay_slugs: Vec<String>,
+    term_slugs: Vec<String>,
+    question_slugs: Vec<String>,
+}
 
-    let terms = term_names(&mut rng, &vocab, terms_count);
-    let term_slugs: Vec<String> = terms.iter().map(|(name, _)| slugify(name)).collect();
-    let term_names: Vec<String> = terms.iter().map(|(name, _)| name.clone()).collect();
-    let essay_slugs: Vec<String> = (0..essays_count)
-        .map(|n| format!("essay-{}", n + 1))
-        .collect();
-    let question_slugs: Vec<String> = (0..questions_count)
-        .map(|n| format!("question-{}", n + 1))
-        .collect();
-    let mut link_targets: Vec<String> = essay_slugs.clone();
-    link_targets.extend(term_slugs.iter().cloned());
-    link_targets.extend(question_slugs.iter().cloned());
+/// The session of the `n`th of `count` items, spread evenly over `sessions`.
+fn session_of(n: usize, count: usize, sessions: u32) -> u32 {
+    (n * sessions as usize / count.max(1)) as u32 + 1
+}
 
-    let mut w = Writer {
-        rng: Rng(rng.next()),
-        vocab: &vocab,
-        term_names: &term_names,
-        link_targets: &link_targets,
-        sessions,
-    };
-    let session_of = |n: usize, count: usize| (n * sessions as usize / count.max(1)) as u32 + 1;
-    let mut out = Vec::with_capacity(items + sessions as usize);
-
-    for (n, slug) in essay_slugs.iter().enumerate() {
+fn plan_essays(w: &mut Writer, names: &Names, options: &Options) -> Vec<Item> {
+    let count = names.essay_slugs.len();
+    let mut out = Vec::with_capacity(count);
+    for (n, slug) in names.essay_slugs.iter().enumerate() {
         let words = w.rng.between(options.essay_words.0, options.essay_words.1);
         let title_words = w.rng.between(3, 6);
         let tags = (0..w.rng.between(0, 3))
             .map(|_| w.rng.pick(TOPICAL_WORDS).to_string())
             .collect();
         let summary_words = w.rng.between(10, 22);
+        let title = w.title(title_words);
+        let summary = Some(w.sentence(summary_words)).map(|s| strip_links(&s));
+        let author = Some(w.rng.pick(AUTHORS).to_string());
+        let body = w.essay(words);
         out.push(Item {
-            kind: Kind::Essay,
-            slug: slug.clone(),
-            title: w.title(title_words),
-            summary: Some(w.sentence(summary_words)).map(|s| strip_links(&s)),
-            author: Some(w.rng.pick(AUTHORS).to_string()),
+            summary,
+            author,
             date: Some((2026, 1 + (n % 12) as u32, 1 + (n % 28) as u32)),
-            session: Some(session_of(n, essays_count)),
+            session: Some(session_of(n, count, w.sessions)),
             order: Some((n % 50) as u32 + 1),
             tags,
-            aliases: Vec::new(),
-            related: Vec::new(),
-            essays: Vec::new(),
-            terms: Vec::new(),
-            question_kind: None,
-            number: None,
-            body: w.essay(words),
+            ..Item::new(Kind::Essay, slug.clone(), title, body)
         });
     }
+    out
+}
+
+fn plan_terms(
+    w: &mut Writer,
+    names: &Names,
+    terms: &[(String, Vec<String>)],
+    options: &Options,
+) -> Vec<Item> {
+    let term_slugs = &names.term_slugs;
+    let mut out = Vec::with_capacity(terms.len());
     for (n, (name, aliases)) in terms.iter().enumerate() {
         let related = (0..w.rng.between(0, 3))
-            .map(|_| w.rng.pick(&term_slugs).clone())
+            .map(|_| w.rng.pick(term_slugs).clone())
             .filter(|s| *s != term_slugs[n])
             .collect::<HashSet<_>>();
         let mut related: Vec<String> = related.into_iter().collect();
         related.sort();
         let words = w.rng.between(options.short_words.0, options.short_words.1);
         let summary_words = w.rng.between(10, 20);
+        let summary = Some(strip_links(&w.sentence(summary_words)));
+        let body = w.short(words);
         out.push(Item {
-            kind: Kind::Term,
-            slug: term_slugs[n].clone(),
-            title: name.clone(),
-            summary: Some(strip_links(&w.sentence(summary_words))),
-            author: None,
-            date: None,
-            session: None,
-            order: None,
-            tags: Vec::new(),
+            summary,
             aliases: aliases.clone(),
             related,
-            essays: Vec::new(),
-            terms: Vec::new(),
-            question_kind: None,
-            number: None,
-            body: w.short(words),
+            ..Item::new(Kind::Term, term_slugs[n].clone(), name.clone(), body)
         });
     }
-    for (n, slug) in question_slugs.iter().enumerate() {
-        let pick_some = |rng: &mut Rng, from: &[String], max: usize| {
-            let mut v: Vec<String> = (0..rng.between(1, max))
-                .filter(|_| !from.is_empty())
-                .map(|_| rng.pick(from).clone())
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        let essays = pick_some(&mut w.rng, &essay_slugs, 2);
-        let terms = pick_some(&mut w.rng, &term_slugs, 3);
+    out
+}
+
+fn plan_questions(w: &mut Writer, names: &Names, options: &Options) -> Vec<Item> {
+    let count = names.question_slugs.len();
+    let pick_some = |rng: &mut Rng, from: &[String], max: usize| {
+        let mut v: Vec<String> = (0..rng.between(1, max))
+            .filter(|_| !from.is_empty())
+            .map(|_| rng.pick(from).clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let mut out = Vec::with_capacity(count);
+    for (n, slug) in names.question_slugs.iter().enumerate() {
+        let essays = pick_some(&mut w.rng, &names.essay_slugs, 2);
+        let terms = pick_some(&mut w.rng, &names.term_slugs, 3);
         let related = if n > 0 && w.rng.chance(40) {
-            vec![question_slugs[w.rng.below(n)].clone()]
+            vec![names.question_slugs[w.rng.below(n)].clone()]
         } else {
             Vec::new()
         };
@@ -704,49 +712,76 @@ pub fn plan(items: usize, options: &Options) -> Course {
             let words = w.rng.between(20, 60);
             body.push_str(&w.short(words));
         }
+        let question_kind = Some(w.rng.pick(QUESTION_KINDS).to_string());
         out.push(Item {
-            kind: Kind::Question,
-            slug: slug.clone(),
-            title,
-            summary: None,
-            author: None,
-            date: None,
-            session: Some(session_of(n, questions_count)),
+            session: Some(session_of(n, count, w.sessions)),
             order: Some((n % 50) as u32 + 1),
-            tags: Vec::new(),
-            aliases: Vec::new(),
             related,
             essays,
             terms,
-            question_kind: Some(w.rng.pick(QUESTION_KINDS).to_string()),
-            number: None,
-            body,
+            question_kind,
+            ..Item::new(Kind::Question, slug.clone(), title, body)
         });
     }
-    for n in 1..=sessions {
-        let title_words = w.rng.between(2, 4);
-        let title = format!("Week {n}: {}", w.title(title_words));
-        let summary_words = w.rng.between(10, 18);
-        let words = w.rng.between(40, 120);
-        out.push(Item {
-            kind: Kind::Session,
-            slug: format!("week-{n}"),
-            title,
-            summary: Some(strip_links(&w.sentence(summary_words))),
-            author: None,
-            date: Some((2026, 1 + (n % 12), 1 + (n % 28))),
-            session: None,
-            order: None,
-            tags: Vec::new(),
-            aliases: Vec::new(),
-            related: Vec::new(),
-            essays: Vec::new(),
-            terms: Vec::new(),
-            question_kind: None,
-            number: Some(n),
-            body: w.short(words),
-        });
-    }
+    out
+}
+
+fn plan_sessions(w: &mut Writer, sessions: u32) -> Vec<Item> {
+    (1..=sessions)
+        .map(|n| {
+            let title_words = w.rng.between(2, 4);
+            let title = format!("Week {n}: {}", w.title(title_words));
+            let summary_words = w.rng.between(10, 18);
+            let words = w.rng.between(40, 120);
+            let summary = Some(strip_links(&w.sentence(summary_words)));
+            let body = w.short(words);
+            Item {
+                summary,
+                date: Some((2026, 1 + (n % 12), 1 + (n % 28))),
+                number: Some(n),
+                ..Item::new(Kind::Session, format!("week-{n}"), title, body)
+            }
+        })
+        .collect()
+}
+
+/// The course in memory: `items` essays, terms and questions, and the sessions that group them.
+pub fn plan(items: usize, options: &Options) -> Course {
+    let mut rng = Rng(options.seed);
+    // Made-up words grow with the corpus, as new texts bring new words.
+    let vocab = Vocabulary::new(&mut rng, 2_000 + items * 4);
+    let terms_count = items / 4;
+    let questions_count = items / 5;
+    let essays_count = items - terms_count - questions_count;
+    let sessions = items.div_ceil(50).max(1) as u32;
+
+    let terms = term_names(&mut rng, &vocab, terms_count);
+    let names = Names {
+        term_slugs: terms.iter().map(|(name, _)| slugify(name)).collect(),
+        essay_slugs: (0..essays_count)
+            .map(|n| format!("essay-{}", n + 1))
+            .collect(),
+        question_slugs: (0..questions_count)
+            .map(|n| format!("question-{}", n + 1))
+            .collect(),
+    };
+    let term_names: Vec<String> = terms.iter().map(|(name, _)| name.clone()).collect();
+    let mut link_targets: Vec<String> = names.essay_slugs.clone();
+    link_targets.extend(names.term_slugs.iter().cloned());
+    link_targets.extend(names.question_slugs.iter().cloned());
+
+    let mut w = Writer {
+        rng: Rng(rng.next()),
+        vocab: &vocab,
+        term_names: &term_names,
+        link_targets: &link_targets,
+        sessions,
+    };
+    let mut out = Vec::with_capacity(items + sessions as usize);
+    out.extend(plan_essays(&mut w, &names, options));
+    out.extend(plan_terms(&mut w, &names, &terms, options));
+    out.extend(plan_questions(&mut w, &names, options));
+    out.extend(plan_sessions(&mut w, sessions));
     let home = format!(
         "A generated course of {items} items. Start with [[session/1]].\n\n{}\n",
         w.short(60)

@@ -26,12 +26,16 @@ fn stages(c: &mut Criterion) {
     let config = Config::load(dir.path()).expect("site.toml");
     let theme = Theme::load(&config.value).expect("theme");
     let corpus = lectern::content::load(&config.value);
-    assert!(!corpus.diagnostics.has_errors(), "the generated course loads");
+    assert!(
+        !corpus.diagnostics.has_errors(),
+        "the generated course loads"
+    );
     let corpus = corpus.value;
-    let site = lectern::links::resolve(corpus.clone(), &config.value, BuildOptions::default(), None)
-        .expect("the generated course resolves")
-        .value
-        .site;
+    let site =
+        lectern::links::resolve(corpus.clone(), &config.value, BuildOptions::default(), None)
+            .expect("the generated course resolves")
+            .value
+            .site;
 
     let mut group = c.benchmark_group(format!("{items} items"));
     group

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use crate::content::Kind;
-use crate::text::slugify;
 use crate::diagnostics::Diagnostic;
+use crate::text::slugify;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
 
@@ -14,8 +14,9 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
 pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnostic> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(Diagnostic::general("the title is empty")
-            .with_hint("lectern new essay \"On trust\""));
+        return Err(
+            Diagnostic::general("the title is empty").with_hint("lectern new essay \"On trust\"")
+        );
     }
     let slug = slugify(title);
     let folder = root.join("content").join(kind.folder());

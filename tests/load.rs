@@ -185,6 +185,15 @@ const PATHS: &[&str] = &[
 
 const ORIGINAL: &str = "Trust is where we begin.";
 
+/// Shared by the load's threads: when to stop, how many requests are done, what was seen.
+#[derive(Clone)]
+struct Load {
+    addr: String,
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicUsize>,
+    report: Arc<Mutex<Report>>,
+}
+
 fn run(plan: Plan) -> Report {
     let site = TempSite::from_fixture("sites/basic");
     for i in 0..plan.essays {
@@ -211,170 +220,33 @@ fn run(plan: Plan) -> Report {
     };
     edit(0);
     let server = Server::start(&site);
-    let addr = server.addr.clone();
     let started = Instant::now();
-
-    let stop = Arc::new(AtomicBool::new(false));
-    let done = Arc::new(AtomicUsize::new(0));
-    let report = Arc::new(Mutex::new(Report::default()));
-    let mut threads = Vec::new();
-
-    for c in 0..plan.connections {
-        let (addr, stop, done, report) = (
-            addr.clone(),
-            Arc::clone(&stop),
-            Arc::clone(&done),
-            Arc::clone(&report),
-        );
-        threads.push(std::thread::spawn(move || {
-            let mut client = Client::connect(&addr).expect("connect");
-            let mut i = c;
-            while !stop.load(Ordering::SeqCst) && done.load(Ordering::SeqCst) < plan.requests {
-                let path = PATHS[i % PATHS.len()];
-                i += 1;
-                let asked = Instant::now();
-                let result = client.get(path);
-                let took = asked.elapsed();
-                let mut r = report.lock().expect("report");
-                r.slowest = r.slowest.max(took);
-                match result {
-                    Ok((status, body)) => {
-                        *r.statuses.entry(status).or_default() += 1;
-                        if status >= 500 || status == 0 {
-                            r.errors.push(format!("{path}: status {status}"));
-                        }
-                        if path == "/course/essays/alpha/" {
-                            let body = String::from_utf8_lossy(&body);
-                            let markers =
-                                body.matches("EDIT-").count() + body.matches(ORIGINAL).count();
-                            if status != 200 || markers != 1 {
-                                r.errors
-                                    .push(format!("alpha: status {status}, {markers} versions"));
-                            }
-                        }
-                        done.fetch_add(1, Ordering::SeqCst);
-                    }
-                    Err(e) => {
-                        r.reconnects += 1;
-                        r.errors.push(format!("{path}: {e}"));
-                        drop(r);
-                        client = Client::connect(&addr).expect("reconnect");
-                    }
-                }
-            }
-        }));
-    }
-
-    // Clients that send a request line and headers a byte at a time, and never finish.
-    let mut slow: Vec<TcpStream> = (0..plan.slow_clients)
-        .map(|_| TcpStream::connect(&addr).expect("connect slow client"))
+    let load = Load {
+        addr: server.addr.clone(),
+        stop: Arc::new(AtomicBool::new(false)),
+        done: Arc::new(AtomicUsize::new(0)),
+        report: Arc::new(Mutex::new(Report::default())),
+    };
+    let mut threads: Vec<_> = (0..plan.connections)
+        .map(|c| spawn_reader(&load, c, plan.requests))
         .collect();
-    {
-        let stop = Arc::clone(&stop);
-        threads.push(std::thread::spawn(move || {
-            let request = b"GET /course/ HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-            let mut at = 0;
-            while !stop.load(Ordering::SeqCst) {
-                for s in &mut slow {
-                    let byte = request.get(at).copied().unwrap_or(b'a');
-                    let _ = s.write_all(&[byte]);
-                }
-                at += 1;
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }));
-    }
-
-    // Live-reload clients that connect, read the start of the stream and vanish; and one that
-    // stays connected and never reads.
-    let idle_sse = TcpStream::connect(&addr).expect("connect");
+    threads.push(spawn_slow_clients(&load, plan.slow_clients));
+    // One live-reload client stays connected and never reads.
+    let idle_sse = TcpStream::connect(&load.addr).expect("connect");
     let _ = (&idle_sse).write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: x\r\n\r\n");
-    {
-        let (addr, stop, report) = (addr.clone(), Arc::clone(&stop), Arc::clone(&report));
-        threads.push(std::thread::spawn(move || {
-            let mut n = 0;
-            while !stop.load(Ordering::SeqCst) && n < plan.vanishing_sse {
-                if let Ok(mut s) = TcpStream::connect(&addr) {
-                    let _ =
-                        s.write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: x\r\n\r\n");
-                    let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
-                    let mut buf = [0u8; 64];
-                    let _ = s.read(&mut buf);
-                    n += 1;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            report.lock().expect("report").sse_vanished = n;
-        }));
-    }
+    threads.push(spawn_vanishing_sse(&load, plan.vanishing_sse));
+    threads.push(spawn_malformed(&load));
 
-    // Malformed requests on fresh connections: a 4xx or a closed connection, never a 5xx.
-    {
-        let (addr, stop, report) = (addr.clone(), Arc::clone(&stop), Arc::clone(&report));
-        threads.push(std::thread::spawn(move || {
-            let garbage: [&[u8]; 6] = [
-                b"GARBAGE\r\n\r\n",
-                b"GET /course/ HTTP/9.9\r\n\r\n",
-                b"\x00\xff\xfe\r\n\r\n",
-                b"GET /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-                b"GET /course/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                b"GET /course/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-            ];
-            let mut n = 0;
-            while !stop.load(Ordering::SeqCst) {
-                if let Ok(mut s) = TcpStream::connect(&addr) {
-                    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-                    let _ = s.write_all(garbage[n % garbage.len()]);
-                    let mut out = Vec::new();
-                    let _ = s.read_to_end(&mut out);
-                    let head = String::from_utf8_lossy(&out);
-                    if head.starts_with("HTTP/1.1 5") {
-                        report
-                            .lock()
-                            .expect("report")
-                            .errors
-                            .push(format!("malformed request {n}: {head}"));
-                    }
-                    n += 1;
-                }
-                std::thread::sleep(Duration::from_millis(25));
-            }
-            report.lock().expect("report").malformed = n;
-        }));
-    }
-
-    // The author: an edit every few milliseconds until the rebuilds are done.
-    // Memory is first measured once `warmup` rebuilds have run under the load.
-    let mut edits = 1;
-    let target = plan.warmup + plan.rebuilds;
-    let mut samples = Vec::new();
-    let mut rss_before = None;
-    let deadline = Instant::now() + Duration::from_secs(600);
-    while (server.rebuilds.load(Ordering::SeqCst) + server.failures.load(Ordering::SeqCst) < target
-        || done.load(Ordering::SeqCst) < plan.requests)
-        && Instant::now() < deadline
-    {
-        edit(edits);
-        edits += 1;
-        let rebuilds =
-            server.rebuilds.load(Ordering::SeqCst) + server.failures.load(Ordering::SeqCst);
-        if rss_before.is_none() && rebuilds >= plan.warmup {
-            rss_before = Some(server.rss_kib());
-        }
-        if edits % 100 == 0 {
-            samples.push((server.rebuilds.load(Ordering::SeqCst), server.rss_kib()));
-        }
-        std::thread::sleep(plan.edit_every);
-    }
+    let (edits, rss_before, samples) = author(&server, &load, &plan, &edit);
     // A last good edit, then quiet, so the final state and the search index settle.
     let last = format!("EDIT-{edits}-LAST");
     std::fs::write(&alpha, text.replace(ORIGINAL, &last)).expect("edit");
-    stop.store(true, Ordering::SeqCst);
+    load.stop.store(true, Ordering::SeqCst);
     for t in threads {
         t.join().expect("load thread");
     }
     std::thread::sleep(Duration::from_secs(2));
-    let mut check = Client::connect(&addr).expect("connect");
+    let mut check = Client::connect(&load.addr).expect("connect");
     let (status, body) = check.get("/course/essays/alpha/").expect("final page");
     assert_eq!(status, 200);
     assert!(
@@ -384,8 +256,8 @@ fn run(plan: Plan) -> Report {
     let rss_after = server.rss_kib();
     drop(idle_sse);
 
-    let mut r = std::mem::take(&mut *report.lock().expect("report"));
-    r.requests = done.load(Ordering::SeqCst);
+    let mut r = std::mem::take(&mut *load.report.lock().expect("report"));
+    r.requests = load.done.load(Ordering::SeqCst);
     r.edits = edits + 1;
     r.rebuilds = server.rebuilds.load(Ordering::SeqCst);
     r.failed_builds = server.failures.load(Ordering::SeqCst);
@@ -394,6 +266,154 @@ fn run(plan: Plan) -> Report {
     r.rss_samples = samples;
     r.seconds = started.elapsed().as_secs_f64();
     r
+}
+
+/// The author: an edit every few milliseconds until the rebuilds are done. Memory is first
+/// measured once `warmup` rebuilds have run under the load. Returns the number of edits, the
+/// first measure, and (rebuilds, RSS) samples along the way.
+fn author(
+    server: &Server,
+    load: &Load,
+    plan: &Plan,
+    edit: &dyn Fn(usize),
+) -> (usize, Option<u64>, Vec<(usize, u64)>) {
+    let mut edits = 1;
+    let target = plan.warmup + plan.rebuilds;
+    let mut samples = Vec::new();
+    let mut rss_before = None;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let builds = || server.rebuilds.load(Ordering::SeqCst) + server.failures.load(Ordering::SeqCst);
+    while (builds() < target || load.done.load(Ordering::SeqCst) < plan.requests)
+        && Instant::now() < deadline
+    {
+        edit(edits);
+        edits += 1;
+        if rss_before.is_none() && builds() >= plan.warmup {
+            rss_before = Some(server.rss_kib());
+        }
+        if edits % 100 == 0 {
+            samples.push((server.rebuilds.load(Ordering::SeqCst), server.rss_kib()));
+        }
+        std::thread::sleep(plan.edit_every);
+    }
+    (edits, rss_before, samples)
+}
+
+/// A reader on one keep-alive connection, asking for the paths in turn and checking that the
+/// edited page is always one whole version.
+fn spawn_reader(load: &Load, c: usize, requests: usize) -> std::thread::JoinHandle<()> {
+    let load = load.clone();
+    std::thread::spawn(move || {
+        let mut client = Client::connect(&load.addr).expect("connect");
+        let mut i = c;
+        while !load.stop.load(Ordering::SeqCst) && load.done.load(Ordering::SeqCst) < requests {
+            let path = PATHS[i % PATHS.len()];
+            i += 1;
+            let asked = Instant::now();
+            let result = client.get(path);
+            let took = asked.elapsed();
+            let mut r = load.report.lock().expect("report");
+            r.slowest = r.slowest.max(took);
+            match result {
+                Ok((status, body)) => {
+                    *r.statuses.entry(status).or_default() += 1;
+                    if status >= 500 || status == 0 {
+                        r.errors.push(format!("{path}: status {status}"));
+                    }
+                    if path == "/course/essays/alpha/" {
+                        let body = String::from_utf8_lossy(&body);
+                        let markers =
+                            body.matches("EDIT-").count() + body.matches(ORIGINAL).count();
+                        if status != 200 || markers != 1 {
+                            r.errors
+                                .push(format!("alpha: status {status}, {markers} versions"));
+                        }
+                    }
+                    load.done.fetch_add(1, Ordering::SeqCst);
+                }
+                Err(e) => {
+                    r.reconnects += 1;
+                    r.errors.push(format!("{path}: {e}"));
+                    drop(r);
+                    client = Client::connect(&load.addr).expect("reconnect");
+                }
+            }
+        }
+    })
+}
+
+/// Clients that send a request line and headers a byte at a time, and never finish.
+fn spawn_slow_clients(load: &Load, count: usize) -> std::thread::JoinHandle<()> {
+    let mut slow: Vec<TcpStream> = (0..count)
+        .map(|_| TcpStream::connect(&load.addr).expect("connect slow client"))
+        .collect();
+    let stop = Arc::clone(&load.stop);
+    std::thread::spawn(move || {
+        let request = b"GET /course/ HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+        let mut at = 0;
+        while !stop.load(Ordering::SeqCst) {
+            for s in &mut slow {
+                let byte = request.get(at).copied().unwrap_or(b'a');
+                let _ = s.write_all(&[byte]);
+            }
+            at += 1;
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    })
+}
+
+/// Live-reload clients that connect, read the start of the stream and vanish.
+fn spawn_vanishing_sse(load: &Load, count: usize) -> std::thread::JoinHandle<()> {
+    let load = load.clone();
+    std::thread::spawn(move || {
+        let mut n = 0;
+        while !load.stop.load(Ordering::SeqCst) && n < count {
+            if let Ok(mut s) = TcpStream::connect(&load.addr) {
+                let _ = s.write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: x\r\n\r\n");
+                let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+                let mut buf = [0u8; 64];
+                let _ = s.read(&mut buf);
+                n += 1;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        load.report.lock().expect("report").sse_vanished = n;
+    })
+}
+
+/// Malformed requests on fresh connections: a 4xx or a closed connection, never a 5xx.
+fn spawn_malformed(load: &Load) -> std::thread::JoinHandle<()> {
+    let load = load.clone();
+    std::thread::spawn(move || {
+        let garbage: [&[u8]; 6] = [
+            b"GARBAGE\r\n\r\n",
+            b"GET /course/ HTTP/9.9\r\n\r\n",
+            b"\x00\xff\xfe\r\n\r\n",
+            b"GET /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+            b"GET /course/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"GET /course/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        ];
+        let mut n = 0;
+        while !load.stop.load(Ordering::SeqCst) {
+            if let Ok(mut s) = TcpStream::connect(&load.addr) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let _ = s.write_all(garbage[n % garbage.len()]);
+                let mut out = Vec::new();
+                let _ = s.read_to_end(&mut out);
+                let head = String::from_utf8_lossy(&out);
+                if head.starts_with("HTTP/1.1 5") {
+                    load.report
+                        .lock()
+                        .expect("report")
+                        .errors
+                        .push(format!("malformed request {n}: {head}"));
+                }
+                n += 1;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        load.report.lock().expect("report").malformed = n;
+    })
 }
 
 fn assert_healthy(r: &Report, plan: Plan) {

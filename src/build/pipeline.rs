@@ -170,7 +170,11 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
     // Pages are rendered and written while the search index is built: both use every core,
     // and each fills the other's pauses (file system calls, the index's serial steps).
     let (pages, search) = rayon::join(
-        || render::render_each(site, theme, &want, &|page| sink.put(&page.path, page.html.as_bytes())),
+        || {
+            render::render_each(site, theme, &want, &|page| {
+                sink.put(&page.path, page.html.as_bytes())
+            })
+        },
         || match plan.search {
             Search::Build => assets::search_files(site),
             Search::Given(files) => files.clone(),

@@ -204,7 +204,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 }
 
@@ -234,11 +236,7 @@ pub fn fields(
     is_home: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Fields> {
-    let reader = Reader {
-        kind,
-        path,
-        source,
-    };
+    let reader = Reader { kind, path, source };
     let fields = match kind {
         Kind::Essay => reader.essay(problems)?,
         Kind::Term => reader.term(problems)?,
@@ -375,7 +373,13 @@ mod tests {
 
     #[test]
     fn dates_are_checked() {
-        let date = |y, m, d| Some(Date { year: y, month: m, day: d });
+        let date = |y, m, d| {
+            Some(Date {
+                year: y,
+                month: m,
+                day: d,
+            })
+        };
         assert_eq!(Date::parse("2024-02-29"), date(2024, 2, 29));
         assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("2024-13-01"), None);

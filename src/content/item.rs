@@ -175,8 +175,12 @@ mod tests {
 
     #[test]
     fn a_page_may_not_take_a_listing_name() {
-        let e = parse_item(Path::new("content/essays.md"), Kind::Page, "---\ntitle: E\n---\n")
-            .unwrap_err();
+        let e = parse_item(
+            Path::new("content/essays.md"),
+            Kind::Page,
+            "---\ntitle: E\n---\n",
+        )
+        .unwrap_err();
         assert!(e.problems[0].message.contains("would take the place"));
     }
 }

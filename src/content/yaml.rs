@@ -112,7 +112,10 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
             Some(s) => format!("did you mean `{s}`? {accepts}"),
             None => accepts,
         };
-        let message = format!("unknown front-matter key `{key}` for {}", with_article(noun));
+        let message = format!(
+            "unknown front-matter key `{key}` for {}",
+            with_article(noun)
+        );
         return (message, Some(hint));
     }
     if let Some(key) = between(message, "missing field `", "`") {
@@ -120,7 +123,10 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
             "{} needs `{key}` in its front matter",
             capitalize(&with_article(noun))
         );
-        return (message, Some(format!("add `{key}: …` between the `---` lines")));
+        return (
+            message,
+            Some(format!("add `{key}: …` between the `---` lines")),
+        );
     }
     if message.contains("expected a sequence") {
         let key = key_at_line(source, line).unwrap_or_default();
@@ -145,7 +151,8 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
         });
         return (format!("{prefix}{message}"), hint);
     }
-    if message.contains("did not find expected") || message.contains("mapping values are not allowed")
+    if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
     {
         let hint = "a value that contains `: ` or starts with `[`, `{`, `*` or `&` needs quotes";
         return (

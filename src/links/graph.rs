@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::matter::{Field, MatterRef};
 use super::ranks::Ranks;
 use crate::content::{Kind, Meta};
-use crate::site::{EntryId, Entry, Relation, Session};
+use crate::site::{Entry, EntryId, Relation, Session};
 
 /// Connections between the entries of one build (drafts left out of it take no part).
 pub struct LinkGraph<'a> {
@@ -279,7 +279,11 @@ impl<'a> LinkGraph<'a> {
         related.extend(self.of_kind(&self.explicit_from[i], Kind::Term));
         vec![
             rel("essays", "Used in essays", self.sorted(essays)),
-            rel("questions", "Discussed in questions", self.sorted(questions)),
+            rel(
+                "questions",
+                "Discussed in questions",
+                self.sorted(questions),
+            ),
             rel("related", "Related terms", self.sorted_terms(related)),
             rel(
                 "mentioned",

@@ -136,10 +136,9 @@ fn missing_ref(
         _ => None,
     };
     let mut hint = match found {
-        Some(other) if other.kind == kind && field != Field::Session => Some(format!(
-            "front matter lists slugs: write `{}`",
-            other.slug
-        )),
+        Some(other) if other.kind == kind && field != Field::Session => {
+            Some(format!("front matter lists slugs: write `{}`", other.slug))
+        }
         _ => did_you_mean(slug, candidates.iter().copied()).map(|s| format!("did you mean `{s}`?")),
     };
     if hint.is_none() {

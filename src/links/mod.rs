@@ -102,35 +102,14 @@ pub fn resolve(
         None => Arc::new(Glossary::new(&items, &included)),
     };
     timer.lap("r:autolk");
-    let targets = SiteTargets {
+    let bodies = Bodies {
         items: &items,
         names: &names,
         glossary: &glossary,
-    };
-    let anchors = markdown::anchors(items.len());
-    let ctx = LinkContext {
-        items: &items,
-        targets: &targets,
         urls: &urls,
         included: &included,
-        facilitator: options.facilitator,
-        autolink: config.autolink,
-        base_path: &config.base_path,
-        anchors: &anchors,
-    };
-    let bodies: Vec<Arc<Converted>> = (0..items.len())
-        .into_par_iter()
-        .map(|i| {
-            let kept = previous.as_ref().and_then(|r| {
-                let path = &items[i].path;
-                (!r.changed.contains(path)).then(|| r.cache.bodies.get(path))?
-            });
-            match kept {
-                Some(body) => Arc::clone(body),
-                None => Arc::new(markdown::convert(EntryId(i), &ctx)),
-            }
-        })
-        .collect();
+    }
+    .convert(config, options, previous.as_ref());
     for body in &bodies {
         diags.extend(body.diagnostics.iter().cloned());
     }
@@ -162,10 +141,58 @@ pub fn resolve(
             relations: Vec::new(),
         })
         .collect();
-    timer.lap("r:frag");
     let site = assemble(entries, config.clone(), options, &matter_refs);
     timer.lap("r:assemble");
     Ok(Warned::new(Resolved { site, cache }, diags))
+}
+
+/// What converting the bodies needs of the corpus.
+struct Bodies<'a> {
+    items: &'a [Item],
+    names: &'a Names,
+    glossary: &'a Glossary,
+    urls: &'a [String],
+    included: &'a [bool],
+}
+
+impl Bodies<'_> {
+    /// Every body converted, or kept from `previous` where its file did not change.
+    fn convert(
+        &self,
+        config: &Config,
+        options: BuildOptions,
+        previous: Option<&Reuse>,
+    ) -> Vec<Arc<Converted>> {
+        let targets = SiteTargets {
+            items: self.items,
+            names: self.names,
+            glossary: self.glossary,
+        };
+        let anchors = markdown::anchors(self.items.len());
+        let ctx = LinkContext {
+            items: self.items,
+            targets: &targets,
+            urls: self.urls,
+            included: self.included,
+            facilitator: options.facilitator,
+            autolink: config.autolink,
+            base_path: &config.base_path,
+            anchors: &anchors,
+        };
+        (0..self.items.len())
+            .into_par_iter()
+            .map(|i| {
+                let path = &self.items[i].path;
+                let kept = previous
+                    .filter(|r| !r.changed.contains(path))
+                    .and_then(|r| r.cache.bodies.get(path));
+                match kept {
+                    Some(body) => Arc::clone(body),
+                    None => Arc::new(markdown::convert(EntryId(i), &ctx)),
+                }
+            })
+            .collect()
+    }
 }
 
 /// Builds listings, sessions and typed backlinks.

@@ -187,9 +187,8 @@ impl Names {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
         Lookup::Missing {
-            suggestion: name.and_then(|n| {
-                did_you_mean(&n, self.file_names.iter().map(String::as_str))
-            }),
+            suggestion: name
+                .and_then(|n| did_you_mean(&n, self.file_names.iter().map(String::as_str))),
         }
     }
 }

@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
+use super::LinkContext;
 use super::footnotes::Footnotes;
 use super::layout::{Layout, THEME_IDS};
-use super::LinkContext;
 use crate::config::Autolink;
 use crate::content::Item;
 use crate::site::{Converted, EntryId, FragmentRef, Heading, OutLink};
@@ -181,28 +181,17 @@ impl<'a, 'c> Converter<'a, 'c> {
                 attrs,
                 ..
             }) => {
-                self.suppress += 1;
                 let id = layout.heading(i).map(|h| h.id.clone()).unwrap_or_default();
-                self.heading_text = Some(String::new());
-                self.result.heading_offsets.push(self.result.text.len());
-                self.out.push(Event::Start(Tag::Heading {
+                self.start_heading(Tag::Heading {
                     level,
                     id: Some(id.into()),
                     classes,
                     attrs,
-                }));
+                });
             }
             Event::End(TagEnd::Heading(level)) => {
-                self.suppress = self.suppress.saturating_sub(1);
                 let id = layout.heading(i).map(|h| h.id.clone()).unwrap_or_default();
-                let text = self.heading_text.take().unwrap_or_default().trim().to_string();
-                self.result.headings.push(Heading {
-                    level: level as u8,
-                    id,
-                    text,
-                });
-                self.result.text.push('\n');
-                self.out.push(Event::End(TagEnd::Heading(level)));
+                self.end_heading(level, id);
             }
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { has_pothole },
@@ -250,6 +239,30 @@ impl<'a, 'c> Converter<'a, 'c> {
             }
             other => self.block_or_inline(other),
         }
+    }
+
+    fn start_heading(&mut self, tag: Tag<'a>) {
+        self.suppress += 1;
+        self.heading_text = Some(String::new());
+        self.result.heading_offsets.push(self.result.text.len());
+        self.out.push(Event::Start(tag));
+    }
+
+    fn end_heading(&mut self, level: pulldown_cmark::HeadingLevel, id: String) {
+        self.suppress = self.suppress.saturating_sub(1);
+        let text = self
+            .heading_text
+            .take()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        self.result.headings.push(Heading {
+            level: level as u8,
+            id,
+            text,
+        });
+        self.result.text.push('\n');
+        self.out.push(Event::End(TagEnd::Heading(level)));
     }
 
     /// Events that need no resolving: code, raw HTML, footnotes, breaks and block ends.

@@ -14,7 +14,12 @@ use crate::text::{escape_attr, percent_decode};
 
 impl<'a> Converter<'a, '_> {
     /// The opening `<a>` of a link to item `target`, with a term's summary for its card.
-    pub(super) fn anchor_open(&self, target: EntryId, fragment: Option<&str>, auto: bool) -> String {
+    pub(super) fn anchor_open(
+        &self,
+        target: EntryId,
+        fragment: Option<&str>,
+        auto: bool,
+    ) -> String {
         let t = self.ctx.item(target);
         let anchor = self.ctx.anchors[target.index()].get_or_init(|| super::Anchor {
             href: escape_attr(&self.ctx.urls[target.index()]),
@@ -127,7 +132,9 @@ impl<'a> Converter<'a, '_> {
                 self.error(
                     line,
                     col,
-                    format!("`[[{reference}]]` is ambiguous: several items are called `{reference}`"),
+                    format!(
+                        "`[[{reference}]]` is ambiguous: several items are called `{reference}`"
+                    ),
                 )
                 .with_hint(format!("write {list}"))
             }
@@ -139,10 +146,8 @@ impl<'a> Converter<'a, '_> {
                 )
                 .with_hint(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => {
-                        "link by file name (slug), `kind/slug`, a term's alias, or `session/N`"
-                            .to_string()
-                    }
+                    None => "link by file name (slug), `kind/slug`, a term's alias, or `session/N`"
+                        .to_string(),
                 }),
             Lookup::Found(_) | Lookup::Unloaded => {
                 self.error(line, col, format!("link to `{reference}`"))

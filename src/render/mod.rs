@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::{EntryId, Site};
 pub use theme::Theme;
-pub use views::{format_date, reading_time};
 use views::{Obj, Views};
+pub use views::{format_date, reading_time};
 
 /// One rendered file of the output.
 #[derive(Debug, Clone)]
@@ -149,10 +149,7 @@ impl Shared<'_> {
 
 /// The output path of a page at `url` under the base path.
 pub fn page_path(base: &str, url: &str) -> String {
-    format!(
-        "{}index.html",
-        url.strip_prefix(base).unwrap_or(url)
-    )
+    format!("{}index.html", url.strip_prefix(base).unwrap_or(url))
 }
 
 fn jobs(site: &Site) -> Vec<Job> {

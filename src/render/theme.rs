@@ -105,7 +105,11 @@ impl Theme {
 
 /// Reads the site's theme folder `site_theme` (relative to `root`) over the built-in files.
 /// Hidden files are skipped.
-fn overlay_site_theme(root: &Path, site_theme: &Path, files: &mut Files) -> Result<(), Diagnostics> {
+fn overlay_site_theme(
+    root: &Path,
+    site_theme: &Path,
+    files: &mut Files,
+) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::new();
     for found in crate::paths::walk(root, site_theme, false) {
         let path = match found {

@@ -76,9 +76,7 @@ pub(super) fn tera_diagnostic(
         tera::ErrorKind::Msg(text) => {
             match parse_reports(text, &origin, &source).into_iter().next() {
                 Some(d) => d,
-                None => {
-                    Diagnostic::general(format!("template error: {text}{context}"))
-                }
+                None => Diagnostic::general(format!("template error: {text}{context}")),
             }
         }
         other => Diagnostic::general(format!("template error: {other}{context}")),

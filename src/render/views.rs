@@ -217,7 +217,11 @@ fn session_values(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
     v.set("essays", views.list(&s.essays))
         .set("questions", views.list(&s.questions))
         .set("terms", views.list(&s.terms));
-    let pos = site.sessions.iter().position(|x| x.entry == id).unwrap_or(0);
+    let pos = site
+        .sessions
+        .iter()
+        .position(|x| x.entry == id)
+        .unwrap_or(0);
     let neighbour = |p: Option<usize>| {
         p.and_then(|p| site.sessions.get(p))
             .map(|s| views.of(s.entry))

@@ -33,7 +33,7 @@ use std::io::Write as _;
 use serde_json::{Value, json};
 
 use super::document::{Doc, KIND_ORDER};
-use super::index::{SearchIndex, Posting, Stem};
+use super::index::{Posting, SearchIndex, Stem};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.

@@ -343,88 +343,99 @@ impl SearchIndex {
         timer.lap("i:read");
         let vocab = Vocabulary::build(&chunks, analyzer);
         timer.lap("i:vocab");
-        let stem_count = vocab.stems.len();
-        // Each chunk keeps a slot per stem (its place in the document's counts), reset after
-        // each document, instead of a hash map per document.
-        let analysed: Vec<Analysed> = chunks
-            .par_iter()
-            .zip(&vocab.stem_of)
-            .map(|(chunk, stem_of)| {
-                let mut slots = vec![NOT_INDEXED; stem_count];
-                let mut start = 0;
-                chunk
-                    .pieces
-                    .iter()
-                    .map(|pieces| {
-                        let a = analyse(&chunk.ids, start, pieces, stem_of, &mut slots);
-                        start = pieces.last().map_or(start, |&(_, end)| end);
-                        a
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .flatten()
-            .collect();
+        let analysed = analyse_all(&chunks, &vocab);
         drop(chunks);
         timer.lap("i:count");
-        let total = analysed.len().max(1) as f64;
-        let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
-        let mut df = vec![0u32; stem_count];
-        for a in &analysed {
-            for c in &a.counts {
-                df[c.stem as usize] += 1;
-            }
-        }
-        let idf: Vec<f64> = df
-            .iter()
-            .map(|&n| {
-                let n = f64::from(n);
-                (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
-            })
-            .collect();
-        let mut postings: Vec<Vec<Posting>> =
-            df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
-        for (doc, a) in analysed.iter().enumerate() {
-            let norm = 1.0 - B + B * a.length as f64 / average;
-            for c in &a.counts {
-                let score =
-                    idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
-                let mut best = [0; PASSAGES_PER_POSTING];
-                for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
-                    *slot = *passage;
-                }
-                postings[c.stem as usize].push(Posting {
-                    doc: doc as u32,
-                    score: ((score * SCORE_SCALE).round() as u32).max(1),
-                    best,
-                    shown: c.shown,
-                });
-            }
-        }
+        let mut postings = score(&analysed, vocab.stems.len());
         timer.lap("i:post");
         drop(analysed);
         postings.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
         });
-        let mut terms: BTreeMap<String, Stem> = vocab
+        let mut stems: BTreeMap<String, Stem> = vocab
             .stems
             .into_iter()
             .zip(postings)
             .zip(vocab.surfaces)
             .filter(|((_, postings), _)| !postings.is_empty())
             .map(|((stem, postings), surfaces)| {
-                let term = Stem {
+                let entry = Stem {
                     surfaces: surfaces.into_iter().map(|(s, _)| s).collect(),
                     postings,
                     phrases: Vec::new(),
                 };
-                (stem, term)
+                (stem, entry)
             })
             .collect();
         timer.lap("i:sort");
-        add_phrases(docs, analyzer, &mut terms);
+        add_phrases(docs, analyzer, &mut stems);
         timer.lap("i:phrase");
-        SearchIndex { stems: terms }
+        SearchIndex { stems }
     }
+}
+
+/// Every document's stems counted, in document order. Each chunk keeps a slot per stem (its
+/// place in the document's counts), reset after each document, instead of a hash map per
+/// document.
+fn analyse_all(chunks: &[Chunk], vocab: &Vocabulary) -> Vec<Analysed> {
+    use rayon::prelude::*;
+    let stem_count = vocab.stems.len();
+    chunks
+        .par_iter()
+        .zip(&vocab.stem_of)
+        .map(|(chunk, stem_of)| {
+            let mut slots = vec![NOT_INDEXED; stem_count];
+            let mut start = 0;
+            chunk
+                .pieces
+                .iter()
+                .map(|pieces| {
+                    let a = analyse(&chunk.ids, start, pieces, stem_of, &mut slots);
+                    start = pieces.last().map_or(start, |&(_, end)| end);
+                    a
+                })
+                .collect::<Vec<_>>()
+        })
+        .flatten()
+        .collect()
+}
+
+/// Each stem's postings, scored by BM25 with the title and alias bonuses, in document order.
+fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
+    let total = analysed.len().max(1) as f64;
+    let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
+    let mut df = vec![0u32; stem_count];
+    for a in analysed {
+        for c in &a.counts {
+            df[c.stem as usize] += 1;
+        }
+    }
+    let idf: Vec<f64> = df
+        .iter()
+        .map(|&n| {
+            let n = f64::from(n);
+            (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
+        })
+        .collect();
+    let mut postings: Vec<Vec<Posting>> =
+        df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+    for (doc, a) in analysed.iter().enumerate() {
+        let norm = 1.0 - B + B * a.length as f64 / average;
+        for c in &a.counts {
+            let score = idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
+            let mut best = [0; PASSAGES_PER_POSTING];
+            for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
+                *slot = *passage;
+            }
+            postings[c.stem as usize].push(Posting {
+                doc: doc as u32,
+                score: ((score * SCORE_SCALE).round() as u32).max(1),
+                best,
+                shown: c.shown,
+            });
+        }
+    }
+    postings
 }
 
 fn saturate(tf: f64, norm: f64) -> f64 {

@@ -162,7 +162,11 @@ impl Engine {
         }
     }
 
-    fn rebuild_from(&mut self, last: Option<&Last>, scope: &Scope) -> Result<(Built, Last), Diagnostics> {
+    fn rebuild_from(
+        &mut self,
+        last: Option<&Last>,
+        scope: &Scope,
+    ) -> Result<(Built, Last), Diagnostics> {
         let timer = crate::timing::Timer::start();
         let config = match last {
             Some(l) => l.config.clone(),

@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn ids_keep_letters_and_digits() {
-        assert_eq!(heading_id("Épistémic Ünïcode & more!"), "épistémic-ünïcode-more");
+        assert_eq!(
+            heading_id("Épistémic Ünïcode & more!"),
+            "épistémic-ünïcode-more"
+        );
         assert_eq!(heading_id("?!"), "section");
     }
 

@@ -187,7 +187,10 @@ mod tests {
 
     #[test]
     fn escapes_and_decodes() {
-        assert_eq!(escape_attr("a<b>\"c\"&'d'"), "a&lt;b&gt;&quot;c&quot;&amp;&#39;d&#39;");
+        assert_eq!(
+            escape_attr("a<b>\"c\"&'d'"),
+            "a&lt;b&gt;&quot;c&quot;&amp;&#39;d&#39;"
+        );
         assert_eq!(percent_decode("a%20b%zz%4"), "a b%zz%4");
         assert_eq!(with_article("essay"), "an essay");
         assert_eq!(capitalize("term"), "Term");
