@@ -1,1 +1,224 @@
+//! Link lookup and resolution from an in-memory corpus.
 
+use super::*;
+use crate::content::CorpusBuilder;
+use crate::markdown::Lookup;
+
+/// An essay and a term that share the slug `care`, a term with aliases, a session, a page, and
+/// a question that fails to load.
+fn corpus() -> Corpus {
+    CorpusBuilder::new()
+        .essay("care", "On care", "Care matters; see [[term/care]].")
+        .essay("alliance", "The alliance", "Trust and [[reliance]].")
+        .term("care", "Care", "Looking after someone.", "")
+        .item(
+            Kind::Term,
+            "trust",
+            "term: Trust\nsummary: Counting on someone.\naliases: [Reliance, counting on]",
+            "",
+        )
+        .item(
+            Kind::Term,
+            "epistemic-trust",
+            "term: Epistemic Trust\nsummary: Trust in what others tell.",
+            "",
+        )
+        .item(
+            Kind::Session,
+            "week-one",
+            "title: One\nnumber: 1\nessays: [alliance]",
+            "",
+        )
+        .file(
+            "content/about.md",
+            "---\ntitle: About\n---\nAbout [[session/1]].",
+        )
+        .file("content/questions/broken.md", "---\ntitel: Oops\n---\n")
+        .build()
+        .value
+}
+
+#[test]
+fn lookup_finds_slugs_names_aliases_and_numbers() {
+    let corpus = corpus();
+    let names = Names::new(&corpus.items, &corpus.unloaded);
+    let slug_of = |reference: &str| match names.lookup(&corpus.items, reference) {
+        Lookup::Found(id) => {
+            let item = &corpus.items[id.index()];
+            format!("{}/{}", item.kind.name(), item.key())
+        }
+        Lookup::Missing { suggestion } => format!("missing ({suggestion:?})"),
+        Lookup::Ambiguous(candidates) => format!("ambiguous {candidates:?}"),
+        Lookup::Unloaded => "unloaded".to_string(),
+    };
+    let table = [
+        ("alliance", "essay/alliance"),
+        ("essay/care", "essay/care"),
+        ("term/care", "term/care"),
+        ("care", "ambiguous [\"essay/care\", \"term/care\"]"),
+        // Aliases and a term's name resolve, case aside.
+        ("reliance", "term/trust"),
+        ("Counting On", "term/trust"),
+        ("epistemic trust", "term/epistemic-trust"),
+        ("term/Reliance", "term/trust"),
+        // A session is named by its number, not its file name.
+        ("session/1", "session/1"),
+        ("week-one", "missing (None)"),
+        ("about", "page/about"),
+        ("trsut", "missing (Some(\"trust\"))"),
+        ("essay/alliace", "missing (Some(\"essay/alliance\"))"),
+        // A file that failed to load answers to its names without a second error.
+        ("broken", "unloaded"),
+        ("question/broken", "unloaded"),
+    ];
+    for (reference, expected) in table {
+        assert_eq!(slug_of(reference), expected, "{reference}");
+    }
+}
+
+#[test]
+fn lookup_by_path_is_relative_to_the_linking_file() {
+    let corpus = corpus();
+    let names = Names::new(&corpus.items, &corpus.unloaded);
+    let from = std::path::Path::new("content/essays/care.md");
+    let found = |dest: &str| match names.lookup_path(from, dest) {
+        Lookup::Found(id) => corpus.items[id.index()].path.display().to_string(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(found("alliance.md"), "content/essays/alliance.md");
+    assert_eq!(found("../glossary/care.md"), "content/glossary/care.md");
+    assert_eq!(found("/glossary/trust.md"), "content/glossary/trust.md");
+    assert_eq!(found("../questions/broken.md"), "Unloaded");
+    assert_eq!(
+        found("../glossary/trsut.md"),
+        "Missing { suggestion: Some(\"trust.md\") }"
+    );
+}
+
+fn config() -> Config {
+    Config::parse("title = \"T\"\nbase_url = \"/c/\"\n")
+        .expect("site.toml")
+        .value
+}
+
+#[test]
+fn resolution_reports_every_problem_and_builds_backlinks_otherwise() {
+    let mut broken = corpus();
+    let ambiguous = crate::content::parse_item(
+        std::path::Path::new("content/essays/z.md"),
+        Kind::Essay,
+        "---\ntitle: Z\n---\n[[care]] and [[nowhere]]\n",
+    )
+    .expect("parses");
+    broken.items.push(ambiguous);
+    let report = resolve(broken, &config(), BuildOptions::default(), None)
+        .err()
+        .expect("errors")
+        .report();
+    assert!(
+        report.contains("content/essays/z.md:4:1: error: `[[care]]` is ambiguous"),
+        "{report}"
+    );
+    assert!(
+        report.contains("write `[[essay/care]]` or `[[term/care]]`"),
+        "{report}"
+    );
+    assert!(
+        report.contains("content/essays/z.md:4:14: error: link to `nowhere`"),
+        "{report}"
+    );
+    let clean = CorpusBuilder::new()
+        .essay("alliance", "The alliance", "Trust and [[reliance]].")
+        .item(
+            Kind::Term,
+            "trust",
+            "term: Trust\nsummary: Counting on someone.\naliases: [Reliance]",
+            "",
+        )
+        .item(
+            Kind::Question,
+            "why",
+            "title: Why trust?\nessays: [alliance]\nsession: 1",
+            "",
+        )
+        .item(Kind::Session, "one", "title: One\nnumber: 1", "")
+        .build()
+        .value;
+    let resolved = resolve(clean, &config(), BuildOptions::default(), None)
+        .unwrap_or_else(|d| panic!("{}", d.report()));
+    let site = resolved.value.site;
+    let relations = |slug: &str| -> Vec<String> {
+        let entry = site
+            .entries
+            .iter()
+            .find(|e| e.item.slug == slug)
+            .expect("entry");
+        entry
+            .relations
+            .iter()
+            .map(|r| {
+                let names: Vec<&str> = r
+                    .entries
+                    .iter()
+                    .map(|&id| site.entry(id).item.slug.as_str())
+                    .collect();
+                format!("{}: {}", r.label, names.join(", "))
+            })
+            .collect()
+    };
+    assert_eq!(
+        relations("alliance"),
+        ["Discussion questions: why", "Key terms: trust"]
+    );
+    assert_eq!(relations("trust"), ["Used in essays: alliance"]);
+    assert_eq!(relations("why"), ["Essays: alliance", "Discussed in: one"]);
+    assert_eq!(relations("one"), ["Questions: why"]);
+    assert_eq!(site.sessions.len(), 1);
+    assert_eq!(
+        site.sessions[0].questions,
+        [site
+            .entries
+            .iter()
+            .position(|e| e.item.slug == "why")
+            .map(EntryId)
+            .expect("why")]
+    );
+}
+
+#[test]
+fn a_rebuild_with_the_same_facts_keeps_the_bodies_of_unchanged_files() {
+    let build = |body: &str| {
+        CorpusBuilder::new()
+            .essay("a", "A", body)
+            .essay("b", "B", "Unchanged.")
+            .build()
+            .value
+    };
+    let first = resolve(build("One."), &config(), BuildOptions::default(), None)
+        .expect("resolves")
+        .value;
+    let changed: HashSet<PathBuf> = [PathBuf::from("content/essays/a.md")].into();
+    let reuse = Reuse {
+        cache: &first.cache,
+        changed: &changed,
+    };
+    let second = resolve(
+        build("Two."),
+        &config(),
+        BuildOptions::default(),
+        Some(reuse),
+    )
+    .expect("resolves")
+    .value;
+    assert!(first.cache.same_facts(&second.cache));
+    let body = |r: &Resolved, i: usize| Arc::clone(&r.site.entries[i].body);
+    assert!(
+        Arc::ptr_eq(&body(&first, 1), &body(&second, 1)),
+        "b is kept"
+    );
+    assert!(
+        !Arc::ptr_eq(&body(&first, 0), &body(&second, 0)),
+        "a is converted again"
+    );
+    assert!(second.site.entries[0].body.html.contains("Two."));
+}

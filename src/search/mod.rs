@@ -6,6 +6,7 @@ pub mod document;
 pub mod files;
 pub mod index;
 pub mod tokenize;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,198 @@
+//! Reading the documents for the index: every word read and hashed once, each distinct word of
+//! the site stemmed once.
+
+// ahash is already built for Tera; SipHash was a tenth of the index build on large sites.
+use ahash::AHashMap as HashMap;
+
+use super::document::Doc;
+use super::index::{BODY_WEIGHT, HEADING_WEIGHT, NOT_INDEXED, SUMMARY_WEIGHT};
+use super::tokenize::Analyzer;
+
+/// A run of consecutive documents read together. Reading turns every word into a number of the
+/// run's own with one hash lookup; from then on the index works with numbers, so the text is
+/// read and hashed once.
+#[derive(Default)]
+pub(super) struct Chunk<'d> {
+    /// The run's distinct words, by number.
+    pub(super) words: Vec<&'d str>,
+    /// For each word, the number of the run's documents it is in.
+    pub(super) docs: Vec<u32>,
+    /// Every word of every document of the run, in order, as its number.
+    pub(super) ids: Vec<u32>,
+    /// For each document, its pieces of text in order: where each counts and where it ends in
+    /// `ids`. A document starts where the one before it ends.
+    pub(super) pieces: Vec<Vec<(Part, u32)>>,
+}
+
+impl<'d> Chunk<'d> {
+    pub(super) fn read(docs: &'d [Doc]) -> Chunk<'d> {
+        let mut chunk = Chunk::default();
+        // Words of up to 16 bytes (nearly all) are looked up as one number: no string compare.
+        let mut short: HashMap<u128, u32> = HashMap::new();
+        let mut long: HashMap<&str, u32> = HashMap::new();
+        // The last document each word was seen in, to count documents rather than mentions.
+        let mut last_seen: Vec<u32> = Vec::new();
+        for (n, doc) in docs.iter().enumerate() {
+            let n = n as u32;
+            let mut pieces = Vec::with_capacity(doc.passages.len() + 2);
+            for_each_text(doc, |text, part| {
+                for word in super::tokenize::words(text) {
+                    let add = || {
+                        chunk.words.push(word);
+                        chunk.docs.push(0);
+                        last_seen.push(u32::MAX);
+                        (chunk.words.len() - 1) as u32
+                    };
+                    let id = match pack(word) {
+                        Some(key) => *short.entry(key).or_insert_with(add),
+                        None => *long.entry(word).or_insert_with(add),
+                    };
+                    let seen = &mut last_seen[id as usize];
+                    if *seen != n {
+                        *seen = n;
+                        chunk.docs[id as usize] += 1;
+                    }
+                    chunk.ids.push(id);
+                }
+                pieces.push((part, chunk.ids.len() as u32));
+            });
+            chunk.pieces.push(pieces);
+        }
+        chunk
+    }
+}
+
+/// A word of up to 16 bytes as one number (words hold no NUL byte, so the padding is unambiguous).
+fn pack(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    Some(u128::from_le_bytes(key))
+}
+
+/// Every distinct word of the site, analysed once: stemming is the costly part of indexing, and a
+/// large site has a few hundred thousand distinct words among its millions.
+pub(super) struct Vocabulary {
+    /// Stems, sorted: a stem's number is its place here.
+    pub(super) stems: Vec<String>,
+    /// For each stem, its surfaces with the number of documents each was written in.
+    pub(super) surfaces: Vec<Vec<(String, u32)>>,
+    /// For each chunk, the stem number of each of its words, or `NOT_INDEXED`.
+    pub(super) stem_of: Vec<Vec<u32>>,
+}
+
+impl Vocabulary {
+    pub(super) fn build(chunks: &[Chunk], analyzer: &Analyzer) -> Vocabulary {
+        use rayon::prelude::*;
+        let timer = crate::timing::Timer::start();
+        // The chunks' words merged: each distinct word of the site once, with the number of
+        // documents it is in, and each chunk's word numbers in this list.
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut words: Vec<(&str, u32)> = Vec::new();
+        let global: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|chunk| {
+                chunk
+                    .words
+                    .iter()
+                    .zip(&chunk.docs)
+                    .map(|(word, docs)| {
+                        let n = *number.entry(word).or_insert_with(|| {
+                            words.push((word, 0));
+                            (words.len() - 1) as u32
+                        });
+                        words[n as usize].1 += docs;
+                        n
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(number);
+        timer.lap("v:merge");
+        let tokens: Vec<Option<super::tokenize::Token>> =
+            words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
+        timer.lap("v:stem");
+        let mut stems: Vec<&str> = tokens.iter().flatten().map(|t| t.stem.as_str()).collect();
+        stems.par_sort_unstable();
+        stems.dedup();
+        let number: HashMap<&str, u32> = stems
+            .iter()
+            .enumerate()
+            .map(|(n, s)| (*s, n as u32))
+            .collect();
+        let mut word_stem = Vec::with_capacity(words.len());
+        let mut surfaces: Vec<HashMap<&str, u32>> = vec![HashMap::new(); stems.len()];
+        for ((_, docs), token) in words.iter().zip(&tokens) {
+            let n = match token {
+                Some(t) => {
+                    let n = number[t.stem.as_str()];
+                    *surfaces[n as usize].entry(t.surface.as_str()).or_default() += docs;
+                    n
+                }
+                None => NOT_INDEXED,
+            };
+            word_stem.push(n);
+        }
+        let surfaces = surfaces
+            .into_par_iter()
+            .zip(stems.par_iter())
+            .map(|(counts, stem)| {
+                let mut counts: Vec<(&str, u32)> =
+                    counts.into_iter().filter(|(s, _)| s != stem).collect();
+                counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                counts
+                    .into_iter()
+                    .map(|(s, n)| (s.to_string(), n))
+                    .collect()
+            })
+            .collect();
+        let stem_of = global
+            .into_iter()
+            .map(|ids| ids.into_iter().map(|g| word_stem[g as usize]).collect())
+            .collect();
+        Vocabulary {
+            stems: stems.into_iter().map(str::to_string).collect(),
+            surfaces,
+            stem_of,
+        }
+    }
+}
+
+/// A length that cuts `n` documents into a few pieces per thread: enough to balance the
+/// threads' work, few enough that per-piece setup stays small.
+pub(super) fn few_pieces(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads() * 4).max(1)
+}
+
+/// Where a piece of a document's text counts.
+#[derive(Clone, Copy)]
+pub(super) enum Part {
+    Title,
+    Alias,
+    /// Passage number and weight.
+    Passage(u32, f32),
+}
+
+/// Calls `f` with each piece of `doc`'s text in order: title, aliases, then each passage's
+/// heading (where it opens a section) and text.
+fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
+    f(&doc.title, Part::Title);
+    for alias in &doc.aliases {
+        f(alias, Part::Alias);
+    }
+    for (number, p) in doc.passages.iter().enumerate() {
+        let number = number as u32;
+        if p.opens_section {
+            f(&p.heading, Part::Passage(number, HEADING_WEIGHT));
+        }
+        let weight = if p.is_summary {
+            SUMMARY_WEIGHT
+        } else {
+            BODY_WEIGHT
+        };
+        f(&p.text, Part::Passage(number, weight));
+    }
+}
