@@ -83,13 +83,7 @@ impl<'a> Converter<'a, '_> {
             }
         };
         if let Some(id) = fragment {
-            self.result.fragments.push(FragmentRef {
-                target,
-                id: id.to_string(),
-                line,
-                col,
-                in_notes,
-            });
+            self.record_fragment(target, id, (line, col), in_notes);
         }
         let own_heading = (target == self.me)
             .then(|| fragment.and_then(|f| self.own_headings.iter().find(|(id, _)| id == f)))
@@ -153,6 +147,23 @@ impl<'a> Converter<'a, '_> {
                 self.error(line, col, format!("link to `{reference}`"))
             }
         }
+    }
+
+    /// Records a link to `#id` of `target`, checked once every page's ids are known.
+    fn record_fragment(
+        &mut self,
+        target: EntryId,
+        id: &str,
+        (line, col): (usize, usize),
+        in_notes: bool,
+    ) {
+        self.result.fragments.push(FragmentRef {
+            target,
+            id: id.to_string(),
+            line,
+            col,
+            in_notes,
+        });
     }
 
     /// Records a link for backlinks: a link inside notes counts only where notes are shown.
@@ -270,13 +281,7 @@ impl<'a> Converter<'a, '_> {
             return None;
         }
         if let Some(id) = fragment {
-            self.result.fragments.push(FragmentRef {
-                target,
-                id: id.to_string(),
-                line,
-                col,
-                in_notes,
-            });
+            self.record_fragment(target, id, (line, col), in_notes);
         }
         self.record_link(target, in_notes);
         let mut url = self.ctx.urls[target.index()].clone();

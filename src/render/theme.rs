@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use super::theme_errors::{parse_reports, tera_diagnostic};
+use super::theme_errors::{origin, parse_reports, source, tera_diagnostic};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::paths::output_key;
@@ -188,17 +188,8 @@ fn template_errors(
     if !diags.has_errors()
         && let tera::ErrorKind::Msg(text) = batch_err.kind()
     {
-        let origin = |name: &str| {
-            templates.get(name).map_or_else(
-                || PathBuf::from("themes/default/templates").join(name),
-                |f| f.origin.clone(),
-            )
-        };
-        let source = |name: &str| {
-            templates
-                .get(name)
-                .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        };
+        let origin = |name: &str| origin(templates, name);
+        let source = |name: &str| source(templates, name);
         diags.extend(parse_reports(text, &origin, &source));
     }
     if !diags.has_errors() {

@@ -6,22 +6,28 @@ use std::path::PathBuf;
 use super::theme::ThemeFile;
 use crate::diagnostics::Diagnostic;
 
+/// Where template `name` came from, for messages.
+pub(super) fn origin(templates: &BTreeMap<String, ThemeFile>, name: &str) -> PathBuf {
+    templates.get(name).map_or_else(
+        || PathBuf::from("themes/default/templates").join(name),
+        |f| f.origin.clone(),
+    )
+}
+
+/// The text of template `name`, for the line a message shows.
+pub(super) fn source(templates: &BTreeMap<String, ThemeFile>, name: &str) -> Option<String> {
+    templates
+        .get(name)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+}
+
 pub(super) fn tera_diagnostic(
     err: &tera::Error,
     templates: &BTreeMap<String, ThemeFile>,
     rendering: &str,
 ) -> Diagnostic {
-    let origin = |name: &str| {
-        templates.get(name).map_or_else(
-            || PathBuf::from("themes/default/templates").join(name),
-            |f| f.origin.clone(),
-        )
-    };
-    let source = |name: &str| {
-        templates
-            .get(name)
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-    };
+    let origin = |name: &str| origin(templates, name);
+    let source = |name: &str| source(templates, name);
     let context = if rendering.is_empty() {
         String::new()
     } else {
