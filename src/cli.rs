@@ -4,10 +4,23 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `-V`: the version and the commit it was built from.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LECTERN_COMMIT"), ")");
+
+/// `--version`: the same, and where lectern lives.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LECTERN_COMMIT"),
+    ")\n",
+    env!("CARGO_PKG_REPOSITORY")
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lectern",
-    version,
+    version = VERSION,
+    long_version = LONG_VERSION,
     about = "Build cross-linked, searchable reading guides for study groups"
 )]
 pub struct Cli {
@@ -49,6 +62,9 @@ pub struct SiteArgs {
     /// Include facilitator notes
     #[arg(long)]
     pub facilitator: bool,
+    /// Treat warnings as errors: nothing is written while any remains
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -275,6 +275,11 @@ impl Config {
         Ok(self)
     }
 
+    /// Whether the base URL names a host (`https://…`), so that absolute URLs can be made.
+    pub fn has_host(&self) -> bool {
+        self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
+    }
+
     /// The absolute form of a site path, for the sitemap and canonical links.
     pub fn permalink(&self, path: &str) -> String {
         let tail = path.strip_prefix(&self.base_path).unwrap_or(path);

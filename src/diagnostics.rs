@@ -272,6 +272,21 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    /// Every warning made an error, for `--strict`.
+    pub fn strict(self) -> Diagnostics {
+        self.items
+            .into_iter()
+            .map(|mut d| {
+                if d.severity == Severity::Warning {
+                    d.severity = Severity::Error;
+                    d.message
+                        .push_str(" (a warning; --strict makes it an error)");
+                }
+                d
+            })
+            .collect()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

@@ -112,6 +112,7 @@ fn options(site: &SiteArgs) -> BuildOptions {
     BuildOptions {
         drafts: site.drafts,
         facilitator: site.facilitator,
+        strict: site.strict,
     }
 }
 

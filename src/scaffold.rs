@@ -112,6 +112,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Where the Pages workflow's template lies among the starter's files.
+const WORKFLOW_TEMPLATE: &str = "github/workflows/pages.yml";
+
+/// The GitHub Pages workflow, for the lectern that writes it: it installs this version from
+/// this repository's releases.
+pub fn pages_workflow() -> String {
+    let template = STARTER
+        .get_file(WORKFLOW_TEMPLATE)
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default();
+    template
+        .replace("@LECTERN_VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@LECTERN_REPOSITORY@", env!("CARGO_PKG_REPOSITORY"))
+}
+
 /// Writes a starter site into `dir`, which must be missing or empty. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let shown = dir.to_path_buf();
@@ -136,7 +151,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     }
     files.sort();
     let mut written = Vec::new();
-    for (rel, bytes) in files {
+    for (rel, mut bytes) in files {
+        if rel == Path::new(WORKFLOW_TEMPLATE) {
+            bytes = pages_workflow().into_bytes();
+        }
         // The workflow and .gitignore are stored without their leading dot so that they are not
         // mistaken for this repository's own.
         let rel = match rel.strip_prefix("github") {

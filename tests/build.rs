@@ -133,6 +133,7 @@ fn drafts_are_left_out_unless_asked_for() {
     site.build_with(BuildOptions {
         drafts: true,
         facilitator: false,
+        ..BuildOptions::default()
     });
     assert!(site.out().join("essays/gamma-draft/index.html").is_file());
     assert!(
@@ -343,6 +344,7 @@ fn facilitator_notes_appear_only_in_facilitator_builds() {
     site.build_with(BuildOptions {
         drafts: false,
         facilitator: true,
+        ..BuildOptions::default()
     });
     let html = site.read("questions/opening/index.html");
     assert!(html.contains("<section class=\"facilitator-notes\""));
@@ -396,6 +398,7 @@ fn a_markdown_link_to_a_draft_is_plain_text_too() {
     site.build_with(BuildOptions {
         drafts: true,
         facilitator: false,
+        ..BuildOptions::default()
     });
     assert!(
         site.read("questions/third/index.html")

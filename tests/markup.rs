@@ -13,6 +13,7 @@ fn built(facilitator: bool) -> TempSite {
     site.build_with(BuildOptions {
         facilitator,
         drafts: false,
+        ..BuildOptions::default()
     });
     site
 }

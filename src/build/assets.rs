@@ -67,23 +67,24 @@ pub fn search_files(site: &Site) -> Files {
         .collect()
 }
 
-/// The files made from the whole site rather than one page: sitemap, robots.txt, .nojekyll and
-/// CNAME.
+/// The files made from the whole site rather than one page: sitemap (when the base URL has a
+/// host: a sitemap holds absolute URLs), robots.txt, .nojekyll and CNAME.
 pub fn site_files(site: &Site) -> Files {
     let mut files = Files::new();
     let mut add = |path: &str, text: String| {
         files.insert(path.to_string(), Arc::from(text.into_bytes()));
     };
-    add("sitemap.xml", sitemap(site));
-    let sitemap_url = site
-        .config
-        .permalink(&format!("{}sitemap.xml", site.config.base_path));
+    let mut robots = "User-agent: *\nAllow: /\n".to_string();
+    if site.config.has_host() {
+        add("sitemap.xml", sitemap(site));
+        let sitemap_url = site
+            .config
+            .permalink(&format!("{}sitemap.xml", site.config.base_path));
+        robots.push_str(&format!("\nSitemap: {sitemap_url}\n"));
+    }
     // A robots.txt of the site's own (in static/) is the author's choice, and stays.
     if !site.config.root.join("static/robots.txt").is_file() {
-        add(
-            "robots.txt",
-            format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"),
-        );
+        add("robots.txt", robots);
     }
     add(".nojekyll", String::new());
     if let Some(cname) = &site.config.cname {

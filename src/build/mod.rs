@@ -57,7 +57,15 @@ pub fn build(
     // A build killed part-way may have left the previous output moved aside: put it back first,
     // so that it survives even if this build fails.
     tidy_output(out);
-    let prepared = pipeline::load_and_prepare(config, options)?;
+    let mut prepared = pipeline::load_and_prepare(config, options)?;
+    if !config.value.has_host() {
+        let mut warning = no_sitemap(&config.value);
+        warning.severity = crate::diagnostics::Severity::Warning;
+        if options.strict {
+            return Err(Diagnostics::from(warning).strict());
+        }
+        prepared.diagnostics.push(warning);
+    }
     let timer = crate::timing::Timer::start();
     let staging = Staging::open(out).map_err(cannot_write)?;
     timer.lap("w:open");
@@ -73,6 +81,20 @@ pub fn build(
     let Warned { value, diagnostics } = prepared;
     drop_later(value);
     Ok(Warned::new(report, diagnostics))
+}
+
+/// The warning for a base URL without a host: no sitemap can be written.
+fn no_sitemap(config: &Config) -> Diagnostic {
+    let message = format!(
+        "base_url `{}` has no host, so no sitemap.xml is written",
+        config.base_url
+    );
+    let d = if config.sets("base_url") {
+        config.error_at_value("base_url", message)
+    } else {
+        Diagnostic::general(message)
+    };
+    d.with_hint("a sitemap lists full addresses: set base_url = \"https://user.github.io/course/\" in site.toml, or build with --base-url")
 }
 
 /// Frees `value` on a thread of its own: a large site is millions of allocations, and the

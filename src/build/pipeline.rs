@@ -46,6 +46,9 @@ pub fn prepare(
         }
     };
     let theme = theme.map_err(|d| diags.extend(d)).ok();
+    if options.strict {
+        diags = diags.strict();
+    }
     match (resolved, theme) {
         (Some(r), Some(theme)) if !diags.has_errors() => Ok(Warned::new(
             Prepared {

@@ -10,11 +10,13 @@ pub use converted::{Converted, FragmentRef, Heading, OutLink};
 use crate::config::Config;
 use crate::content::{Item, Kind, Meta};
 
-/// What a build includes beyond the public site.
+/// What a build includes beyond the public site, and how strict it is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct BuildOptions {
     pub drafts: bool,
     pub facilitator: bool,
+    /// Warnings stop the build as errors do (`--strict`).
+    pub strict: bool,
 }
 
 /// An entry's place in `Site::entries` (the corpus's path order): how entries name each other.
