@@ -201,7 +201,7 @@ fn public_search_files_never_contain_facilitator_notes() {
 
     site.build_with(BuildOptions {
         facilitator: true,
-        ..BuildOptions::default()..BuildOptions::default()
+        ..BuildOptions::default()
     });
     let facilitator = search_files(&site);
     assert!(contains(&facilitator, MARKER));
@@ -212,7 +212,7 @@ fn facilitator_notes_are_searchable_in_a_facilitator_build() {
     let site = TempSite::from_fixture("sites/basic");
     site.build_with(BuildOptions {
         facilitator: true,
-        ..BuildOptions::default()..BuildOptions::default()
+        ..BuildOptions::default()
     });
     let served = Served::from_files(&search_files(&site));
     let q = served.first_query("secret", 5);
@@ -231,7 +231,7 @@ fn drafts_are_searchable_only_in_draft_builds() {
 
     site.build_with(BuildOptions {
         drafts: true,
-        ..BuildOptions::default()..BuildOptions::default()
+        ..BuildOptions::default()
     });
     let served = Served::from_files(&search_files(&site));
     assert_eq!(
