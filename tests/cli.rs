@@ -151,3 +151,64 @@ fn a_build_leaves_no_staging_folder_behind() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_site_without_a_host_gets_no_sitemap_and_one_warning_saying_so() {
+    let site = TempSite::from_fixture("invalid/_base");
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "site.toml:2:12: warning: base_url `/` has no host, so no sitemap.xml is written"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--base-url"), "{err}");
+    assert!(!site.out().join("sitemap.xml").exists());
+    let robots = std::fs::read_to_string(site.out().join("robots.txt")).expect("robots.txt");
+    assert!(!robots.contains("Sitemap:"), "{robots}");
+
+    let out = site.run(&["build", "--base-url", "https://u.github.io/course/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert!(site.out().join("sitemap.xml").is_file());
+    let robots = std::fs::read_to_string(site.out().join("robots.txt")).expect("robots.txt");
+    assert!(
+        robots.contains("Sitemap: https://u.github.io/course/sitemap.xml"),
+        "{robots}"
+    );
+}
+
+#[test]
+fn strict_makes_warnings_errors_and_writes_nothing() {
+    let site = TempSite::from_fixture("invalid/_base");
+    let out = site.run(&["build", "--base-url", "https://u.github.io/c/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = std::fs::read_to_string(site.out().join("index.html")).expect("built");
+    site.write(
+        "content/essays/later.md",
+        "---\ntitle: Later\ndraft: true\n---\n",
+    );
+    site.write(
+        "content/essays/now.md",
+        "---\ntitle: Now\n---\nSee [[later]].\n",
+    );
+    let out = site.run(&["build", "--strict", "--base-url", "https://u.github.io/c/"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/essays/now.md:4:5: error: link to draft `later` is shown as plain text (a warning; --strict makes it an error)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("index.html")).expect("kept"),
+        before,
+        "the previous output stays"
+    );
+    let out = site.run(&["check", "--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "without --strict a warning passes");
+}

@@ -288,8 +288,8 @@ fn the_previous_output_is_kept_as_a_spare_and_the_next_build_starts_from_it() {
     // Whatever the spare holds, the next output is exactly what a fresh build writes.
     std::fs::write(spare.join("stale.html"), "<p>stale").expect("write");
     std::fs::write(spare.join("index.html"), "<p>edited").expect("write");
-    std::fs::remove_file(spare.join("sitemap.xml")).expect("remove");
-    std::fs::create_dir_all(spare.join("sitemap.xml")).expect("a folder where a file goes");
+    std::fs::remove_file(spare.join("robots.txt")).expect("remove");
+    std::fs::create_dir_all(spare.join("robots.txt")).expect("a folder where a file goes");
     let essays = std::fs::read_dir(spare.join("essays"))
         .expect("essays")
         .flatten()
