@@ -103,14 +103,14 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the source line the diagnostic points at, taken from the whole file's text.
-    /// Only the window that is shown is kept: a site with thousands of errors in long
-    /// paragraphs would otherwise hold every paragraph once per error.
-    pub fn with_source(mut self, text: &str) -> Self {
+    /// Attaches the source line the diagnostic points at, taken from the file's lines. Only the
+    /// window that is shown is kept: a site with thousands of errors in long paragraphs would
+    /// otherwise hold every paragraph once per error.
+    pub fn with_source(mut self, lines: &(impl Lines + ?Sized)) -> Self {
         let Some(Location { line, col, .. }) = self.location else {
             return self;
         };
-        if let Some(line) = text.lines().nth(line.saturating_sub(1)) {
+        if let Some(line) = lines.line(line) {
             let (shown, caret) = excerpt(line.trim_end_matches('\r'), col);
             self.source_line = Some(shown);
             self.caret = u16::try_from(caret).unwrap_or(u16::MAX);
@@ -120,6 +120,32 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// A file's text, by line: what `with_source` shows. A plain `str` finds a line by reading up
+/// to it; a content file's `Source` keeps an index, so that many problems in one large file cost
+/// no more than one each.
+pub trait Lines {
+    /// Line `n`, 1-based, without its line break.
+    fn line(&self, n: usize) -> Option<&str>;
+}
+
+impl Lines for str {
+    fn line(&self, n: usize) -> Option<&str> {
+        self.lines().nth(n.checked_sub(1)?)
+    }
+}
+
+impl Lines for String {
+    fn line(&self, n: usize) -> Option<&str> {
+        self.as_str().line(n)
+    }
+}
+
+impl Lines for std::sync::Arc<str> {
+    fn line(&self, n: usize) -> Option<&str> {
+        (**self).line(n)
     }
 }
 
@@ -311,13 +337,45 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// Every diagnostic, sorted, then a closing count: what the terminal shows.
+    /// Every diagnostic, sorted, then a closing count: what the terminal shows. A file's first
+    /// `PER_FILE` problems are shown, then how many more it has: a generated or mangled file can
+    /// have thousands, all alike.
     pub fn report(&self) -> String {
+        self.report_ending("")
+    }
+
+    /// `report` for a build, which says that its errors left the output as it was.
+    pub fn report_for_build(&self) -> String {
+        self.report_ending("; nothing was written")
+    }
+
+    fn report_ending(&self, after_errors: &str) -> String {
         // Sorted by reference: a report of thousands of errors need not copy them all.
         let mut sorted: Vec<&Diagnostic> = self.items.iter().collect();
         sorted.sort_by(|a, b| order(a, b));
         sorted.dedup();
-        let mut out: String = sorted.iter().map(ToString::to_string).collect();
+        let mut out = String::new();
+        let mut shown_in_file = 0;
+        let mut unshown_in_file = 0;
+        for (i, d) in sorted.iter().enumerate() {
+            shown_in_file += 1;
+            if shown_in_file <= PER_FILE || d.location.is_none() {
+                out.push_str(&d.to_string());
+            } else {
+                unshown_in_file += 1;
+            }
+            let next_file = sorted.get(i + 1).map(|n| n.path());
+            if next_file != Some(d.path()) {
+                if unshown_in_file > 0 {
+                    out.push_str(&format!(
+                        "{}: … and {unshown_in_file} more like these (the first {PER_FILE} are shown)\n",
+                        d.path().map(display_path).unwrap_or_default()
+                    ));
+                }
+                shown_in_file = 0;
+                unshown_in_file = 0;
+            }
+        }
         let errors = sorted.iter().filter(|d| d.is_error()).count();
         let warnings = sorted.len() - errors;
         let plural = |n: usize, w: &str| {
@@ -328,16 +386,16 @@ impl Diagnostics {
             }
         };
         if errors > 0 {
-            out.push_str(&format!(
-                "{} found; nothing was written\n",
-                plural(errors, "error")
-            ));
+            out.push_str(&format!("{} found{after_errors}\n", plural(errors, "error")));
         } else if warnings > 0 {
             out.push_str(&format!("{}\n", plural(warnings, "warning")));
         }
         out
     }
 }
+
+/// Problems shown for one file before the rest are counted instead.
+const PER_FILE: usize = 100;
 
 fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))

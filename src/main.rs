@@ -24,10 +24,17 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Only a build would have written anything: its errors say that it did not.
+    let builds = matches!(cli.command, Command::Build(_));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
-            report(&diags);
+            let text = if builds {
+                diags.report_for_build()
+            } else {
+                diags.report()
+            };
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
             ExitCode::from(1)
         }
     }

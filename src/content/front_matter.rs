@@ -347,7 +347,7 @@ impl Reader<'_> {
             let (line, col) = locate(self.source, "date", text);
             problems.push(
                 Diagnostic::error(self.path, line, col, format!("`{text}` is not a date"))
-                    .with_source(&self.source.text)
+                    .with_source(self.source)
                     .with_hint("write dates as YYYY-MM-DD, e.g. 2026-01-14"),
             );
         }

@@ -39,7 +39,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         let (line, col) = front_matter::locate(&source, key, "");
         problems.push(
             Diagnostic::error(path, line, col, format!("`{key}` is empty"))
-                .with_source(&source.text),
+                .with_source(&source),
         );
         // Nothing can link to an item without a name.
         return Err(Failed::names(problems, path, kind, Some(&source)));

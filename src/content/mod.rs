@@ -281,6 +281,6 @@ fn duplicate(item: &Item, key: &str, first: &Path) -> Diagnostic {
         ),
     };
     Diagnostic::error(&item.path, line, col, message)
-        .with_source(&item.source.text)
+        .with_source(&item.source)
         .with_hint(hint)
 }

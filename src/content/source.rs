@@ -14,6 +14,9 @@ pub struct Source {
     pub front_matter_line: usize,
     /// Byte offset where the Markdown body starts.
     pub body_start: usize,
+    /// Where each line starts (byte offsets), so that a position or a line is found in
+    /// logarithmic time however many problems a large file has.
+    line_starts: std::sync::Arc<[u32]>,
 }
 
 impl Source {
@@ -23,6 +26,21 @@ impl Source {
 
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
+    }
+
+    /// 1-based line and character column of a byte offset in the text.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            .max(1);
+        let start = self.line_starts[line - 1] as usize;
+        let mut end = offset;
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (line, self.text[start..end].chars().count() + 1)
     }
 
     /// Splits `raw` (a whole file) into front matter and body. `path` is used for diagnostics.
@@ -60,6 +78,7 @@ impl Source {
                     front_matter: yaml_start.min(line_start)..line_start,
                     front_matter_line: 2,
                     body_start,
+                    line_starts: line_starts(&text),
                     text: text.into(),
                 });
             }
@@ -73,6 +92,26 @@ impl Source {
     }
 }
 
+/// The byte offset of each line's start. Texts past 4 GiB are not content files a person
+/// writes: their later lines all start at the last offset that fits.
+fn line_starts(text: &str) -> std::sync::Arc<[u32]> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect()
+}
+
+impl crate::diagnostics::Lines for Source {
+    fn line(&self, n: usize) -> Option<&str> {
+        let start = *self.line_starts.get(n.checked_sub(1)?)? as usize;
+        let end = self
+            .line_starts
+            .get(n)
+            .map_or(self.text.len(), |&next| (next as usize).saturating_sub(1));
+        self.text.get(start..end.max(start))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +120,23 @@ mod tests {
     /// 1-based line of the body's first line.
     fn body_line(s: &Source) -> usize {
         s.text[..s.body_start].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn lines_and_positions_come_from_the_index() {
+        use crate::diagnostics::{Lines, line_col};
+        let text = "---\ntitle: é\n---\nab\ncé[[x\n";
+        let s = Source::parse(Path::new("a.md"), text).unwrap();
+        for offset in 0..=text.len() {
+            if text.is_char_boundary(offset) {
+                assert_eq!(s.line_col(offset), line_col(text, offset), "{offset}");
+            }
+        }
+        assert_eq!(s.line(2), Some("title: é"));
+        assert_eq!(s.line(5), Some("cé[[x"));
+        assert_eq!(s.line(6), Some(""));
+        assert_eq!(s.line(7), None);
+        assert_eq!(s.line(0), None);
     }
 
     #[test]

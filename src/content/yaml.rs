@@ -75,7 +75,7 @@ fn diagnostic(kind: Kind, path: &Path, source: &Source, e: &serde_yaml::Error) -
         None => (1, 1),
     };
     let (message, hint) = explain(kind, source, line, &core_message(e));
-    let d = Diagnostic::error(path, line, col, message).with_source(&source.text);
+    let d = Diagnostic::error(path, line, col, message).with_source(source);
     match hint {
         Some(h) => d.with_hint(h),
         None => d,

@@ -37,7 +37,7 @@ fn note_heading(item: &Item, target: &Item, f: &FragmentRef) -> Diagnostic {
             target.path.display()
         ),
     )
-    .with_source(&item.source.text)
+    .with_source(&item.source)
     .with_hint("link to it from inside facilitator notes, or move the heading out of them")
 }
 
@@ -66,7 +66,7 @@ fn missing_fragment(items: &[Item], from: usize, body: &Converted, f: &FragmentR
         format!("`{}` has no heading `#{}`", target.slug, f.id)
     };
     Diagnostic::error(&item.path, f.line, f.col, message)
-        .with_source(&item.source.text)
+        .with_source(&item.source)
         .with_hint(hint)
 }
 
@@ -91,7 +91,7 @@ pub fn warn_drafts_named(
                         items[r.to].slug
                     ),
                 )
-                .with_source(&item.source.text)
+                .with_source(&item.source)
                 .with_hint("build with --drafts to include drafts"),
             );
         }

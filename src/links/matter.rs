@@ -55,7 +55,7 @@ pub fn check_matter_refs(items: &[Item], names: &Names, diags: &mut Diagnostics)
                                     col,
                                     format!("`{}` lists the item itself", field.key()),
                                 )
-                                .with_source(&item.source.text),
+                                .with_source(&item.source),
                             );
                         } else {
                             refs.push(MatterRef { from, to, field });
@@ -169,7 +169,7 @@ fn missing_ref(
             ));
         }
     }
-    let mut d = Diagnostic::error(&item.path, line, col, message).with_source(&item.source.text);
+    let mut d = Diagnostic::error(&item.path, line, col, message).with_source(&item.source);
     if let Some(h) = hint {
         d = d.with_hint(h);
     }
@@ -230,7 +230,7 @@ pub fn check_aliases(items: &[Item], diags: &mut Diagnostics) {
             match clash {
                 Some((message, hint)) => diags.push(
                     Diagnostic::error(&item.path, line, col, message)
-                        .with_source(&item.source.text)
+                        .with_source(&item.source)
                         .with_hint(hint),
                 ),
                 None => {

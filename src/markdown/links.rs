@@ -8,7 +8,7 @@ use pulldown_cmark::{CowStr, Event};
 use super::Lookup;
 use super::converter::{Converter, OpenLink};
 use crate::content::{Item, Kind, Meta};
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::Diagnostic;
 use crate::site::{EntryId, FragmentRef, OutLink};
 use crate::text::{escape_attr, percent_decode};
 
@@ -196,7 +196,7 @@ impl<'a> Converter<'a, '_> {
                 self.ctx.item(target).slug
             ),
         )
-        .with_source(&self.item.source.text)
+        .with_source(&self.item.source)
         .with_hint("build with --drafts to include drafts, or remove `draft: true`");
         self.result.diagnostics.push(d);
     }
@@ -293,14 +293,13 @@ impl<'a> Converter<'a, '_> {
     }
 
     fn position(&self, body_offset: usize) -> (usize, usize) {
-        line_col(
-            &self.item.source.text,
-            self.item.source.body_start + body_offset,
-        )
+        self.item
+            .source
+            .line_col(self.item.source.body_start + body_offset)
     }
 
     fn error(&self, line: usize, col: usize, message: String) -> Diagnostic {
-        Diagnostic::error(&self.item.path, line, col, message).with_source(&self.item.source.text)
+        Diagnostic::error(&self.item.path, line, col, message).with_source(&self.item.source)
     }
 }
 
