@@ -1,7 +1,8 @@
-// The search client's index reader (js/search.js) against the files a real build writes for a
+// The search client's engine (js/search-index.js) against the files a real build writes for a
 // generated course large enough to have every kind of part: for every stem, the postings the
 // client reads, chunk by chunk (first chunk, `x/` files, shared `t/` tail files), are all of
-// the stem's documents, once. Runs in Node: the reader takes a function that loads a file.
+// the stem's documents, once. Runs in Node: the engine touches no DOM and takes a function that
+// loads a file.
 
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -9,10 +10,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { repo, buildSite } from "./lib.mjs";
+import { SearchIndex } from "../../themes/default/static/js/search-index.js";
 
-let out, SearchIndex;
+let out;
 
 before(async () => {
   const site = mkdtempSync(join(tmpdir(), "lectern-index-"));
@@ -22,7 +23,6 @@ before(async () => {
   });
   if (made.status !== 0) throw new Error(`gen_corpus failed:\n${made.stderr}`);
   out = buildSite(site, "/");
-  ({ SearchIndex } = await import(pathToFileURL(join(out, "js/search.js")).href));
 });
 
 /** Reads `search/<name>` from the build, as a fetch of `<name>?v=<id>` would. */
