@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repo, buildSite } from "./lib.mjs";
-import { SearchIndex } from "../../themes/default/static/js/search-index.js";
+import { SearchIndex, excerptParts } from "../../themes/default/static/js/search-index.js";
 
 let out;
 
@@ -76,4 +76,31 @@ test("the results of a query of several words have all of them, unless none has"
   for (const r of both.results) assert.equal(r.matched, 2);
   const some = await index.search("trust qqxyzzy", { limit: 20 });
   assert.ok(some.partial && some.results.length > 0);
+});
+
+test("an excerpt marks the matched words and starts about eight words before the first", () => {
+  const isMatch = (word) => word.toLowerCase() === "trust";
+  const text = "One two three four five six seven eight nine ten eleven twelve: trust, once lost, is slow to trust again.";
+  const { cut, parts } = excerptParts(text, isMatch);
+  assert.equal(cut, true);
+  assert.equal(parts.map((p) => p.text).join("").trim(), "five six seven eight nine ten eleven twelve: trust, once lost, is slow to trust again.");
+  assert.deepEqual(parts.filter((p) => p.match).map((p) => p.text), ["trust", "trust"]);
+  assert.deepEqual(excerptParts("Trust comes first.", isMatch), {
+    cut: false,
+    parts: [{ text: "Trust", match: true }, { text: " comes first.", match: false }],
+  });
+  assert.deepEqual(excerptParts("Nothing here.", isMatch), { cut: false, parts: [{ text: "Nothing here.", match: false }] });
+});
+
+test("the highlighter marks the forms of the words a search matched", async () => {
+  const index = reader([]);
+  const found = await index.search("therapist", { limit: 5 });
+  const { items } = await index.details(found, 5);
+  const isMatch = index.highlighter(found.words, found.candidates);
+  assert.ok(items.length > 0);
+  for (const r of items) {
+    const marked = excerptParts(r.text, isMatch).parts.filter((p) => p.match);
+    assert.ok(marked.length > 0, r.text);
+    for (const p of marked) assert.match(p.text, /^therapist/i);
+  }
 });
