@@ -1,7 +1,8 @@
-// The search client's index reader (js/search.js) against the files a real build writes for a
+// The search client's engine (js/search-index.js) against the files a real build writes for a
 // generated course large enough to have every kind of part: for every stem, the postings the
 // client reads, chunk by chunk (first chunk, `x/` files, shared `t/` tail files), are all of
-// the stem's documents, once. Runs in Node: the reader takes a function that loads a file.
+// the stem's documents, once. Runs in Node: the engine touches no DOM and takes a function that
+// loads a file.
 
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -9,10 +10,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { repo, buildSite } from "./lib.mjs";
+import { SearchIndex, excerptParts } from "../../themes/default/static/js/search-index.js";
 
-let out, SearchIndex;
+let out;
 
 before(async () => {
   const site = mkdtempSync(join(tmpdir(), "lectern-index-"));
@@ -22,7 +23,6 @@ before(async () => {
   });
   if (made.status !== 0) throw new Error(`gen_corpus failed:\n${made.stderr}`);
   out = buildSite(site, "/");
-  ({ SearchIndex } = await import(pathToFileURL(join(out, "js/search.js")).href));
 });
 
 /** Reads `search/<name>` from the build, as a fetch of `<name>?v=<id>` would. */
@@ -76,4 +76,31 @@ test("the results of a query of several words have all of them, unless none has"
   for (const r of both.results) assert.equal(r.matched, 2);
   const some = await index.search("trust qqxyzzy", { limit: 20 });
   assert.ok(some.partial && some.results.length > 0);
+});
+
+test("an excerpt marks the matched words and starts about eight words before the first", () => {
+  const isMatch = (word) => word.toLowerCase() === "trust";
+  const text = "One two three four five six seven eight nine ten eleven twelve: trust, once lost, is slow to trust again.";
+  const { cut, parts } = excerptParts(text, isMatch);
+  assert.equal(cut, true);
+  assert.equal(parts.map((p) => p.text).join("").trim(), "five six seven eight nine ten eleven twelve: trust, once lost, is slow to trust again.");
+  assert.deepEqual(parts.filter((p) => p.match).map((p) => p.text), ["trust", "trust"]);
+  assert.deepEqual(excerptParts("Trust comes first.", isMatch), {
+    cut: false,
+    parts: [{ text: "Trust", match: true }, { text: " comes first.", match: false }],
+  });
+  assert.deepEqual(excerptParts("Nothing here.", isMatch), { cut: false, parts: [{ text: "Nothing here.", match: false }] });
+});
+
+test("the highlighter marks the forms of the words a search matched", async () => {
+  const index = reader([]);
+  const found = await index.search("therapist", { limit: 5 });
+  const { items } = await index.details(found, 5);
+  const isMatch = index.highlighter(found.words, found.candidates);
+  assert.ok(items.length > 0);
+  for (const r of items) {
+    const marked = excerptParts(r.text, isMatch).parts.filter((p) => p.match);
+    assert.ok(marked.length > 0, r.text);
+    for (const p of marked) assert.match(p.text, /^therapist/i);
+  }
 });
