@@ -538,7 +538,7 @@ fn further_postings_are_where_the_client_looks() {
     assert_eq!(found, expected_x);
 }
 
-/// 32-bit FNV-1a, as the client computes it (js/search.js, `tailOf`).
+/// 32-bit FNV-1a, as the client computes it (js/search-index.js, `tailOf`).
 fn fnv1a(s: &str) -> u64 {
     let mut hash: u32 = 0x811c_9dc5;
     for b in s.bytes() {

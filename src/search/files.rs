@@ -497,7 +497,7 @@ impl Hasher {
 mod tests {
     use super::*;
 
-    /// The client computes the same hash (js/search.js, `tailOf`); these are FNV-1a's values.
+    /// The client computes the same hash (js/search-index.js, `tailOf`); these are FNV-1a's values.
     #[test]
     fn tail_files_are_chosen_by_fnv_1a() {
         assert_eq!(tail_of("a", u32::MAX as usize), 0xe40c_292c);

@@ -1,6 +1,6 @@
 //! Words for search: how text splits into words, how a word is folded (case, accents,
 //! apostrophes), which words are too common to index, and stemming. The client applies the same
-//! splitting and folding to a query (see `js/search.js`), so the two must change together.
+//! splitting and folding to a query (see `js/search-index.js`), so the two must change together.
 
 use rust_stemmers::{Algorithm, Stemmer};
 
