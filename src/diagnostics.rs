@@ -386,7 +386,10 @@ impl Diagnostics {
             }
         };
         if errors > 0 {
-            out.push_str(&format!("{} found{after_errors}\n", plural(errors, "error")));
+            out.push_str(&format!(
+                "{} found{after_errors}\n",
+                plural(errors, "error")
+            ));
         } else if warnings > 0 {
             out.push_str(&format!("{}\n", plural(warnings, "warning")));
         }

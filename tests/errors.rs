@@ -96,6 +96,8 @@ invalid_cases!(
     not_utf8,
     empty_title,
     not_a_mapping,
+    yaml_too_deep,
+    yaml_alias_bomb,
 );
 
 #[test]

@@ -38,8 +38,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         let key = if kind == Kind::Term { "term" } else { "title" };
         let (line, col) = front_matter::locate(&source, key, "");
         problems.push(
-            Diagnostic::error(path, line, col, format!("`{key}` is empty"))
-                .with_source(&source),
+            Diagnostic::error(path, line, col, format!("`{key}` is empty")).with_source(&source),
         );
         // Nothing can link to an item without a name.
         return Err(Failed::names(problems, path, kind, Some(&source)));
@@ -118,8 +117,10 @@ impl Unloaded {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        let matter: Option<serde_yaml::Value> =
-            source.and_then(|source| serde_yaml::from_str(source.yaml()).ok());
+        // Front matter past the reader's limits is not read again for its names.
+        let matter: Option<serde_yaml::Value> = source
+            .filter(|source| super::yaml_limits::check(source.yaml()).is_ok())
+            .and_then(|source| serde_yaml::from_str(source.yaml()).ok());
         let field = |key: &str| matter.as_ref().and_then(|m| m.get(key));
         let text = |v: &serde_yaml::Value| match v {
             serde_yaml::Value::String(s) => Some(s.clone()),

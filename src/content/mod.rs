@@ -7,6 +7,7 @@ pub mod front_matter;
 mod item;
 pub mod source;
 mod yaml;
+mod yaml_limits;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

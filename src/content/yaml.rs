@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use super::Kind;
 use super::front_matter::known_keys;
 use super::source::Source;
+use super::yaml_limits::{ALIAS_BUDGET, Limit, MAX_DEPTH};
 use crate::diagnostics::{Diagnostic, did_you_mean, set_aside_entry, stands_for};
 use crate::text::{capitalize, with_article};
 
@@ -33,6 +34,10 @@ pub fn parse<T: DeserializeOwned>(
     source: &Source,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
+    if let Err(limit) = super::yaml_limits::check(source.yaml()) {
+        problems.push(limit_diagnostic(path, source, &limit));
+        return None;
+    }
     let mut yaml = source.yaml().to_string();
     let mut set_aside: Vec<String> = Vec::new();
     loop {
@@ -56,6 +61,29 @@ pub fn parse<T: DeserializeOwned>(
             .flatten()?;
         set_aside.push(key);
     }
+}
+
+/// The error for front matter past one of the reader's limits.
+fn limit_diagnostic(path: &Path, source: &Source, limit: &Limit) -> Diagnostic {
+    let (offset, message, hint) = match *limit {
+        Limit::TooDeep(at) => (
+            at,
+            format!("front matter nests `[` or `{{` more than {MAX_DEPTH} deep"),
+            "YAML reads a value that starts with `[` or `{` as a list or a mapping: put text in quotes",
+        ),
+        Limit::AliasesTooLarge(at) => (
+            at,
+            format!(
+                "front matter's aliases stand for more than {} KB of text",
+                ALIAS_BUDGET / 1024
+            ),
+            "each `*name` repeats the whole value anchored by `&name`: write the values out instead",
+        ),
+    };
+    let (line, col) = source.line_col(source.front_matter.start + offset);
+    Diagnostic::error(path, line, col, message)
+        .with_source(source)
+        .with_hint(hint)
 }
 
 /// A key's entry starts at the line's start; list items, comments and nested keys belong to the
