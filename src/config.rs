@@ -239,6 +239,15 @@ impl Config {
             ));
             base_url = "/".to_string();
         }
+        let cname = raw.cname.filter(|c| !c.trim().is_empty());
+        if let Some(c) = &cname
+            && !is_host_name(c.trim())
+        {
+            problems.push(
+                at_key("cname", format!("cname `{c}` is not a host name"))
+                    .with_hint("write the domain alone, e.g. cname = \"guide.example.org\""),
+            );
+        }
         let config = Config {
             title,
             description: raw.description,
@@ -248,7 +257,7 @@ impl Config {
             theme,
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
             autolink: raw.autolink,
-            cname: raw.cname.filter(|c| !c.trim().is_empty()),
+            cname: cname.filter(|c| is_host_name(c.trim())),
             root: PathBuf::new(),
             keys,
         };
@@ -343,6 +352,19 @@ fn starts_entry(line: &str) -> bool {
             !k.is_empty()
                 && k.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        })
+}
+
+/// A domain such as `guide.example.org`: labels of letters, digits and inner hyphens.
+fn is_host_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.contains('.')
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 

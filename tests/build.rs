@@ -437,3 +437,25 @@ fn a_robots_txt_of_the_sites_own_is_kept() {
     site.build();
     assert_eq!(site.read("robots.txt"), "User-agent: *\nDisallow: /\n");
 }
+
+#[test]
+fn plain_text_fields_are_shown_literally_and_escaped() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "content/essays/literal.md",
+        "---\ntitle: \"Why <em> matters & *stars* stay\"\nsummary: \"<script>alert(1)</script> -- plain\"\n---\n\nA NUL\u{0} here.\n",
+    );
+    site.build();
+    let html = site.read("essays/literal/index.html");
+    assert!(
+        html.contains("Why &lt;em&gt; matters &amp; *stars* stay"),
+        "{}",
+        main_of(&html)
+    );
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; – plain"),
+        "{html}"
+    );
+    assert!(html.contains("A NUL\u{fffd} here."), "{}", main_of(&html));
+}

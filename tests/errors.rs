@@ -98,6 +98,10 @@ invalid_cases!(
     not_a_mapping,
     yaml_too_deep,
     yaml_alias_bomb,
+    unsafe_source_url,
+    script_link,
+    heading_attribute,
+    site_toml_bad_cname,
 );
 
 #[test]

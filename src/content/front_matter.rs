@@ -271,7 +271,15 @@ impl Reader<'_> {
     }
 
     fn essay(&self, problems: &mut Vec<Diagnostic>) -> Option<Fields> {
-        let m: EssayMatter = self.matter(problems)?;
+        let mut m: EssayMatter = self.matter(problems)?;
+        if let Some(url) = m.source.as_ref().and_then(|s| s.url.clone())
+            && !crate::text::is_safe_url(&url)
+        {
+            problems.push(self.unsafe_url("source", &url));
+            if let Some(source) = &mut m.source {
+                source.url = None;
+            }
+        }
         let meta = Meta::Essay {
             author: m.author,
             date: self.date(m.date.as_deref(), problems),
@@ -337,6 +345,19 @@ impl Reader<'_> {
             autolink: m.autolink,
             meta,
         })
+    }
+
+    /// The error for a URL that a page could not safely link to.
+    fn unsafe_url(&self, key: &str, url: &str) -> Diagnostic {
+        let (line, col) = locate(self.source, key, url);
+        Diagnostic::error(
+            self.path,
+            line,
+            col,
+            format!("`{url}` is not a web address: only http://, https://, mailto: and relative URLs are allowed"),
+        )
+        .with_source(self.source)
+        .with_hint("write the full address, e.g. https://example.org/article")
     }
 
     /// A `date` value checked, or None with an error when it is not a date.

@@ -46,6 +46,14 @@ impl Source {
     /// Splits `raw` (a whole file) into front matter and body. `path` is used for diagnostics.
     pub fn parse(path: &std::path::Path, raw: &str) -> Result<Source, Diagnostic> {
         let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        // CommonMark replaces NUL with U+FFFD; doing it here makes front matter and body agree.
+        let replaced;
+        let raw = if raw.contains('\0') {
+            replaced = raw.replace('\0', "\u{fffd}");
+            replaced.as_str()
+        } else {
+            raw
+        };
         // A carriage return alone ends a line too, for YAML and Markdown alike: line numbers
         // agree only if it becomes a line feed here.
         let text = if raw.contains('\r') {

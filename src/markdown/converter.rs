@@ -181,12 +181,15 @@ impl<'a, 'c> Converter<'a, 'c> {
                 attrs,
                 ..
             }) => {
+                if let Some((key, _)) = attrs.first() {
+                    self.refuse_heading_attribute(key, range);
+                }
                 let id = layout.heading(i).map(|h| h.id.clone()).unwrap_or_default();
                 self.start_heading(Tag::Heading {
                     level,
                     id: Some(id.into()),
                     classes,
-                    attrs,
+                    attrs: Vec::new(),
                 });
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -239,6 +242,20 @@ impl<'a, 'c> Converter<'a, 'c> {
             }
             other => self.block_or_inline(other),
         }
+    }
+
+    /// A heading's `{…}` may give an id and classes; any other attribute (`onclick=…`, say)
+    /// could carry script or styles into the page.
+    fn refuse_heading_attribute(&mut self, key: &str, range: &Range<usize>) {
+        let (line, col) = self.position(range.start);
+        let d = self
+            .error(
+                line,
+                col,
+                format!("a heading's `{{…}}` may set only an id and classes, not `{key}`"),
+            )
+            .with_hint("write `{#an-id .a-class}` after the heading, or remove the attribute");
+        self.result.diagnostics.push(d);
     }
 
     fn start_heading(&mut self, tag: Tag<'a>) {

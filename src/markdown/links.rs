@@ -10,7 +10,7 @@ use super::converter::{Converter, OpenLink};
 use crate::content::{Item, Kind, Meta};
 use crate::diagnostics::Diagnostic;
 use crate::site::{EntryId, FragmentRef, OutLink};
-use crate::text::{escape_attr, percent_decode};
+use crate::text::{escape_attr, percent_decode, url_scheme};
 
 impl<'a> Converter<'a, '_> {
     /// The opening `<a>` of a link to item `target`, with a term's summary for its card.
@@ -212,6 +212,25 @@ impl<'a> Converter<'a, '_> {
         is_link: bool,
     ) -> Option<CowStr<'a>> {
         let d: &str = dest;
+        if let Some(scheme) = url_scheme(d)
+            && runs_script(&scheme, d, is_link)
+        {
+            let (line, col) = self.position(range.start);
+            let what = if is_link { "a link" } else { "an image" };
+            let d = self
+                .error(
+                    line,
+                    col,
+                    format!("{what} may not use a `{scheme}:` URL, which can run script in the reader's browser"),
+                )
+                .with_hint("link to a page of the site, a file in static/, or a web address (https://…)");
+            self.result.diagnostics.push(d);
+            return if is_link {
+                None
+            } else {
+                Some(CowStr::from(""))
+            };
+        }
         if is_link && let Some(id) = d.strip_prefix('#').filter(|id| !id.is_empty()) {
             let (line, col) = self.position(range.start);
             self.local_refs.push(FragmentRef {
@@ -292,14 +311,30 @@ impl<'a> Converter<'a, '_> {
         Some(url.into())
     }
 
-    fn position(&self, body_offset: usize) -> (usize, usize) {
+    pub(super) fn position(&self, body_offset: usize) -> (usize, usize) {
         self.item
             .source
             .line_col(self.item.source.body_start + body_offset)
     }
 
-    fn error(&self, line: usize, col: usize, message: String) -> Diagnostic {
+    pub(super) fn error(&self, line: usize, col: usize, message: String) -> Diagnostic {
         Diagnostic::error(&self.item.path, line, col, message).with_source(&self.item.source)
+    }
+}
+
+/// Whether a URL of `scheme` can run script: `javascript:` and `vbscript:`, and `data:` but for
+/// an image's own `data:image/…`.
+fn runs_script(scheme: &str, url: &str, is_link: bool) -> bool {
+    match scheme {
+        "javascript" | "vbscript" => true,
+        "data" => {
+            let image = url
+                .trim_start()
+                .get(5..)
+                .is_some_and(|rest| rest.to_ascii_lowercase().starts_with("image/"));
+            is_link || !image
+        }
+        _ => false,
     }
 }
 

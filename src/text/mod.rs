@@ -61,22 +61,25 @@ pub fn slugify(title: &str) -> String {
 }
 
 /// Plain text with typographic punctuation: straight quotes curled, `--` as a dash, `...` as an
-/// ellipsis. Markdown markup in front-matter text is dropped, not rendered.
+/// ellipsis. Everything else is kept literally: front-matter text is text, not Markdown or HTML,
+/// so `Why <em> matters` or `*trust*` shows those characters.
 pub fn smarten(text: &str) -> String {
-    if !text.contains(['\'', '"', '-', '.', '*', '_', '`', '[', '<', '&', '\\']) {
+    if !text.contains(['\'', '"', '-', '.']) {
         return text.to_string();
     }
     use pulldown_cmark::{Event, Options, Parser};
-    // Escape what would start a heading, list or quote, so the text stays one paragraph.
+    // Every character Markdown could read as markup is escaped, so that the parser does nothing
+    // but the punctuation; dashes and dots are escaped only where they would start a block.
     let trimmed = text.trim_start();
-    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
-    let escaped = if trimmed.starts_with(['#', '-', '+', '*', '>', '=']) {
-        format!("\\{trimmed}")
-    } else if digits > 0 && trimmed[digits..].starts_with(['.', ')']) {
-        format!("{}\\{}", &trimmed[..digits], &trimmed[digits..])
-    } else {
-        trimmed.to_string()
-    };
+    let mut escaped = String::with_capacity(trimmed.len() * 2);
+    for (i, c) in trimmed.char_indices() {
+        let starts_block = i == 0 && matches!(c, '-' | '+' | '=');
+        let numbered = matches!(c, '.' | ')') && trimmed[..i].bytes().all(|b| b.is_ascii_digit());
+        if "\\`*_{}[]<>()#!|~^&".contains(c) || starts_block || (numbered && i > 0) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
         match event {
@@ -130,6 +133,29 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The scheme of a URL (`https`, `javascript`), lowercased, as a browser reads it: tabs, line
+/// breaks and leading spaces or control characters are ignored. None for a relative URL.
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let colon = cleaned.find(':')?;
+    let scheme = &cleaned[..colon];
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// Whether a URL from front matter or site.toml may be written into a page: a web address,
+/// `mailto:`, or a relative one.
+pub fn is_safe_url(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| matches!(s.as_str(), "http" | "https" | "mailto"))
+}
+
 /// "an essay", "a term": the article a noun takes.
 pub fn with_article(noun: &str) -> String {
     if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -169,6 +195,16 @@ mod tests {
         assert_eq!(smarten("- 1"), "- 1");
         assert_eq!(smarten("1. First"), "1. First");
         assert_eq!(smarten("# Not a heading"), "# Not a heading");
+        assert_eq!(smarten("Why <em> matters"), "Why <em> matters");
+        assert_eq!(
+            smarten("*trust* & [care](x) -- \\n"),
+            "*trust* & [care](x) – \\n"
+        );
+        assert_eq!(
+            smarten("\"Trust\" (a note) isn't 'it'"),
+            "“Trust” (a note) isn’t ‘it’"
+        );
+        assert_eq!(smarten("2) Second"), "2) Second");
     }
 
     #[test]
@@ -183,6 +219,20 @@ mod tests {
         assert_eq!(fold("Épistémic"), "epistemic");
         assert_eq!(fold("Über"), "uber");
         assert_eq!(fold("Therapist’s"), "therapist's");
+    }
+
+    #[test]
+    fn url_schemes_are_read_as_a_browser_reads_them() {
+        assert_eq!(url_scheme("https://x.org").as_deref(), Some("https"));
+        assert_eq!(
+            url_scheme(" JavaScript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(url_scheme("java\tscript:x").as_deref(), Some("javascript"));
+        assert_eq!(url_scheme("../a.md#b:c"), None);
+        assert_eq!(url_scheme("/x:y"), None);
+        assert!(is_safe_url("mailto:a@b.org") && is_safe_url("essays/a/"));
+        assert!(!is_safe_url("javascript:alert(1)") && !is_safe_url("data:text/html,x"));
     }
 
     #[test]
