@@ -77,6 +77,9 @@ pub struct BuildArgs {
     /// Override base_url from site.toml
     #[arg(long, value_parser = base_url)]
     pub base_url: Option<String>,
+    /// Replace the output folder even if it holds files lectern did not write
+    #[arg(long)]
+    pub clean: bool,
 }
 
 /// A `--base-url` that cannot be one is a usage error, caught with the other arguments.

@@ -48,10 +48,14 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
                 Some(dir) => dir,
                 None => config.value.root.join(&config.value.output_dir),
             };
+            let options = BuildOptions {
+                clean: args.clean,
+                ..options(&args.site)
+            };
             let Warned {
                 value: report,
                 diagnostics: warnings,
-            } = lectern::build(&config, options(&args.site), &out)?;
+            } = lectern::build(&config, options, &out)?;
             print_warnings(&warnings);
             eprintln!(
                 "built {} pages ({} files) into {} in {} ms",
@@ -120,6 +124,7 @@ fn options(site: &SiteArgs) -> BuildOptions {
         drafts: site.drafts,
         facilitator: site.facilitator,
         strict: site.strict,
+        clean: false,
     }
 }
 

@@ -212,3 +212,20 @@ fn strict_makes_warnings_errors_and_writes_nothing() {
     let out = site.run(&["check"]);
     assert!(out.status.success(), "without --strict a warning passes");
 }
+
+#[test]
+fn new_with_a_very_long_title_writes_a_short_file_name() {
+    let site = TempSite::from_fixture("invalid/_base");
+    let title = "Trust ".repeat(90);
+    let out = site.run(&["new", "essay", title.trim()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let created = String::from_utf8_lossy(&out.stdout).into_owned();
+    let name = created
+        .trim()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(name.len() <= 83 && name.ends_with("trust.md"), "{name}");
+    assert!(site.root().join("content/essays").join(&name).is_file());
+}

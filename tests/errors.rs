@@ -12,10 +12,11 @@ fn assert_case(case: &str) {
         .expect("expected.txt");
     let site = TempSite::invalid(case);
     // A previous good output must survive the failed build untouched. Every build writes
-    // `.nojekyll`, which is how a build knows the folder is one it may replace.
+    // `.lectern-manifest`, listing what it wrote: that is how a build knows the folder is one it
+    // may replace.
     std::fs::create_dir_all(site.out()).expect("mkdir");
     std::fs::write(site.out().join("index.html"), "previous build").expect("write");
-    std::fs::write(site.out().join(".nojekyll"), "").expect("write");
+    std::fs::write(site.out().join(".lectern-manifest"), "index.html\n").expect("write");
 
     let out = site.run(&["build"]);
     let err = stderr(&out);
@@ -102,6 +103,7 @@ invalid_cases!(
     script_link,
     heading_attribute,
     site_toml_bad_cname,
+    static_page_clash,
 );
 
 #[test]

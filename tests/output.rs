@@ -358,3 +358,40 @@ fn a_file_the_spare_shares_with_the_live_output_is_replaced_not_written_through(
     assert_eq!(snapshot_dir(&site.root().join(SPARE)), live);
     assert_eq!(snapshot_dir(&site.out()), fresh_build(&site));
 }
+
+/// An output folder that holds a file no build wrote is refused, naming the file, even when it
+/// looks like a previous build (`.nojekyll`); `--clean` discards such files on purpose.
+#[test]
+fn a_file_lectern_did_not_write_is_never_lost() {
+    let site = TempSite::from_fixture("invalid/_base");
+    std::fs::create_dir_all(site.out()).expect("mkdir");
+    std::fs::write(site.out().join(".nojekyll"), "").expect("write");
+    std::fs::write(site.out().join("handwritten.html"), "mine").expect("write");
+    for _ in 0..2 {
+        let out = site.run(&["build"]);
+        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+        let err = common::stderr(&out);
+        assert!(
+            err.contains("holds files that lectern did not write: .nojekyll, handwritten.html"),
+            "{err}"
+        );
+        assert!(err.contains("--clean"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(site.out().join("handwritten.html")).expect("kept"),
+            "mine"
+        );
+    }
+    // A build's own output, listed in its manifest, is replaced without a word.
+    let out = site.run(&["build", "--clean"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(!site.out().join("handwritten.html").exists());
+    let manifest = std::fs::read_to_string(site.out().join(".lectern-manifest")).expect("manifest");
+    assert!(manifest.lines().any(|l| l == "index.html"), "{manifest}");
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    // A file added to a previous build's folder is someone's: refused again.
+    std::fs::write(site.out().join("essays/notes.txt"), "mine too").expect("write");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stderr(&out).contains("essays/notes.txt"));
+}

@@ -299,7 +299,7 @@ proptest! {
         drafts in any::<bool>(),
         facilitator in any::<bool>(),
     ) {
-        let options = BuildOptions { drafts, facilitator, strict: false };
+        let options = BuildOptions { drafts, facilitator, strict: false, clean: false };
         let site = match resolve(corpus(&essay, &term, &session), autolink, options) {
             Ok(site) => site,
             Err(report) => panic!("references that exist did not resolve:\n{report}"),
@@ -334,7 +334,7 @@ proptest! {
             .iter()
             .map(|i| (i.path.clone(), i.source.text.to_string()))
             .collect();
-        let options = BuildOptions { drafts: false, facilitator, strict: false };
+        let options = BuildOptions { drafts: false, facilitator, strict: false, clean: false };
         let (site, diags) = match lectern::links::resolve(corpus, &config(autolink), options, None) {
             Ok(resolved) => (Some(resolved.value.site), resolved.diagnostics),
             Err(d) => (None, d),

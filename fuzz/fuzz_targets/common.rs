@@ -71,6 +71,7 @@ pub fn options(flags: u8) -> BuildOptions {
         drafts: flags & 1 != 0,
         facilitator: flags & 2 != 0,
         strict: false,
+        clean: false,
     }
 }
 

@@ -53,7 +53,7 @@ pub fn build(
     out: &Path,
 ) -> Result<Warned<BuildReport>, Diagnostics> {
     let started = Instant::now();
-    check_output_dir(&config.value, out)?;
+    check_output_dir(&config.value, out, options.clean)?;
     // A build killed part-way may have left the previous output moved aside: put it back first,
     // so that it survives even if this build fails.
     tidy_output(out);

@@ -10,8 +10,8 @@ use crate::paths::{display_path, lexical};
 /// Refuses an output folder whose replacement would delete something other than a previous
 /// build. Points at `output_dir` in site.toml when the folder came from there; a folder given
 /// by `--output` belongs to no file.
-pub fn check_output_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
-    let Some((message, hint)) = output_dir_problem(&config.root, out) else {
+pub fn check_output_dir(config: &Config, out: &Path, clean: bool) -> Result<(), Diagnostic> {
+    let Some((message, hint)) = output_dir_problem(&config.root, out, clean) else {
         return Ok(());
     };
     let from_config = out == config.root.join(&config.output_dir);
@@ -24,7 +24,8 @@ pub fn check_output_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
 }
 
 /// What is wrong with replacing `out` by a build of the site at `root`, and what to do instead.
-pub fn output_dir_problem(root: &Path, out: &Path) -> Option<(String, String)> {
+/// With `clean`, files that no build wrote may go.
+pub fn output_dir_problem(root: &Path, out: &Path, clean: bool) -> Option<(String, String)> {
     let shown = format!("the output folder `{}`", display_path(out));
     let use_public = "use a folder inside or beside the site, such as `public`".to_string();
     let root = root.canonicalize().ok()?;
@@ -61,10 +62,14 @@ pub fn output_dir_problem(root: &Path, out: &Path) -> Option<(String, String)> {
             ));
         }
     }
+    if clean {
+        return None;
+    }
     foreign_folder(&target, &shown)
 }
 
-/// A file where a folder should be, or a folder of files that no build wrote.
+/// A file where a folder should be, or a folder holding files that no build wrote: the build's
+/// manifest lists what it wrote, and anything else is someone's own.
 fn foreign_folder(target: &Path, shown: &str) -> Option<(String, String)> {
     let meta = std::fs::metadata(target).ok()?;
     if !meta.is_dir() {
@@ -73,15 +78,36 @@ fn foreign_folder(target: &Path, shown: &str) -> Option<(String, String)> {
             "choose a folder's name; a build makes the folder".to_string(),
         ));
     }
-    // Every build writes `.nojekyll`: a folder with other files and none is not a previous build.
-    let foreign = !target.join(".nojekyll").exists()
-        && std::fs::read_dir(target).is_ok_and(|mut entries| entries.next().is_some());
-    foreign.then(|| {
-        (
-            format!("{shown} holds files that lectern did not write"),
-            "a build replaces its output folder whole: choose a new or empty folder, or move those files away first".to_string(),
-        )
-    })
+    let listed = super::staging::manifest(target).unwrap_or_default();
+    let mut foreign: Vec<String> = walkdir::WalkDir::new(target)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(target).ok()?;
+            let key = crate::paths::output_key(rel);
+            (!listed.contains(&key)).then_some(key)
+        })
+        .collect();
+    if foreign.is_empty() {
+        return None;
+    }
+    let count = foreign.len();
+    foreign.truncate(5);
+    let more = if count > 5 {
+        format!(" and {} more", count - 5)
+    } else {
+        String::new()
+    };
+    Some((
+        format!(
+            "{shown} holds files that lectern did not write: {}{more}",
+            foreign.join(", ")
+        ),
+        "a build replaces its output folder whole: move those files to static/ (copied into every build), or build with --clean to discard them".to_string(),
+    ))
 }
 
 /// `path` made absolute with its symbolic links resolved, as far as it exists; the rest (which

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::assets::{self, Files};
 use crate::config::Config;
 use crate::content::Corpus;
-use crate::diagnostics::{Diagnostics, Warned};
+use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
 use crate::links::{self, LinkCache, Reuse};
 use crate::render::{self, Theme};
 use crate::site::{BuildOptions, Site};
@@ -158,6 +158,47 @@ pub struct Emitted {
     pub statics: Files,
 }
 
+/// A static file of the site's own at the path of a generated page is an error naming both: one
+/// of them would otherwise be lost without a word.
+fn check_collisions(
+    site: &Site,
+    statics: &Files,
+    pages: &HashSet<String>,
+) -> Result<(), Diagnostics> {
+    let own = site.config.root.join("static");
+    let mut diags = Diagnostics::new();
+    for path in statics.keys().filter(|p| pages.contains(*p)) {
+        if !own.join(path).is_file() {
+            continue;
+        }
+        let base = &site.config.base_path;
+        let page = site
+            .included()
+            .find(|(_, e)| render::page_path(base, &e.url) == *path)
+            .map_or_else(
+                || {
+                    format!(
+                        "the generated page {base}{}",
+                        path.trim_end_matches("index.html")
+                    )
+                },
+                |(_, e)| format!("the page of {}", e.item.path.display()),
+            );
+        diags.push(
+            Diagnostic::error(
+                format!("static/{path}"),
+                1,
+                1,
+                format!("static/{path} has the same path as {page}"),
+            )
+            .with_hint(
+                "rename or move the static file: a page and a static file cannot share an address",
+            ),
+        );
+    }
+    if diags.is_empty() { Ok(()) } else { Err(diags) }
+}
+
 /// Renders the pages the plan asks for and puts them, the static files, the site's own files
 /// and the search index into `sink`. A page wins over a static file of the same name, and the
 /// site's own files and the search index over both.
@@ -168,6 +209,8 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
         Some(files) => files.clone(),
         None => assets::static_files(&site.config, theme)?,
     };
+    let page_paths: HashSet<String> = render::page_paths(site).into_iter().collect();
+    check_collisions(site, &statics, &page_paths)?;
     let cannot_write = super::cannot_write;
     let want = |path: &str| plan.pages.is_none_or(|p| p.contains(path));
     // Pages are rendered and written while the search index is built: both use every core,
@@ -190,7 +233,6 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
         .map_err(cannot_write)?
         .len();
     timer.lap("pg+srch");
-    let page_paths: HashSet<String> = render::page_paths(site).into_iter().collect();
     let mut others: Files = statics
         .iter()
         .filter(|(path, _)| !page_paths.contains(*path))

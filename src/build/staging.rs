@@ -7,6 +7,23 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+/// The list of what a build wrote, inside the output: an output folder is lectern's to replace
+/// only if it holds nothing else.
+pub const MANIFEST: &str = ".lectern-manifest";
+const MANIFEST_HEADER: &str = "# The files lectern wrote here; a build replaces exactly these.\n";
+
+/// The files the manifest in `out` lists, or None when there is no manifest.
+pub fn manifest(out: &Path) -> Option<std::collections::HashSet<String>> {
+    let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_string)
+            .chain(std::iter::once(MANIFEST.to_string()))
+            .collect(),
+    )
+}
+
 const STAGING_MARK: &str = ".lectern-staging-";
 const RETIRED_MARK: &str = ".lectern-old-";
 const SPARE_MARK: &str = ".lectern-spare";
@@ -161,7 +178,18 @@ impl Staging {
 
     /// Removes what no `put` wrote, then swaps the staging folder into place.
     pub fn commit(mut self) -> std::io::Result<()> {
+        let mut listed: Vec<&String> = Vec::new();
         let written = std::mem::take(&mut *lock(&self.written));
+        listed.extend(written.iter());
+        listed.sort();
+        let manifest: String = std::iter::once(MANIFEST_HEADER.to_string())
+            .chain(listed.iter().map(|p| format!("{p}\n")))
+            .collect();
+        std::fs::write(self.dir.join(MANIFEST), manifest)?;
+        let written: std::collections::HashSet<String> = written
+            .into_iter()
+            .chain(std::iter::once(MANIFEST.to_string()))
+            .collect();
         let ready = std::mem::take(&mut *lock(&self.ready));
         for (rel, is_folder) in &self.found {
             if written.contains(rel) || ready.contains(rel) {

@@ -34,7 +34,7 @@ pub struct ServeOptions {
 /// Runs the server until interrupted.
 pub fn run(options: ServeOptions) -> Result<(), Diagnostics> {
     if let Some(out) = &options.output
-        && let Some((message, hint)) = crate::build::output_dir_problem(&options.root, out)
+        && let Some((message, hint)) = crate::build::output_dir_problem(&options.root, out, false)
     {
         return Err(Diagnostic::general(message).with_hint(hint).into());
     }

@@ -17,6 +17,8 @@ pub struct BuildOptions {
     pub facilitator: bool,
     /// Warnings stop the build as errors do (`--strict`).
     pub strict: bool,
+    /// The output folder is replaced even if it holds files no build wrote (`--clean`).
+    pub clean: bool,
 }
 
 /// An entry's place in `Site::entries` (the corpus's path order): how entries name each other.

@@ -54,11 +54,22 @@ pub fn slugify(title: &str) -> String {
         out.pop();
     }
     if out.is_empty() {
-        "untitled".to_string()
-    } else {
-        out
+        return "untitled".to_string();
     }
+    // File names have limits (255 bytes on most systems): a long title's slug stops at the
+    // last word that fits.
+    if out.len() > MAX_SLUG {
+        let cut = out[..=MAX_SLUG]
+            .rfind('-')
+            .filter(|&i| i > 0)
+            .unwrap_or(MAX_SLUG);
+        out.truncate(cut);
+    }
+    out
 }
+
+/// The longest slug `slugify` makes, in bytes.
+pub const MAX_SLUG: usize = 80;
 
 /// Plain text with typographic punctuation: straight quotes curled, `--` as a dash, `...` as an
 /// ellipsis. Everything else is kept literally: front-matter text is text, not Markdown or HTML,
@@ -183,6 +194,9 @@ mod tests {
         assert_eq!(slugify("  Épistémic trust?! "), "epistemic-trust");
         assert_eq!(slugify("Æsop's Straße"), "aesop-s-strasse");
         assert_eq!(slugify("???"), "untitled");
+        let long = slugify(&"word ".repeat(100));
+        assert!(long.len() <= MAX_SLUG && long.ends_with("word"), "{long}");
+        assert_eq!(slugify(&"x".repeat(500)).len(), MAX_SLUG);
     }
 
     #[test]
