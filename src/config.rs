@@ -324,8 +324,11 @@ pub fn base_path(url: &str) -> Result<String, String> {
 }
 
 fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
-    let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
     let message = e.message().trim().to_string();
+    if e.span().is_none() && message.contains("recursion limit") {
+        return too_deep(text);
+    }
+    let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
     let mut d = Diagnostic::error(CONFIG_FILE, line, col, format!("in site.toml: {message}"))
         .with_source(text);
     if let Some(unknown) = message
@@ -340,6 +343,26 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
         d = d.with_hint("add a line such as: title = \"My reading guide\"");
     }
     d
+}
+
+/// The error for keys nested past what the TOML reader follows, at the most deeply dotted key
+/// (TOML names no place for it).
+fn too_deep(text: &str) -> Diagnostic {
+    let dots = |line: &str| {
+        line.split('=')
+            .next()
+            .unwrap_or_default()
+            .matches('.')
+            .count()
+    };
+    let (index, _) = text
+        .lines()
+        .enumerate()
+        .max_by_key(|(i, line)| (dots(line), std::cmp::Reverse(*i)))
+        .unwrap_or((0, ""));
+    Diagnostic::error(CONFIG_FILE, index + 1, 1, "in site.toml: a key is nested too deeply")
+        .with_source(text)
+        .with_hint("site.toml's keys are plain names such as `title` and `base_url`; each `.` in a key opens a table inside a table")
 }
 
 /// Whether a line of site.toml starts an entry: `key = …` or a `[table]` header. Other lines
@@ -436,6 +459,18 @@ mod tests {
                 .diagnostics
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_key_nested_too_deeply_is_pointed_at() {
+        let text = format!(
+            "title = \"T\"\nlanguage = \"en\"\n{} = 1\n",
+            vec!["a"; 300].join(".")
+        );
+        let d = Config::parse(&text).err().expect("refused");
+        let d = d.iter().next().expect("one problem");
+        assert_eq!(d.at(), (3, 1), "{d}");
+        assert!(d.message.contains("nested too deeply"), "{d}");
     }
 
     #[test]

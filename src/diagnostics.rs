@@ -398,7 +398,7 @@ impl Diagnostics {
 }
 
 /// Problems shown for one file before the rest are counted instead.
-const PER_FILE: usize = 100;
+pub const PER_FILE: usize = 100;
 
 fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))

@@ -104,6 +104,7 @@ invalid_cases!(
     heading_attribute,
     site_toml_bad_cname,
     static_page_clash,
+    template_include_cycle,
 );
 
 #[test]

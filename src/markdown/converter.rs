@@ -53,6 +53,8 @@ pub(super) struct Converter<'a, 'c> {
     raw_anchors: usize,
     /// While inside a footnote definition, `out` collects it and the flow waits here.
     flow: Option<(String, Vec<Event<'a>>)>,
+    /// The last position asked for: (byte offset in the file, line, column).
+    pub(super) cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a, 'c> Converter<'a, 'c> {
@@ -92,6 +94,7 @@ impl<'a, 'c> Converter<'a, 'c> {
             heading_text: None,
             raw_anchors: 0,
             flow: None,
+            cursor: std::cell::Cell::new((0, 1, 1)),
         }
     }
 

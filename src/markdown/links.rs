@@ -311,14 +311,36 @@ impl<'a> Converter<'a, '_> {
         Some(url.into())
     }
 
+    /// Line and column of a byte offset in the body. Conversion asks in the order of the text,
+    /// so the last answer is the place to count on from: a long line with many links is read
+    /// once, not once per link.
     pub(super) fn position(&self, body_offset: usize) -> (usize, usize) {
-        self.item
-            .source
-            .line_col(self.item.source.body_start + body_offset)
+        let source = &self.item.source;
+        let offset = (source.body_start + body_offset).min(source.text.len());
+        let (at, line, col) = self.cursor.get();
+        let found = match source.text.get(at..offset) {
+            Some(between) if offset >= at => match between.rfind('\n') {
+                Some(nl) => (
+                    line + between.matches('\n').count(),
+                    between[nl + 1..].chars().count() + 1,
+                ),
+                None => (line, col + between.chars().count()),
+            },
+            _ => source.line_col(offset),
+        };
+        self.cursor.set((offset, found.0, found.1));
+        found
     }
 
+    /// An error at `line`:`col` of this file. Past the number of problems a report shows for
+    /// one file, the source line is left off: it would not be shown.
     pub(super) fn error(&self, line: usize, col: usize, message: String) -> Diagnostic {
-        Diagnostic::error(&self.item.path, line, col, message).with_source(&self.item.source)
+        let d = Diagnostic::error(&self.item.path, line, col, message);
+        if self.result.diagnostics.len() < crate::diagnostics::PER_FILE {
+            d.with_source(&self.item.source)
+        } else {
+            d
+        }
     }
 }
 

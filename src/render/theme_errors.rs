@@ -33,6 +33,10 @@ pub(super) fn tera_diagnostic(
     } else {
         format!(" (rendering {rendering})")
     };
+    let whole = err.to_string();
+    if whole.contains("Circular include") {
+        return circular_include(&whole, templates);
+    }
     match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
@@ -87,6 +91,40 @@ pub(super) fn tera_diagnostic(
         }
         other => Diagnostic::general(format!("template error: {other}{context}")),
     }
+}
+
+/// Templates that include each other in a circle: the error names them all, at the include
+/// that closes the circle. Tera gives the chain as text: `Include chain: `["a", "b", "a"]``.
+fn circular_include(text: &str, templates: &BTreeMap<String, ThemeFile>) -> Diagnostic {
+    let chain: Vec<&str> = text
+        .split_once("Include chain:")
+        .map(|(_, rest)| rest.split('"').skip(1).step_by(2).collect::<Vec<&str>>())
+        .unwrap_or_default();
+    let message = format!(
+        "templates include each other in a circle: {}",
+        chain.join(" → ")
+    );
+    let hint = "remove one of these includes, so that no template includes itself";
+    let (Some(last), Some(includer)) = (
+        chain.last(),
+        chain.len().checked_sub(2).and_then(|i| chain.get(i)),
+    ) else {
+        return Diagnostic::general(message).with_hint(hint);
+    };
+    let text = source(templates, includer).unwrap_or_default();
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let at = l.find("include")?;
+            l[at..]
+                .contains(last)
+                .then_some((i + 1, l[..at].chars().count() + 1))
+        })
+        .unwrap_or((1, 1));
+    Diagnostic::error(origin(templates, includer), line, col, message)
+        .with_source(&text)
+        .with_hint(hint)
 }
 
 /// Tera reports template-wide checks (unknown filters, tests, functions) as pre-formatted text,
