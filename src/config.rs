@@ -467,7 +467,7 @@ mod tests {
             "title = \"T\"\nlanguage = \"en\"\n{} = 1\n",
             vec!["a"; 300].join(".")
         );
-        let d = Config::parse(&text).err().expect("refused");
+        let d = Config::parse(&text).expect_err("refused");
         let d = d.iter().next().expect("one problem");
         assert_eq!(d.at(), (3, 1), "{d}");
         assert!(d.message.contains("nested too deeply"), "{d}");
