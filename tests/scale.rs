@@ -111,3 +111,48 @@ fn a_thousand_broken_files_are_all_reported_in_one_sorted_run() {
     // A debug build on a slow machine; a release build takes a small fraction of this.
     assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
+
+/// Inputs that once cost time in the square of their size (benches/attacks.sh times them):
+/// a page of thousands of equal headings gets its ids in order, and thousands of broken links
+/// in one file give a report of the first hundred and a count, not megabytes.
+#[test]
+fn many_equal_headings_and_many_broken_links_stay_cheap_and_short() {
+    let site = TempSite::from_fixture("invalid/_base");
+    site.write(
+        "content/essays/many.md",
+        &format!(
+            "---\ntitle: Many\n---\n{}",
+            "## Heading\n\ntext\n\n".repeat(20_000)
+        ),
+    );
+    let out = site.run(&["build", "--base-url", "https://x.org/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(site.out().join("essays/many/index.html")).expect("page");
+    assert!(
+        html.contains("<h2 id=\"heading-19999\">"),
+        "ids run on in order"
+    );
+    assert!(!html.contains("id=\"heading-20000\""));
+
+    for (name, body, more) in [
+        ("line", "[[nope]] ".repeat(20_000), 19_900),
+        ("fragments", "[[many#nope]]\n".repeat(20_000), 19_900),
+    ] {
+        site.write(
+            &format!("content/essays/{name}.md"),
+            &format!("---\ntitle: {name}\n---\n{body}\n"),
+        );
+        let out = site.run(&["check"]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "content/essays/{name}.md: … and {more} more like these (the first 100 are shown)"
+            )),
+            "{}",
+            &err[err.len().saturating_sub(400)..]
+        );
+        assert!(err.len() < 100_000, "{} bytes of report", err.len());
+        site.remove(&format!("content/essays/{name}.md"));
+    }
+}

@@ -1,15 +1,18 @@
 //! Checks that need every body converted: links to headings of other pages, and front matter
 //! naming drafts that this build leaves out.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::matter::MatterRef;
 use crate::content::{Item, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::{Converted, FragmentRef};
+use crate::site::{Converted, EntryId, FragmentRef};
 
 /// Every `#id` a link names must be a heading (or, on the same page, an element) of its target.
 pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
+    // One hint for each missing id of each target, however often it is linked.
+    let mut hints: HashMap<(EntryId, &str), String> = HashMap::new();
     for (from, body) in bodies.iter().enumerate() {
         for f in &body.fragments {
             let target = &bodies[f.target.index()];
@@ -21,7 +24,10 @@ pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Di
                 }
                 continue;
             }
-            diags.push(missing_fragment(items, from, target, f));
+            let hint = hints
+                .entry((f.target, f.id.as_str()))
+                .or_insert_with(|| fragment_hint(&items[f.target.index()], target, &f.id));
+            diags.push(missing_fragment(items, from, f, hint));
         }
     }
 }
@@ -41,22 +47,32 @@ fn note_heading(item: &Item, target: &Item, f: &FragmentRef) -> Diagnostic {
     .with_hint("link to it from inside facilitator notes, or move the heading out of them")
 }
 
-fn missing_fragment(items: &[Item], from: usize, body: &Converted, f: &FragmentRef) -> Diagnostic {
-    let item = &items[from];
-    let target = &items[f.target.index()];
+/// What to suggest for a link to `#id` of `target`, whose body is `body`: the closest heading,
+/// or the first headings it has.
+fn fragment_hint(target: &Item, body: &Converted, id: &str) -> String {
+    const LISTED: usize = 12;
     let ids = &body.ids;
-    let hint = match did_you_mean(&f.id, ids.iter().map(String::as_str)) {
+    match did_you_mean(id, ids.iter().map(String::as_str)) {
         Some(s) => format!("did you mean `#{s}`?"),
         None if ids.is_empty() => format!("{} has no headings", target.path.display()),
-        None => format!(
-            "headings in {}: {}",
-            target.path.display(),
-            ids.iter()
-                .map(|i| format!("#{i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+        None => {
+            let mut listed: Vec<String> =
+                ids.iter().take(LISTED).map(|i| format!("#{i}")).collect();
+            if ids.len() > LISTED {
+                listed.push(format!("and {} more", ids.len() - LISTED));
+            }
+            format!(
+                "headings in {}: {}",
+                target.path.display(),
+                listed.join(", ")
+            )
+        }
+    }
+}
+
+fn missing_fragment(items: &[Item], from: usize, f: &FragmentRef, hint: &str) -> Diagnostic {
+    let item = &items[from];
+    let target = &items[f.target.index()];
     let message = if f.target.index() == from {
         format!(
             "this page has no heading or element with the id `#{}`",
