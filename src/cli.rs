@@ -80,6 +80,10 @@ pub struct BuildArgs {
     /// Replace the output folder even if it holds files lectern did not write
     #[arg(long)]
     pub clean: bool,
+    /// Instead of the site, write the facilitator's edition: every session with its readings,
+    /// questions and notes, as one self-contained HTML file
+    #[arg(long, value_name = "FILE")]
+    pub facilitator_edition: Option<PathBuf>,
 }
 
 /// A `--base-url` that cannot be one is a usage error, caught with the other arguments.

@@ -44,6 +44,17 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
     match cli.command {
         Command::Build(args) => {
             let config = load_config(&args.site, args.base_url.as_deref())?;
+            if let Some(file) = &args.facilitator_edition {
+                let written =
+                    lectern::build::facilitator_edition(&config, options(&args.site), file)?;
+                print_warnings(&written.diagnostics);
+                eprintln!(
+                    "wrote the facilitator's edition to {} ({} KB)",
+                    file.display(),
+                    written.value / 1024
+                );
+                return Ok(());
+            }
             let out = match args.output {
                 Some(dir) => dir,
                 None => config.value.root.join(&config.value.output_dir),

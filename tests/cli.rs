@@ -229,3 +229,33 @@ fn new_with_a_very_long_title_writes_a_short_file_name() {
     assert!(name.len() <= 83 && name.ends_with("trust.md"), "{name}");
     assert!(site.root().join("content/essays").join(&name).is_file());
 }
+
+#[test]
+fn the_facilitators_edition_is_one_file_with_every_note_and_never_in_the_public_output() {
+    let site = TempSite::from_fixture("sites/basic");
+    let out = site.run(&["build", "--base-url", "https://u.github.io/c/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = common::snapshot_dir(&site.out());
+    let out = site.run(&["build", "--facilitator-edition", "guide.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote the facilitator's edition to guide.html"));
+    let html = std::fs::read_to_string(site.root().join("guide.html")).expect("edition");
+    assert!(
+        html.contains("class=\"facilitator-notes\""),
+        "the notes are in it"
+    );
+    assert!(html.contains("<style>") && html.contains("data:font/woff2;base64,"));
+    assert!(!html.contains("<script") && !html.contains("rel=\"stylesheet\""));
+    let one = html.find("id=\"session-1\"").expect("session 1");
+    let two = html.find("id=\"session-2\"").expect("session 2");
+    assert!(one < two, "sessions in order");
+    assert_eq!(
+        common::snapshot_dir(&site.out()),
+        public,
+        "the public output is untouched"
+    );
+    let out = site.run(&["build", "--facilitator-edition", "public/guide.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("would be inside the public output folder"));
+    assert!(!site.out().join("guide.html").exists());
+}

@@ -286,6 +286,7 @@ fn a_new_course_publishes_with_the_release_archive_and_no_compile() {
             "actions/checkout",
             "actions/configure-pages",
             "actions/cache",
+            "actions/upload-artifact",
             "actions/upload-pages-artifact",
             "actions/deploy-pages"
         ]
@@ -294,8 +295,14 @@ fn a_new_course_publishes_with_the_release_archive_and_no_compile() {
     let names: Vec<&str> = outputs.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["Install lectern", "Check the course", "Build the site"]
+        [
+            "Install lectern",
+            "Check the course",
+            "Build the site",
+            "Write the facilitator's edition"
+        ]
     );
+    assert!(course.join("facilitator-edition.html").is_file());
     assert!(
         outputs[0].1.contains(&format!("lectern {VERSION} (")),
         "the installed lectern says its version: {}",

@@ -97,6 +97,43 @@ fn no_sitemap(config: &Config) -> Diagnostic {
     d.with_hint("a sitemap lists full addresses: set base_url = \"https://user.github.io/course/\" in site.toml, or build with --base-url")
 }
 
+/// Writes the facilitator's edition (see `render::facilitator_edition`) to `file`, from a build
+/// with the facilitator notes. It is never written into the output folder, which is public.
+pub fn facilitator_edition(
+    config: &Warned<Config>,
+    options: BuildOptions,
+    file: &Path,
+) -> Result<Warned<usize>, Diagnostics> {
+    let output = config.value.root.join(&config.value.output_dir);
+    let absolute =
+        |p: &Path| crate::paths::lexical(&std::env::current_dir().unwrap_or_default().join(p));
+    if absolute(file).starts_with(absolute(&output)) {
+        return Err(Diagnostic::general(format!(
+            "the facilitator's edition `{}` would be inside the public output folder",
+            crate::paths::display_path(file)
+        ))
+        .with_hint("write it outside the site's output, e.g. --facilitator-edition facilitator-edition.html")
+        .into());
+    }
+    let options = BuildOptions {
+        facilitator: true,
+        ..options
+    };
+    let prepared = pipeline::load_and_prepare(config, options)?;
+    let html = crate::render::facilitator_edition(&prepared.value.site, &prepared.value.theme)?;
+    let temporary = file.with_extension("html.lectern-tmp");
+    std::fs::write(&temporary, &html)
+        .and_then(|()| std::fs::rename(&temporary, file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            Diagnostics::from(Diagnostic::general(format!(
+                "cannot write {}: {e}",
+                crate::paths::display_path(file)
+            )))
+        })?;
+    Ok(prepared.map(|_| html.len()))
+}
+
 /// Frees `value` on a thread of its own: a large site is millions of allocations, and the
 /// command that built it need not wait for them to be freed before it exits.
 fn drop_later<T: Send + 'static>(value: T) {

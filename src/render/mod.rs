@@ -1,6 +1,7 @@
 //! Rendering: the resolved `Site` through the theme's Tera templates into output pages.
 //! Writes nothing; `build` does that.
 
+mod edition;
 pub mod theme;
 mod theme_errors;
 mod views;
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::{EntryId, Site};
+pub use edition::facilitator_edition;
 pub use theme::Theme;
 use views::{Obj, Views};
 pub use views::{format_date, reading_time};

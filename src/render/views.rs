@@ -53,7 +53,7 @@ impl Views {
     }
 
     /// A new map holding the summary of entry `id`, to add fields to.
-    fn with_summary(&self, id: EntryId) -> Obj {
+    pub(super) fn with_summary(&self, id: EntryId) -> Obj {
         Obj(self.summaries[id.index()]
             .as_map()
             .cloned()

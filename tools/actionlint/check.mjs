@@ -11,9 +11,10 @@ const files = [
     .map((f) => join(".github/workflows", f)),
   "src/starter/github/workflows/pages.yml",
 ];
-const lint = await createLinter();
 let problems = 0;
 for (const file of files) {
+  // A fresh linter for each file: the WebAssembly build does not always survive a second run.
+  const lint = await createLinter();
   for (const p of lint(readFileSync(join(repo, file), "utf8"), file)) {
     console.log(`${file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
     problems += 1;
