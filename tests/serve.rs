@@ -67,23 +67,28 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> (u16, String, String) {
-        let response = self
-            .raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+        self.get_as(path, &self.addr)
+    }
+
+    /// A GET naming `host` in its `Host` header.
+    fn get_as(&self, path: &str, host: &str) -> (u16, String, String) {
+        let response = self.raw(
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
         let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, head.to_ascii_lowercase(), body.to_string())
+        (status_of(head), head.to_ascii_lowercase(), body.to_string())
+    }
+
+    fn port(&self) -> &str {
+        self.addr.rsplit_once(':').map_or("", |(_, p)| p)
     }
 
     /// Opens the event stream; events arrive on the returned channel as their JSON text.
     fn events(&self) -> mpsc::Receiver<String> {
         let mut s = TcpStream::connect(&self.addr).expect("connect");
         let req = format!(
-            "GET {}__lectern/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
-            self.base
+            "GET {}__lectern/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            self.base, self.addr
         );
         s.write_all(req.as_bytes()).expect("write");
         let (tx, rx) = mpsc::channel();
@@ -120,6 +125,61 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+fn status_of(head: &str) -> u16 {
+    head.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Reads one response from a kept-alive connection (its head, then Content-Length bytes).
+fn read_response(stream: &mut TcpStream) -> (u16, String) {
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => bytes.push(byte[0]),
+            other => panic!("response head cut short ({other:?}): {bytes:?}"),
+        }
+    }
+    let head = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("content-length");
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).expect("body");
+    (status_of(&head), head)
+}
+
+/// How long the server took to close `stream` (reading and discarding whatever it sends), or
+/// `None` when it was still open after `limit`.
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        let left = limit.checked_sub(started.elapsed())?;
+        stream
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .expect("timeout");
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return None;
+            }
+            // Reset by the server: closed too.
+            Err(_) => return Some(started.elapsed()),
+        }
     }
 }
 
@@ -200,25 +260,32 @@ fn traversal_and_malformed_requests_never_escape_or_crash() {
             "{path} leaked"
         );
     }
+    let addr = &server.addr;
     for raw in [
-        &b"GARBAGE\r\n\r\n"[..],
-        b"GET\r\n\r\n",
-        b"GET /course/ HTTP/9.9\r\n\r\n",
-        b"GET http://evil.example/../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-        b"\x00\x01\x02\x03\r\n\r\n",
-        b"GET /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-        b"POST /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+        "GARBAGE\r\n\r\n".to_string(),
+        "GET\r\n\r\n".to_string(),
+        "GET /course/ HTTP/9.9\r\n\r\n".to_string(),
+        format!(
+            "GET http://{addr}/../secret.txt HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        ),
+        format!(
+            "GET http://evil.example/../secret.txt HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        ),
+        "\x00\x01\x02\x03\r\n\r\n".to_string(),
+        format!("GET /course/ HTTP/1.1\r\nHost: {addr}\r\nContent-Length: -5\r\n\r\n"),
+        format!(
+            "POST /course/ HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
+        ),
     ] {
-        let response = server.raw(raw);
+        let response = server.raw(raw.as_bytes());
         assert!(!response.contains("TOP-SECRET"));
         assert!(
             !response.starts_with("HTTP/1.1 200"),
-            "{:?} got {response}",
-            String::from_utf8_lossy(raw)
+            "{raw:?} got {response}"
         );
     }
     let long = format!(
-        "GET /course/{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /course/{} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
         "a".repeat(100_000)
     );
     let _ = server.raw(long.as_bytes());
@@ -385,4 +452,127 @@ fn facilitator_preview_shows_the_notes() {
     assert!(body.contains("SECRET-FACILITATOR-MARKER"));
     assert!(body.contains("class=\"facilitator-notes\""));
     assert!(body.contains("Facilitator edition"));
+}
+
+/// The server closes connections after 5 s without a complete request head; the limits here
+/// leave room for a loaded machine.
+const CLOSE_LIMIT: Duration = Duration::from_secs(15);
+
+#[test]
+fn a_connection_that_sends_half_a_request_head_is_closed() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let mut half = TcpStream::connect(&server.addr).expect("connect");
+    half.write_all(b"GET /course/ HTTP/1.1\r\nHost: loc")
+        .expect("write");
+    let mut silent = TcpStream::connect(&server.addr).expect("connect");
+    assert!(
+        closed_within(&mut half, CLOSE_LIMIT).is_some(),
+        "a half-sent head kept its connection open"
+    );
+    assert!(
+        closed_within(&mut silent, CLOSE_LIMIT).is_some(),
+        "a connection that never spoke was kept open"
+    );
+    assert_eq!(server.get("/course/").0, 200, "the server still answers");
+}
+
+#[test]
+fn an_idle_kept_alive_connection_is_closed() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let mut conn = TcpStream::connect(&server.addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let request = format!("GET /course/ HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    // Two requests on one connection: it is kept alive between requests...
+    for _ in 0..2 {
+        conn.write_all(request.as_bytes()).expect("write");
+        let (status, head) = read_response(&mut conn);
+        assert_eq!(status, 200);
+        assert!(!head.contains("connection: close"), "{head}");
+    }
+    // ...but not forever once idle.
+    let closed = closed_within(&mut conn, CLOSE_LIMIT);
+    assert!(closed.is_some(), "an idle connection was kept open");
+    assert!(
+        closed >= Some(Duration::from_secs(1)),
+        "closed at once ({closed:?}), not after being idle"
+    );
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let port = server.port().to_string();
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "localhost:1".to_string(),
+    ] {
+        let (status, head, body) = server.get_as("/course/", &host);
+        assert_eq!(status, 403, "{host}");
+        assert!(head.contains("content-type: text/plain"), "{host}: {head}");
+        assert!(body.contains("localhost"), "{host}: {body}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+    ] {
+        let (status, _, body) = server.get_as("/course/essays/alpha/", &host);
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("<h1>Alpha essay</h1>"), "{host}");
+    }
+    // No Host at all, or an absolute URI naming another host, is refused as well.
+    let response = server.raw(b"GET /course/ HTTP/1.0\r\n\r\n");
+    assert!(response.starts_with("HTTP/1.0 403"), "{response}");
+    let response = server.raw(
+        format!(
+            "GET http://evil.example:{port}/course/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
+    );
+    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
+}
+
+#[test]
+fn a_missing_root_is_one_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-such-site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&missing)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start lectern serve");
+    // It must exit by itself; a server left running would hang the test.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve --root with a missing folder kept running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(err.contains("no-such-site"), "{err}");
+    assert!(!err.contains("watch"), "{err}");
 }
