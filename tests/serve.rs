@@ -119,6 +119,46 @@ impl Server {
             }
         }
     }
+
+    /// Fetches `path` until its body contains `needle`, and returns the body.
+    fn wait_for(&self, path: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (_, _, body) = self.get(path);
+            if body.contains(needle) {
+                return body;
+            }
+            if Instant::now() > deadline {
+                let log: Vec<String> = self.log.try_iter().collect();
+                panic!(
+                    "{path} never showed {needle:?}; the server logged:\n{}",
+                    log.join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for the log to fall quiet (the last rebuild done), then checks that nothing it
+    /// printed since the start was an error.
+    fn assert_no_errors(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut lines: Vec<String> = Vec::new();
+        while let Ok(line) = self.log.recv_timeout(Duration::from_secs(1)) {
+            lines.push(line);
+            if Instant::now() > deadline {
+                break;
+            }
+        }
+        let bad: Vec<&String> = lines
+            .iter()
+            .filter(|l| {
+                let l = l.to_ascii_lowercase();
+                l.contains("error") || l.contains("failed") || l.contains("directory")
+            })
+            .collect();
+        assert!(bad.is_empty(), "the server reported:\n{}", lines.join("\n"));
+    }
 }
 
 impl Drop for Server {
@@ -575,4 +615,125 @@ fn a_missing_root_is_one_clear_error() {
     assert_eq!(err.matches("error:").count(), 1, "{err}");
     assert!(err.contains("no-such-site"), "{err}");
     assert!(!err.contains("watch"), "{err}");
+}
+
+/// Replaces a line of `content/essays/alpha.md` under `content` (wherever that folder is now)
+/// as editors save: a temporary file renamed over the original, which changes the folder too.
+fn edit_alpha(content: &std::path::Path, marker: &str) {
+    let path = content.join("essays/alpha.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let edited = text.replacen(
+        "Trust is where we begin",
+        &format!("Trust is where we begin, {marker}"),
+        1,
+    );
+    assert_ne!(text, edited, "the fixture changed");
+    let tmp = content.join("essays/.alpha.md.swp");
+    std::fs::write(&tmp, edited).expect("write");
+    std::fs::rename(&tmp, &path).expect("rename");
+}
+
+/// The poller compares times in whole seconds: after this, folders changed or made are newer
+/// than the ones it saw at the start, and it reports them (as it would in use).
+fn let_a_second_pass() {
+    std::thread::sleep(Duration::from_millis(1100));
+}
+
+/// `mv content c2; (edit); mv c2 content`: seen, and the folder is watched again after.
+fn content_moved_away_and_back(watch: &[&str]) {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, watch);
+    let content = site.root().join("content");
+    let away = site.root().join("c2");
+    let_a_second_pass();
+    std::fs::rename(&content, &away).expect("move away");
+    edit_alpha(&away, "MOVED-BACK");
+    std::fs::rename(&away, &content).expect("move back");
+    server.wait_for("/course/essays/alpha/", "MOVED-BACK");
+    edit_alpha(&content, "WATCHED-AGAIN");
+    server.wait_for("/course/essays/alpha/", "WATCHED-AGAIN");
+    server.assert_no_errors();
+}
+
+/// `rm -rf content; cp -r backup content`: seen, and the folder is watched again after.
+fn content_removed_and_copied_back(watch: &[&str]) {
+    let site = TempSite::from_fixture("sites/basic");
+    let backup = tempfile::tempdir().expect("tempdir");
+    let content = site.root().join("content");
+    common::copy_tree(&content, &backup.path().join("content"));
+    edit_alpha(&backup.path().join("content"), "RESTORED");
+    let server = Server::start(&site, watch);
+    let_a_second_pass();
+    std::fs::remove_dir_all(&content).expect("rm -rf content");
+    common::copy_tree(&backup.path().join("content"), &content);
+    server.wait_for("/course/essays/alpha/", "RESTORED");
+    edit_alpha(&content, "WATCHED-AGAIN");
+    server.wait_for("/course/essays/alpha/", "WATCHED-AGAIN");
+    server.assert_no_errors();
+}
+
+/// A static/ folder made after the start is served, and watched.
+fn static_created_after_start(watch: &[&str]) {
+    let site = TempSite::from_fixture("sites/basic");
+    std::fs::remove_dir_all(site.root().join("static")).expect("rm static");
+    let server = Server::start(&site, watch);
+    assert_eq!(server.get("/course/extra.css").0, 404);
+    site.write("static/extra.css", "body { color: #123456 }");
+    server.wait_for("/course/extra.css", "#123456");
+    site.write("static/extra.css", "body { color: #654321 }");
+    server.wait_for("/course/extra.css", "#654321");
+    server.assert_no_errors();
+}
+
+/// A themes/ folder made after the start overrides the built-in theme, and is watched.
+fn themes_created_after_start(watch: &[&str]) {
+    let site = TempSite::from_fixture("sites/basic");
+    assert!(!site.root().join("themes").exists());
+    let server = Server::start(&site, watch);
+    let footer = "themes/default/templates/partials/footer.html";
+    site.write(footer, "<footer>THEME-FOOTER</footer>");
+    server.wait_for("/course/essays/alpha/", "THEME-FOOTER");
+    site.write(footer, "<footer>THEME-FOOTER-EDITED</footer>");
+    server.wait_for("/course/essays/alpha/", "THEME-FOOTER-EDITED");
+    server.assert_no_errors();
+}
+
+#[test]
+fn a_content_folder_moved_away_and_back_is_seen() {
+    content_moved_away_and_back(&[]);
+}
+
+#[test]
+fn a_content_folder_moved_away_and_back_is_seen_when_polling() {
+    content_moved_away_and_back(&["--poll"]);
+}
+
+#[test]
+fn a_content_folder_removed_and_copied_back_is_seen() {
+    content_removed_and_copied_back(&[]);
+}
+
+#[test]
+fn a_content_folder_removed_and_copied_back_is_seen_when_polling() {
+    content_removed_and_copied_back(&["--poll"]);
+}
+
+#[test]
+fn a_static_folder_created_after_the_start_is_served() {
+    static_created_after_start(&[]);
+}
+
+#[test]
+fn a_static_folder_created_after_the_start_is_served_when_polling() {
+    static_created_after_start(&["--poll"]);
+}
+
+#[test]
+fn a_themes_folder_created_after_the_start_is_used() {
+    themes_created_after_start(&[]);
+}
+
+#[test]
+fn a_themes_folder_created_after_the_start_is_used_when_polling() {
+    themes_created_after_start(&["--poll"]);
 }

@@ -1,25 +1,58 @@
 //! Watching the site's files and rebuilding on change. Events are debounced so that an editor's
 //! save (often: write a temporary file, rename it over the original) makes one rebuild.
+//!
+//! The site root is watched by itself, and content/, themes/ and static/ each recursively. A
+//! folder moved away and back, replaced (`rm -rf`, then a copy: git checkouts and sync tools do
+//! this) or created after the start is a new folder to the file system: its appearance is seen
+//! at the root, and it is watched afresh. The root is not watched recursively, which would also
+//! watch the output folder, `.git` and whatever else lives there (and, with `--poll`, read every
+//! file in them three times a second).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
 use std::time::{Duration, Instant};
 
-use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, FileIdCache, new_debouncer, new_debouncer_opt,
+};
 
 use super::engine::{Engine, SearchJob, with_search};
 use super::state::Shared;
 
+/// The site's folders, each watched recursively when it exists.
+const FOLDERS: [&str; 3] = ["content", "themes", "static"];
+
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct Watcher {
-    _inner: Box<dyn std::any::Any + Send>,
+    _watches: Arc<Mutex<dyn Watches>>,
 }
 
 /// Long enough to gather an editor's write-then-rename into one batch, short enough not to be
 /// noticed.
 const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// After a file or folder came or went, how long to wait for quiet before rebuilding: a
+/// checkout, a sync or a `cp -r` is a burst, and a site rebuilt half-copied shows errors that
+/// are not there. `SETTLE_LIMIT` bounds the wait, so that a stream of changes still shows.
+const SETTLE: Duration = Duration::from_millis(200);
+const SETTLE_LIMIT: Duration = Duration::from_secs(2);
+
+/// Adding and removing watched paths, whichever watcher the debouncer drives.
+trait Watches: Send {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()>;
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()>;
+}
+
+impl<W: notify::Watcher + Send, C: FileIdCache + Send> Watches for Debouncer<W, C> {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        Debouncer::watch(self, path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        Debouncer::unwatch(self, path)
+    }
+}
 
 pub fn start(
     root: &Path,
@@ -28,95 +61,185 @@ pub fn start(
     shared: Arc<Shared>,
 ) -> notify::Result<Watcher> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let targets: Vec<(PathBuf, RecursiveMode)> = [
-        ("content", RecursiveMode::Recursive),
-        ("themes", RecursiveMode::Recursive),
-        ("static", RecursiveMode::Recursive),
-    ]
-    .into_iter()
-    .map(|(d, m)| (root.join(d), m))
-    .filter(|(p, _)| p.is_dir())
-    .collect();
-    // site.toml is watched through its folder, so that an editor replacing it is seen too.
-    let watcher: Box<dyn std::any::Any + Send> = if poll {
+    let watches: Arc<Mutex<dyn Watches>> = if poll {
         // The poller compares modification times in whole seconds; comparing contents too catches
         // a second save within the same second.
         let config = notify::Config::default()
             .with_poll_interval(Duration::from_millis(300))
             .with_compare_contents(true);
-        let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
+        Arc::new(Mutex::new(new_debouncer_opt::<_, notify::PollWatcher, _>(
             DEBOUNCE,
             None,
             tx,
             notify_debouncer_full::FileIdMap::new(),
             config,
-        )?;
-        for (path, mode) in &targets {
-            d.watch(path, *mode)?;
-        }
-        d.watch(root, RecursiveMode::NonRecursive)?;
-        Box::new(d)
+        )?))
     } else {
-        let mut d = new_debouncer(DEBOUNCE, None, tx)?;
-        for (path, mode) in &targets {
-            d.watch(path, *mode)?;
-        }
-        d.watch(root, RecursiveMode::NonRecursive)?;
-        Box::new(d)
+        Arc::new(Mutex::new(new_debouncer(DEBOUNCE, None, tx)?))
     };
-    let root = root.to_path_buf();
-    std::thread::spawn(move || rebuild_loop(&root, engine, &shared, &rx));
-    Ok(Watcher { _inner: watcher })
+    {
+        let mut w = watches.lock().unwrap_or_else(PoisonError::into_inner);
+        // site.toml is watched through the root, so that an editor replacing it is seen too.
+        w.watch(root, RecursiveMode::NonRecursive)?;
+        for name in FOLDERS {
+            rewatch(&mut *w, root, name)?;
+        }
+    }
+    let rebuilds = Rebuilds {
+        root: root.to_path_buf(),
+        canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        search: search_worker(Arc::clone(&shared)),
+        engine,
+        shared,
+        watches: Arc::downgrade(&watches),
+    };
+    std::thread::spawn(move || rebuilds.run(&rx));
+    Ok(Watcher { _watches: watches })
 }
 
-fn rebuild_loop(
-    root: &Path,
-    mut engine: Engine,
-    shared: &Arc<Shared>,
-    rx: &mpsc::Receiver<DebounceEventResult>,
-) {
-    let search = search_worker(Arc::clone(shared));
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    while let Ok(first) = rx.recv() {
-        // Take every batch already waiting: one rebuild for all of them.
-        let mut batches = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            batches.push(more);
+/// Watches `root/name` afresh, if it is a folder. A folder replaced, or moved away and back,
+/// is not the one watched before, so that watch is dropped first (the watcher may have dropped
+/// it already: failing to is no error).
+fn rewatch(watches: &mut dyn Watches, root: &Path, name: &str) -> notify::Result<()> {
+    let dir = root.join(name);
+    let _ = watches.unwatch(&dir);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    match watches.watch(&dir, RecursiveMode::Recursive) {
+        // Gone again: its return will be seen at the root.
+        Err(e) if vanished(&e) => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether a watch error only says that a path is gone, which the events report too.
+fn vanished(e: &notify::Error) -> bool {
+    match &e.kind {
+        notify::ErrorKind::PathNotFound | notify::ErrorKind::WatchNotFound => true,
+        notify::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+/// What a burst of events changed.
+#[derive(Default)]
+struct Changes {
+    /// Site-relative paths, files or folders.
+    paths: Vec<PathBuf>,
+    /// Whether something came or went (rather than only changed), so that more may follow.
+    came_or_went: bool,
+}
+
+/// The rebuild loop's state: it runs on its own thread.
+struct Rebuilds {
+    root: PathBuf,
+    canonical_root: PathBuf,
+    engine: Engine,
+    shared: Arc<Shared>,
+    /// Weak, so that dropping the `Watcher` still stops watching (and so this loop).
+    watches: Weak<Mutex<dyn Watches>>,
+    search: mpsc::Sender<SearchJob>,
+}
+
+impl Rebuilds {
+    fn run(mut self, rx: &mpsc::Receiver<DebounceEventResult>) {
+        while let Ok(first) = rx.recv() {
+            let mut changes = Changes::default();
+            self.take(first, &mut changes);
+            // Take every batch already waiting: one rebuild for all of them.
+            while let Ok(more) = rx.try_recv() {
+                self.take(more, &mut changes);
+            }
+            if changes.came_or_went {
+                self.settle(rx, &mut changes);
+            }
+            if changes.paths.is_empty() {
+                continue;
+            }
+            changes.paths.sort();
+            self.rewatch_folders(&changes.paths);
+            self.rebuild(&changes.paths);
         }
-        let mut changed: Vec<PathBuf> = Vec::new();
-        for batch in batches {
-            match batch {
-                Ok(events) => {
-                    for event in events {
-                        if matches!(event.kind, notify::EventKind::Access(_)) {
-                            continue;
-                        }
-                        for path in &event.paths {
-                            if let Some(rel) = relevant(&canonical_root, root, path)
-                                && !changed.contains(&rel)
-                            {
-                                changed.push(rel);
-                            }
-                        }
-                    }
+    }
+
+    fn take(&self, batch: DebounceEventResult, changes: &mut Changes) {
+        match batch {
+            Ok(events) => {
+                for event in events {
+                    self.take_event(&event, changes);
                 }
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("watch error: {e}");
-                    }
+            }
+            Err(errors) => {
+                for e in errors.iter().filter(|e| !vanished(e)) {
+                    eprintln!("watch error: {e}");
                 }
             }
         }
-        if changed.is_empty() {
-            continue;
+    }
+
+    fn take_event(&self, event: &notify::Event, changes: &mut Changes) {
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
         }
-        changed.sort();
+        // A folder's own times change whenever something in it comes or goes, which is reported
+        // by itself; a folder matters when it comes, goes or moves.
+        let touches_only_times = matches!(
+            event.kind,
+            EventKind::Modify(
+                notify::event::ModifyKind::Data(_) | notify::event::ModifyKind::Metadata(_)
+            )
+        );
+        for path in &event.paths {
+            let Some(rel) = relevant(&self.canonical_root, &self.root, path) else {
+                continue;
+            };
+            if !path.is_file() {
+                if touches_only_times && path.is_dir() {
+                    continue;
+                }
+                changes.came_or_went = true;
+            }
+            if !changes.paths.contains(&rel) {
+                changes.paths.push(rel);
+            }
+        }
+    }
+
+    /// Takes batches until none has come for `SETTLE` (or for `SETTLE_LIMIT` in all).
+    fn settle(&self, rx: &mpsc::Receiver<DebounceEventResult>, changes: &mut Changes) {
+        let deadline = Instant::now() + SETTLE_LIMIT;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(SETTLE.min(left)) {
+                Ok(batch) => self.take(batch, changes),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Watches afresh each of the site's folders that came, went or was replaced.
+    fn rewatch_folders(&self, changed: &[PathBuf]) {
+        let Some(watches) = self.watches.upgrade() else {
+            return;
+        };
+        for name in FOLDERS
+            .into_iter()
+            .filter(|n| changed.iter().any(|c| c == Path::new(n)))
+        {
+            let mut w = watches.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Err(e) = rewatch(&mut *w, &self.root, name) {
+                eprintln!("cannot watch {name}/: {e}");
+            }
+        }
+    }
+
+    fn rebuild(&mut self, changed: &[PathBuf]) {
         let started = Instant::now();
-        let what = describe(&changed);
-        match engine.rebuild(&changed) {
+        let what = describe(changed);
+        match self.engine.rebuild(changed) {
             Ok(built) => {
                 let (rendered, pages) = (built.rendered, built.pages);
-                shared.publish(built.base_path, built.files);
+                self.shared.publish(built.base_path, built.files);
                 eprintln!(
                     "rebuilt in {} ms ({what}): {rendered} of {pages} pages rendered",
                     started.elapsed().as_millis()
@@ -127,14 +250,17 @@ fn rebuild_loop(
                     built
                         .warnings
                         .iter()
-                        .filter(|d| d.path().is_some_and(|p| changed.iter().any(|c| c == p)))
+                        .filter(|d| {
+                            d.path()
+                                .is_some_and(|p| changed.iter().any(|c| p.starts_with(c)))
+                        })
                         .cloned(),
                 );
                 if !fresh.is_empty() {
                     eprint!("{}", fresh.report());
                 }
-                if let Some(job) = engine.search_job() {
-                    let _ = search.send(job);
+                if let Some(job) = self.engine.search_job() {
+                    let _ = self.search.send(job);
                 }
             }
             Err(failure) => {
@@ -144,7 +270,7 @@ fn rebuild_loop(
                     "build failed after {} ms ({what}); still serving the last good build",
                     started.elapsed().as_millis()
                 );
-                shared.fail(report);
+                self.shared.fail(report);
             }
         }
     }
@@ -175,8 +301,8 @@ fn search_worker(shared: Arc<Shared>) -> mpsc::Sender<SearchJob> {
     tx
 }
 
-/// The site-relative path of a change worth a rebuild, or `None` for output, hidden and editor
-/// scratch files.
+/// The site-relative path of a change worth a rebuild (a file, or a folder of the site), or
+/// `None` for output, hidden and editor scratch files.
 pub fn relevant(canonical_root: &Path, root: &Path, path: &Path) -> Option<PathBuf> {
     let rel = path
         .strip_prefix(canonical_root)
@@ -187,7 +313,8 @@ pub fn relevant(canonical_root: &Path, root: &Path, path: &Path) -> Option<PathB
     let top_file = parts.next().is_none();
     match first {
         "site.toml" if top_file => {}
-        "content" | "themes" | "static" if !top_file => {}
+        // The folders themselves too: one that comes, goes or is replaced.
+        "content" | "themes" | "static" => {}
         _ => return None,
     }
     let name = rel.file_name()?.to_str()?;
@@ -235,6 +362,8 @@ mod tests {
             Some(PathBuf::from("content/essays/a.md"))
         );
         assert_eq!(r("/site/site.toml"), Some(PathBuf::from("site.toml")));
+        assert_eq!(r("/site/content"), Some(PathBuf::from("content")));
+        assert_eq!(r("/site/static"), Some(PathBuf::from("static")));
         assert_eq!(
             r("/site/themes/default/static/style.css"),
             Some(PathBuf::from("themes/default/static/style.css"))
@@ -246,7 +375,9 @@ mod tests {
             "/site/content/essays/4913",
             "/site/content/essays/#a.md#",
             "/site/README.md",
-            "/site/content",
+            "/site/.git/index",
+            "/site/site.toml~",
+            "/site/content.md",
         ] {
             assert_eq!(r(ignored), None, "{ignored}");
         }
