@@ -737,3 +737,16 @@ fn a_themes_folder_created_after_the_start_is_used() {
 fn a_themes_folder_created_after_the_start_is_used_when_polling() {
     themes_created_after_start(&["--poll"]);
 }
+
+#[test]
+fn the_live_reload_stream_outlives_the_request_head_timeout() {
+    let site = TempSite::from_fixture("sites/basic");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    // Longer than the 5 s a connection may wait for a request head: a response being sent is
+    // not waiting for one, and must not be cut.
+    std::thread::sleep(Duration::from_secs(7));
+    edit_alpha(&site.root().join("content"), "STILL-LISTENING");
+    let event = next_event(&events, "reload");
+    assert!(event.contains("\"/course/essays/alpha/\""), "{event}");
+}
