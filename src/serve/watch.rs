@@ -8,6 +8,7 @@
 //! watch the output folder, `.git` and whatever else lives there (and, with `--poll`, read every
 //! file in them three times a second).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
 use std::time::{Duration, Instant};
@@ -126,9 +127,45 @@ fn vanished(e: &notify::Error) -> bool {
 #[derive(Default)]
 struct Changes {
     /// Site-relative paths, files or folders.
-    paths: Vec<PathBuf>,
+    paths: BTreeSet<PathBuf>,
     /// Whether something came or went (rather than only changed), so that more may follow.
     came_or_went: bool,
+}
+
+impl Changes {
+    /// Adds what `event` changed in the site at `root` (`canonical_root` as the file system
+    /// names it).
+    fn note(&mut self, event: &notify::Event, canonical_root: &Path, root: &Path) {
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        // The system dropped events (too many at once): anything may have changed.
+        if event.need_rescan() {
+            self.paths
+                .extend(FOLDERS.iter().chain(&["site.toml"]).map(PathBuf::from));
+            self.came_or_went = true;
+        }
+        // A folder's own times change whenever something in it comes or goes, which is reported
+        // by itself; a folder matters when it comes, goes or moves.
+        let touches_only_times = matches!(
+            event.kind,
+            EventKind::Modify(
+                notify::event::ModifyKind::Data(_) | notify::event::ModifyKind::Metadata(_)
+            )
+        );
+        for path in &event.paths {
+            let Some(rel) = relevant(canonical_root, root, path) else {
+                continue;
+            };
+            if !path.is_file() {
+                if touches_only_times && path.is_dir() {
+                    continue;
+                }
+                self.came_or_went = true;
+            }
+            self.paths.insert(rel);
+        }
+    }
 }
 
 /// The rebuild loop's state: it runs on its own thread.
@@ -157,9 +194,9 @@ impl Rebuilds {
             if changes.paths.is_empty() {
                 continue;
             }
-            changes.paths.sort();
-            self.rewatch_folders(&changes.paths);
-            self.rebuild(&changes.paths);
+            let changed: Vec<PathBuf> = changes.paths.into_iter().collect();
+            self.rewatch_folders(&changed);
+            self.rebuild(&changed);
         }
     }
 
@@ -167,41 +204,13 @@ impl Rebuilds {
         match batch {
             Ok(events) => {
                 for event in events {
-                    self.take_event(&event, changes);
+                    changes.note(&event, &self.canonical_root, &self.root);
                 }
             }
             Err(errors) => {
                 for e in errors.iter().filter(|e| !vanished(e)) {
                     eprintln!("watch error: {e}");
                 }
-            }
-        }
-    }
-
-    fn take_event(&self, event: &notify::Event, changes: &mut Changes) {
-        if matches!(event.kind, EventKind::Access(_)) {
-            return;
-        }
-        // A folder's own times change whenever something in it comes or goes, which is reported
-        // by itself; a folder matters when it comes, goes or moves.
-        let touches_only_times = matches!(
-            event.kind,
-            EventKind::Modify(
-                notify::event::ModifyKind::Data(_) | notify::event::ModifyKind::Metadata(_)
-            )
-        );
-        for path in &event.paths {
-            let Some(rel) = relevant(&self.canonical_root, &self.root, path) else {
-                continue;
-            };
-            if !path.is_file() {
-                if touches_only_times && path.is_dir() {
-                    continue;
-                }
-                changes.came_or_went = true;
-            }
-            if !changes.paths.contains(&rel) {
-                changes.paths.push(rel);
             }
         }
     }
@@ -352,6 +361,63 @@ fn describe(changed: &[PathBuf]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn noted(root: &Path, events: &[(EventKind, &str)]) -> Changes {
+        let mut changes = Changes::default();
+        for (kind, rel) in events {
+            let event = notify::Event::new(*kind).add_path(root.join(rel));
+            changes.note(&event, root, root);
+        }
+        changes
+    }
+
+    #[test]
+    fn a_folder_counts_when_it_comes_or_goes_not_when_its_times_change() {
+        use notify::event::{CreateKind, MetadataKind, ModifyKind, RemoveKind, RenameMode};
+        let site = tempfile::tempdir().expect("tempdir");
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content/essays")).expect("mkdir");
+        std::fs::write(root.join("content/essays/a.md"), "a").expect("write");
+
+        let times = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
+        let changes = noted(root, &[(times, "content/essays")]);
+        assert!(changes.paths.is_empty() && !changes.came_or_went);
+
+        let edit = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        let changes = noted(root, &[(edit, "content/essays/a.md")]);
+        assert_eq!(changes.paths, [PathBuf::from("content/essays/a.md")].into());
+        assert!(!changes.came_or_went, "an edit needs no wait");
+
+        for (kind, rel) in [
+            (EventKind::Create(CreateKind::Folder), "content"),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "content/essays",
+            ),
+            (EventKind::Remove(RemoveKind::Folder), "static"),
+            (
+                EventKind::Remove(RemoveKind::File),
+                "content/essays/gone.md",
+            ),
+        ] {
+            let changes = noted(root, &[(kind, rel)]);
+            assert_eq!(changes.paths, [PathBuf::from(rel)].into(), "{rel}");
+            assert!(changes.came_or_went, "{rel}");
+        }
+    }
+
+    #[test]
+    fn dropped_events_mean_everything_may_have_changed() {
+        let root = Path::new("/site");
+        let mut changes = Changes::default();
+        let event = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        changes.note(&event, root, root);
+        let expected: BTreeSet<PathBuf> = ["content", "site.toml", "static", "themes"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(changes.paths, expected);
+    }
 
     #[test]
     fn editor_scratch_files_and_output_are_ignored() {
