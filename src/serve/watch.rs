@@ -55,6 +55,8 @@ impl<W: notify::Watcher + Send, C: FileIdCache + Send> Watches for Debouncer<W, 
     }
 }
 
+/// Watches the site at `root` and, on a thread of its own, rebuilds with `engine` after every
+/// burst of changes, publishing each result to `shared`.
 pub fn start(
     root: &Path,
     poll: bool,
