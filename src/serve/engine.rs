@@ -4,7 +4,7 @@
 //! same resolved site; a change to site.toml starts from scratch. The work itself is the build's
 //! pipeline, with memory as its sink and the last good build as what it may reuse.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -107,7 +107,12 @@ impl Scope {
                 Some("static") => scope.statics = true,
                 Some("themes") => match parts.nth(1).as_deref() {
                     Some("templates") => scope.templates = true,
-                    _ => scope.statics = true,
+                    Some(_) => scope.statics = true,
+                    // `themes` or a whole theme came, went or was replaced: templates and all.
+                    None => {
+                        scope.templates = true;
+                        scope.statics = true;
+                    }
                 },
                 _ => {}
             }
@@ -133,9 +138,11 @@ impl Engine {
         &self.root
     }
 
-    /// Rebuilds after `changed` files (relative to the root) changed; empty means everything.
+    /// Rebuilds after `changed` files or folders (relative to the root) changed; empty means
+    /// everything.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Built, Failure> {
-        let scope = Scope::of(changed);
+        let changed = self.with_folder_contents(changed);
+        let scope = Scope::of(&changed);
         let last = if scope.everything {
             None
         } else {
@@ -274,13 +281,38 @@ impl Engine {
         }
     }
 
-    /// Reads the content files that changed (all of them on a full rebuild), and lists content/
-    /// again when files came or went. Returns the corpus as it now stands.
-    fn refresh_items(&mut self, full: bool, changed: &HashSet<PathBuf>) -> Warned<Corpus> {
-        let appeared_or_vanished = changed
+    /// `changed`, with everything a changed content folder held before and holds now: a folder
+    /// moved away, moved back, replaced or copied in is reported as the folder alone, and
+    /// reading it as a file would fail ("Is a directory").
+    fn with_folder_contents(&self, changed: &[PathBuf]) -> Vec<PathBuf> {
+        let mut out: BTreeSet<PathBuf> = changed.iter().cloned().collect();
+        for path in changed
             .iter()
-            .any(|p| self.items.contains_key(p) != self.root.join(p).is_file());
-        if full || appeared_or_vanished || self.items.is_empty() {
+            .filter(|p| p.starts_with(content::CONTENT_DIR))
+        {
+            // Paths sort by component, so what was under `path` follows it.
+            let held = self
+                .items
+                .range(path.clone()..)
+                .map(|(p, _)| p)
+                .take_while(|p| p.starts_with(path));
+            out.extend(held.cloned());
+            if self.root.join(path).is_dir() {
+                let holds = crate::paths::walk(&self.root, path, true);
+                out.extend(holds.into_iter().filter_map(Result::ok));
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Reads the content files that changed (all of them on a full rebuild), and lists content/
+    /// again unless every change is to a content file read before that is still there: files
+    /// that came or went, folders, and files that are not content may change the listing.
+    fn refresh_items(&mut self, full: bool, changed: &HashSet<PathBuf>) -> Warned<Corpus> {
+        let listing_may_differ = changed
+            .iter()
+            .any(|p| !self.items.contains_key(p) || !self.root.join(p).is_file());
+        if full || listing_may_differ || self.items.is_empty() {
             self.relist(full, changed);
         } else {
             for path in changed {

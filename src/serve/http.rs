@@ -166,6 +166,15 @@ fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
+/// The answer to a request that names another host: a page elsewhere reaching the preview
+/// through a name of its own (see `hosts`).
+pub fn unknown_host() -> Response {
+    plain(
+        StatusCode::FORBIDDEN,
+        "forbidden: the preview answers only requests for localhost or its own IP address\n",
+    )
+}
+
 fn redirect(to: &str) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = StatusCode::FOUND;

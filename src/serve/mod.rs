@@ -2,13 +2,15 @@
 //! watches the site's files, rebuilds on every save and tells open tabs to reload. Errors show
 //! in the terminal and over the page, and the last good build stays served.
 
+mod connections;
 mod engine;
+mod hosts;
 mod http;
 mod state;
 mod watch;
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -33,6 +35,7 @@ pub struct ServeOptions {
 
 /// Runs the server until interrupted.
 pub fn run(options: ServeOptions) -> Result<(), Diagnostics> {
+    root_problem(&options.root)?;
     if let Some(out) = &options.output
         && let Some((message, hint)) = crate::build::output_dir_problem(&options.root, out, false)
     {
@@ -46,11 +49,65 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostics> {
     runtime.block_on(serve(options))
 }
 
+/// A root that is not a folder can be neither built nor watched: one error says so, rather
+/// than a failed build followed by a failure to watch. A folder without site.toml is served
+/// (with the error over the page) until site.toml appears.
+fn root_problem(root: &Path) -> Result<(), Diagnostics> {
+    let hint = "pass --root with the folder that holds site.toml, or create a site with `lectern init DIR`";
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Diagnostic::general(format!(
+            "the site root `{}` is a file, not a folder",
+            root.display()
+        ))
+        .with_hint(hint)
+        .into()),
+        Err(e) => Err(Diagnostic::general(format!(
+            "cannot open the site folder `{}`: {e}",
+            root.display()
+        ))
+        .with_hint(hint)
+        .into()),
+    }
+}
+
 async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let mut engine = Engine::new(options.root.clone(), options.build, options.output.clone());
+    let (shared, title) = first_build(&mut engine);
+
+    let listener = bind(options.bind, options.port).await?;
+    let address = listener.local_addr().map_err(|e| io_error(&e))?;
+    // Watching starts before the address is announced, so no edit made after it is missed.
+    let _watcher =
+        watch::start(&options.root, options.poll, engine, Arc::clone(&shared)).map_err(|e| {
+            Diagnostics::from(
+                Diagnostic::general(format!("cannot watch the site's files: {e}")).with_hint(
+                    "try `lectern serve --poll` on file systems without change notifications",
+                ),
+            )
+        })?;
+
+    let url = format!("http://{}{}", display_addr(address), shared.base_path());
+    eprintln!("serving {title} at {url}");
+    eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
+    if options.open {
+        open_browser(&url);
+    }
+
+    let app = http::router(Arc::clone(&shared));
+    let hosts = hosts::AllowedHosts::new(options.bind, address.port());
+    connections::serve(listener, app, hosts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
+}
+
+/// The first build, whose errors are shown over a placeholder page until they are fixed.
+/// Returns what to serve and the site's title.
+fn first_build(engine: &mut Engine) -> (Arc<Shared>, String) {
     let started = std::time::Instant::now();
-    let first = engine.rebuild(&[]);
-    let (shared, title) = match first {
+    match engine.rebuild(&[]) {
         Ok(built) => {
             print_warnings(&built.warnings);
             let files = match engine.update_search() {
@@ -75,34 +132,7 @@ async fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
                 String::from("the site"),
             )
         }
-    };
-
-    let listener = bind(options.bind, options.port).await?;
-    let address = listener.local_addr().map_err(|e| io_error(&e))?;
-    // Watching starts before the address is announced, so no edit made after it is missed.
-    let _watcher =
-        watch::start(&options.root, options.poll, engine, Arc::clone(&shared)).map_err(|e| {
-            Diagnostics::from(
-                Diagnostic::general(format!("cannot watch the site's files: {e}")).with_hint(
-                    "try `lectern serve --poll` on file systems without change notifications",
-                ),
-            )
-        })?;
-
-    let url = format!("http://{}{}", display_addr(address), shared.base_path());
-    eprintln!("serving {title} at {url}");
-    eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
-    if options.open {
-        open_browser(&url);
     }
-
-    let app = http::router(Arc::clone(&shared));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| io_error(&e))
 }
 
 async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostics> {
