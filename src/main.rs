@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, NewKind, SiteArgs};
+use cli::{BuildArgs, Cli, Command, NewKind, SiteArgs};
 use lectern::content::Kind;
 use lectern::{BuildOptions, Config, Diagnostic, Diagnostics, Warned};
 
@@ -42,41 +42,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Diagnostics> {
     match cli.command {
-        Command::Build(args) => {
-            let config = load_config(&args.site, args.base_url.as_deref())?;
-            if let Some(file) = &args.facilitator_edition {
-                let written =
-                    lectern::build::facilitator_edition(&config, options(&args.site), file)?;
-                print_warnings(&written.diagnostics);
-                eprintln!(
-                    "wrote the facilitator's edition to {} ({} KB)",
-                    file.display(),
-                    written.value / 1024
-                );
-                return Ok(());
-            }
-            let out = match args.output {
-                Some(dir) => dir,
-                None => config.value.root.join(&config.value.output_dir),
-            };
-            let options = BuildOptions {
-                clean: args.clean,
-                ..options(&args.site)
-            };
-            let Warned {
-                value: report,
-                diagnostics: warnings,
-            } = lectern::build(&config, options, &out)?;
-            print_warnings(&warnings);
-            eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
-                report.pages,
-                report.files,
-                out.display(),
-                report.elapsed.as_millis()
-            );
-            Ok(())
-        }
+        Command::Build(args) => build(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => lectern::serve::run(lectern::serve::ServeOptions {
             root: args.site.root.clone(),
@@ -87,25 +53,7 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
             poll: args.poll,
             output: args.output,
         }),
-        Command::Check { site } => {
-            let config = load_config(&site, None)?;
-            let checked = lectern::check(&config, options(&site))?;
-            print_warnings(&checked.diagnostics);
-            let site = checked.value;
-            let st = site.stats();
-            eprintln!(
-                "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} backlinks; no errors",
-                site.count(Kind::Essay),
-                site.count(Kind::Term),
-                site.count(Kind::Question),
-                site.count(Kind::Session),
-                site.count(Kind::Page),
-                st.links,
-                st.auto_links,
-                st.backlinks
-            );
-            Ok(())
-        }
+        Command::Check { site } => check(&site),
         Command::New { kind, title, root } => {
             let kind = match kind {
                 NewKind::Essay => Kind::Essay,
@@ -128,6 +76,63 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
             Ok(())
         }
     }
+}
+
+/// `lectern build`: the site into its output folder, or the facilitator's edition.
+fn build(args: BuildArgs) -> Result<(), Diagnostics> {
+    let config = load_config(&args.site, args.base_url.as_deref())?;
+    if let Some(file) = &args.facilitator_edition {
+        let written = lectern::build::facilitator_edition(&config, options(&args.site), file)?;
+        print_warnings(&written.diagnostics);
+        eprintln!(
+            "wrote the facilitator's edition to {} ({} KB)",
+            file.display(),
+            written.value / 1024
+        );
+        return Ok(());
+    }
+    let out = match args.output {
+        Some(dir) => dir,
+        None => config.value.root.join(&config.value.output_dir),
+    };
+    let options = BuildOptions {
+        clean: args.clean,
+        ..options(&args.site)
+    };
+    let Warned {
+        value: report,
+        diagnostics: warnings,
+    } = lectern::build(&config, options, &out)?;
+    print_warnings(&warnings);
+    eprintln!(
+        "built {} pages ({} files) into {} in {} ms",
+        report.pages,
+        report.files,
+        out.display(),
+        report.elapsed.as_millis()
+    );
+    Ok(())
+}
+
+/// `lectern check`: everything a build would find, and what the site holds.
+fn check(site: &SiteArgs) -> Result<(), Diagnostics> {
+    let config = load_config(site, None)?;
+    let checked = lectern::check(&config, options(site))?;
+    print_warnings(&checked.diagnostics);
+    let site = checked.value;
+    let st = site.stats();
+    eprintln!(
+        "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} backlinks; no errors",
+        site.count(Kind::Essay),
+        site.count(Kind::Term),
+        site.count(Kind::Question),
+        site.count(Kind::Session),
+        site.count(Kind::Page),
+        st.links,
+        st.auto_links,
+        st.backlinks
+    );
+    Ok(())
 }
 
 fn options(site: &SiteArgs) -> BuildOptions {

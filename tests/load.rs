@@ -106,7 +106,7 @@ impl Client {
     fn get(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
         // One write per request: split writes meet delayed acknowledgements and crawl.
         self.writer
-            .write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())?;
+            .write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())?;
         let mut status = 0;
         let mut length = 0usize;
         let mut line = String::new();
@@ -233,7 +233,8 @@ fn run(plan: Plan) -> Report {
     threads.push(spawn_slow_clients(&load, plan.slow_clients));
     // One live-reload client stays connected and never reads.
     let idle_sse = TcpStream::connect(&load.addr).expect("connect");
-    let _ = (&idle_sse).write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: x\r\n\r\n");
+    let _ =
+        (&idle_sse).write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: localhost\r\n\r\n");
     threads.push(spawn_vanishing_sse(&load, plan.vanishing_sse));
     threads.push(spawn_malformed(&load));
 
@@ -349,7 +350,7 @@ fn spawn_slow_clients(load: &Load, count: usize) -> std::thread::JoinHandle<()> 
         .collect();
     let stop = Arc::clone(&load.stop);
     std::thread::spawn(move || {
-        let request = b"GET /course/ HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+        let request = b"GET /course/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
         let mut at = 0;
         while !stop.load(Ordering::SeqCst) {
             for s in &mut slow {
@@ -369,7 +370,8 @@ fn spawn_vanishing_sse(load: &Load, count: usize) -> std::thread::JoinHandle<()>
         let mut n = 0;
         while !load.stop.load(Ordering::SeqCst) && n < count {
             if let Ok(mut s) = TcpStream::connect(&load.addr) {
-                let _ = s.write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: x\r\n\r\n");
+                let _ = s
+                    .write_all(b"GET /course/__lectern/events HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
                 let mut buf = [0u8; 64];
                 let _ = s.read(&mut buf);
@@ -389,9 +391,9 @@ fn spawn_malformed(load: &Load) -> std::thread::JoinHandle<()> {
             b"GARBAGE\r\n\r\n",
             b"GET /course/ HTTP/9.9\r\n\r\n",
             b"\x00\xff\xfe\r\n\r\n",
-            b"GET /course/ HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-            b"GET /course/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-            b"GET /course/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            b"GET /course/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n",
+            b"GET /course/%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            b"GET /course/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         ];
         let mut n = 0;
         while !load.stop.load(Ordering::SeqCst) {

@@ -516,7 +516,8 @@ fn serve_requests(nest: &Nest, paths: &[&str]) -> Vec<(String, u16, String)> {
             s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
                 .expect("timeout");
             let _ = s.write_all(
-                format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+                format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
             );
             let mut response = Vec::new();
             let _ = s.read_to_end(&mut response);
