@@ -187,24 +187,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Warned<Config>, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut problems = Vec::new();
-        let mut readable = text.to_string();
-        let mut set_aside: Vec<String> = Vec::new();
-        let raw: RawConfig = loop {
-            let e = match toml::from_str(&readable) {
-                Ok(raw) => break raw,
-                Err(e) => e,
-            };
-            problems.push(toml_diagnostic(text, &e));
-            // A value in error can be set aside; broken TOML cannot.
-            let recoverable = toml::from_str::<toml::Table>(&readable).is_ok();
-            let Some(key) = recoverable
-                .then(|| set_aside_entry(&mut readable, e.span()?.start, starts_entry, '='))
-                .flatten()
-            else {
-                return Err(problems.into_iter().collect());
-            };
-            set_aside.push(key);
-        };
+        let (raw, set_aside) = read_raw(text, &mut problems)?;
         let title = match raw.title {
             Some(title) => title,
             None => {
@@ -363,6 +346,33 @@ fn too_deep(text: &str) -> Diagnostic {
     Diagnostic::error(CONFIG_FILE, index + 1, 1, "in site.toml: a key is nested too deeply")
         .with_source(text)
         .with_hint("site.toml's keys are plain names such as `title` and `base_url`; each `.` in a key opens a table inside a table")
+}
+
+/// site.toml's keys as TOML gives them: a key in error is set aside and the rest read again, so
+/// that every problem is found at once (returned with the keys set aside). `Err` for TOML that
+/// cannot be read at all.
+fn read_raw(
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<(RawConfig, Vec<String>), Diagnostics> {
+    let mut readable = text.to_string();
+    let mut set_aside: Vec<String> = Vec::new();
+    loop {
+        let e = match toml::from_str(&readable) {
+            Ok(raw) => return Ok((raw, set_aside)),
+            Err(e) => e,
+        };
+        problems.push(toml_diagnostic(text, &e));
+        // A value in error can be set aside; broken TOML cannot.
+        let recoverable = toml::from_str::<toml::Table>(&readable).is_ok();
+        let Some(key) = recoverable
+            .then(|| set_aside_entry(&mut readable, e.span()?.start, starts_entry, '='))
+            .flatten()
+        else {
+            return Err(std::mem::take(problems).into_iter().collect());
+        };
+        set_aside.push(key);
+    }
 }
 
 /// Whether a line of site.toml starts an entry: `key = …` or a `[table]` header. Other lines
