@@ -11,8 +11,10 @@ use crate::site::{Converted, EntryId, FragmentRef};
 
 /// Every `#id` a link names must be a heading (or, on the same page, an element) of its target.
 pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
-    // One hint for each missing id of each target, however often it is linked.
+    // One hint for each missing id of each target, however often it is linked; each target's
+    // element ids read once.
     let mut hints: HashMap<(EntryId, &str), String> = HashMap::new();
+    let mut elements: HashMap<EntryId, std::collections::HashSet<&str>> = HashMap::new();
     for (from, body) in bodies.iter().enumerate() {
         for f in &body.fragments {
             let target = &bodies[f.target.index()];
@@ -22,6 +24,14 @@ pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Di
                 if !f.in_notes && target.note_ids.contains(&f.id) {
                     diags.push(note_heading(&items[from], &items[f.target.index()], f));
                 }
+                continue;
+            }
+            // An element the target's own HTML gives the id (an anchor in a list, say).
+            let given = elements
+                .entry(f.target)
+                .or_insert_with(|| crate::text::element_ids(&target.html));
+            if f.target.index() != from && given.contains(crate::text::escape_attr(&f.id).as_str())
+            {
                 continue;
             }
             let hint = hints

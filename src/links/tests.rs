@@ -222,3 +222,29 @@ fn a_rebuild_with_the_same_facts_keeps_the_bodies_of_unchanged_files() {
     );
     assert!(second.site.entries[0].body.html.contains("Two."));
 }
+
+#[test]
+fn a_link_may_name_an_element_id_of_another_page() {
+    let corpus = CorpusBuilder::new()
+        .file(
+            "content/reading.md",
+            "---\ntitle: Reading\n---\n- <span id=\"allen2021\"></span>Allen (2021).\n",
+        )
+        .essay(
+            "a",
+            "A",
+            "See [Allen](../reading.md#allen2021) and [[reading#allen2021]].",
+        )
+        .essay("b", "B", "But not [[reading#nobody]].")
+        .build()
+        .value;
+    let report = resolve(corpus, &config(), BuildOptions::default(), None)
+        .err()
+        .expect("one link is broken")
+        .report();
+    assert!(!report.contains("content/essays/a.md"), "{report}");
+    assert!(
+        report.contains("content/essays/b.md:4:9: error: `reading` has no heading `#nobody`"),
+        "{report}"
+    );
+}

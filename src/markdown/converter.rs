@@ -428,7 +428,7 @@ impl<'a, 'c> Converter<'a, 'c> {
         // to other pages' headings, facilitator notes and all), or one the page or its theme
         // gives an element. `#top` is the top of any page.
         if !self.local_refs.is_empty() {
-            let given = element_ids(&html);
+            let given = crate::text::element_ids(&html);
             for f in std::mem::take(&mut self.local_refs) {
                 let elsewhere = f.id == "top"
                     || THEME_IDS.contains(&f.id.as_str())
@@ -441,22 +441,6 @@ impl<'a, 'c> Converter<'a, 'c> {
         self.result.html = html;
         self.result
     }
-}
-
-/// The values of every ` id="…"` and ` id='…'` attribute in `html`, as written.
-fn element_ids(html: &str) -> HashSet<&str> {
-    let mut ids = HashSet::new();
-    for quote in ['"', '\''] {
-        let marker = format!(" id={quote}");
-        let mut rest = html;
-        while let Some(at) = rest.find(&marker) {
-            rest = &rest[at + marker.len()..];
-            if let Some(end) = rest.find(quote) {
-                ids.insert(&rest[..end]);
-            }
-        }
-    }
-    ids
 }
 
 /// Whether a piece of inline HTML opens (`Some(true)`) or closes (`Some(false)`) an `<a>`.

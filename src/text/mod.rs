@@ -3,6 +3,8 @@
 
 mod ids;
 
+use std::collections::HashSet;
+
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 pub use ids::{IdSet, heading_id};
@@ -165,6 +167,22 @@ pub fn url_scheme(url: &str) -> Option<String> {
 /// `mailto:`, or a relative one.
 pub fn is_safe_url(url: &str) -> bool {
     url_scheme(url).is_none_or(|s| matches!(s.as_str(), "http" | "https" | "mailto"))
+}
+
+/// The values of every ` id="…"` and ` id='…'` attribute in `html`, as written.
+pub fn element_ids(html: &str) -> HashSet<&str> {
+    let mut ids = HashSet::new();
+    for quote in ['"', '\''] {
+        let marker = format!(" id={quote}");
+        let mut rest = html;
+        while let Some(at) = rest.find(&marker) {
+            rest = &rest[at + marker.len()..];
+            if let Some(end) = rest.find(quote) {
+                ids.insert(&rest[..end]);
+            }
+        }
+    }
+    ids
 }
 
 /// "an essay", "a term": the article a noun takes.
