@@ -188,14 +188,18 @@ class HeaderSearch {
       const found = await this.index.search(query, { limit: DROPDOWN_RESULTS });
       const shown = await this.index.details(found, DROPDOWN_RESULTS);
       current();
+      // The time of this keystroke's search (and render), whether it showed results or found the
+      // query too short to search yet.
+      const took = () => String(Math.round(performance.now() - started));
       if (found.early) {
         this.list.replaceChildren();
         this.list.dataset.query = query;
+        this.input.dataset.searchMs = took();
         this.close();
         return;
       }
       this.render(query, found, shown);
-      this.input.dataset.searchMs = String(Math.round(performance.now() - started));
+      this.input.dataset.searchMs = took();
     } catch (err) {
       if (err instanceof Superseded) return;
       this.list.replaceChildren(el("p", { class: "search-message" }, UNAVAILABLE));
