@@ -222,7 +222,7 @@ fn every_problem_of_one_file_is_reported_not_only_its_first() {
     for line in [
         "content/questions/q.md:3:16: error: `terms` names a term `epistemic-trsut`, which does not exist",
         "content/questions/q.md:4:1: error: unknown front-matter key `titel` for a question",
-        "content/questions/q.md:5:10: error: `session`: invalid type",
+        "content/questions/q.md:5:10: error: `session`: the text",
         "content/questions/q.md:6:1: error: unknown front-matter key `date` for a question",
         "content/questions/q.md:9:5: error: link to `nope`, which does not exist",
     ] {

@@ -217,6 +217,34 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// What is wrong with a date written YYYY-MM-DD for a day the calendar has not.
+fn calendar_hint(text: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let year: i32 = text[0..4].parse().unwrap_or(0);
+    let month: usize = text[5..7].parse().unwrap_or(0);
+    let Some(name) = month.checked_sub(1).and_then(|m| MONTHS.get(m)) else {
+        return format!("there is no month {month}: a year has 12");
+    };
+    let days = (28..=31)
+        .rev()
+        .find(|&d| Date::parse(&format!("{year:04}-{month:02}-{d:02}")).is_some())
+        .unwrap_or(28);
+    format!("{name} {year} has {days} days")
+}
+
 /// The fields every kind has, and the kind's own, as an `Item` holds them.
 pub struct Fields {
     pub title: String,
@@ -366,11 +394,22 @@ impl Reader<'_> {
         let date = Date::parse(text.trim());
         if date.is_none() {
             let (line, col) = locate(self.source, "date", text);
-            problems.push(
-                Diagnostic::error(self.path, line, col, format!("`{text}` is not a date"))
-                    .with_source(self.source)
-                    .with_hint("write dates as YYYY-MM-DD, e.g. 2026-01-14"),
-            );
+            let d = Diagnostic::error(self.path, line, col, format!("`{text}` is not a date"))
+                .with_source(self.source);
+            // Written as YYYY-MM-DD but for a day the calendar has not: say so.
+            let shaped = text.trim().len() == 10
+                && text.trim().bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            problems.push(if shaped {
+                d.with_hint(calendar_hint(text.trim()))
+            } else {
+                d.with_hint("write dates as YYYY-MM-DD, e.g. 2026-01-14")
+            });
         }
         date
     }

@@ -93,6 +93,9 @@ fn starts_entry(line: &str) -> bool {
 }
 
 fn diagnostic(kind: Kind, path: &Path, source: &Source, e: &serde_yaml::Error) -> Diagnostic {
+    if let Some(d) = tab_diagnostic(path, source, e) {
+        return d;
+    }
     // From the byte offset rather than YAML's own line count, which also breaks lines at U+0085,
     // U+2028 and U+2029 and so would point past the file's real lines.
     let (line, col) = match e.location() {
@@ -108,6 +111,32 @@ fn diagnostic(kind: Kind, path: &Path, source: &Source, e: &serde_yaml::Error) -
         Some(h) => d.with_hint(h),
         None => d,
     }
+}
+
+/// YAML refuses a tab where it expects indentation, with a message about tokens and a caret at
+/// the line's start: say what is wrong, at the tab.
+fn tab_diagnostic(path: &Path, source: &Source, e: &serde_yaml::Error) -> Option<Diagnostic> {
+    let message = e.to_string();
+    if !message.contains("cannot start any token") && !message.contains("tab character") {
+        return None;
+    }
+    let offset = source.front_matter.start + e.location()?.index().min(source.yaml().len());
+    let (line, _) = source.line_col(offset);
+    let text = crate::diagnostics::Lines::line(source, line)?;
+    let tab = text.find('\t')?;
+    let col = text[..tab].chars().count() + 1;
+    Some(
+        Diagnostic::error(
+            path,
+            line,
+            col,
+            "a tab in the front matter: YAML indents with spaces only",
+        )
+        .with_source(source)
+        .with_hint(
+            "replace the tab with spaces (your editor may have a setting to insert spaces for Tab)",
+        ),
+    )
 }
 
 /// YAML's message without its position, and from the phrase that says what is wrong (messages
@@ -170,6 +199,9 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
         let prefix = key_at_line(source, line)
             .map(|k| format!("`{k}`: "))
             .unwrap_or_default();
+        if let Some(plain) = plain_type(message) {
+            return (format!("{prefix}{plain}"), None);
+        }
         // `title: [Draft] Notes` or `title: {x}` reads as a list or a mapping, not as text.
         let read_as_structure = (message.contains("invalid type: sequence")
             || message.contains("invalid type: map"))
@@ -189,6 +221,22 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
         );
     }
     (format!("front matter: {message}"), None)
+}
+
+/// A wrong type said in an author's words: "a whole number", "true or false", not Rust's
+/// `u32` or `a boolean`.
+fn plain_type(message: &str) -> Option<String> {
+    let (found, expected) = message
+        .strip_prefix("invalid type: ")?
+        .split_once(", expected ")?;
+    let wanted = match expected.trim() {
+        "u32" => "a whole number (1, 2, 3, …)",
+        "i64" | "u64" | "i32" => "a whole number",
+        "a boolean" => "true or false",
+        _ => return None,
+    };
+    let found = found.replacen("string ", "the text ", 1);
+    Some(format!("{found} is not {wanted}"))
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -266,6 +314,54 @@ mod tests {
                 .message
                 .starts_with("unknown front-matter key `titel`"),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_tabs_are_said_in_plain_words() {
+        let path = Path::new("content/essays/a.md");
+        let d = problem::<EssayMatter>(
+            Kind::Essay,
+            path,
+            &source("---\ntitle: A\nsession: \"two\"\n---\n"),
+        );
+        assert_eq!(
+            d.message,
+            "`session`: the text \"two\" is not a whole number (1, 2, 3, …)"
+        );
+        let d = problem::<EssayMatter>(
+            Kind::Essay,
+            path,
+            &source("---\ntitle: A\norder: first\n---\n"),
+        );
+        assert_eq!(
+            d.message,
+            "`order`: the text \"first\" is not a whole number"
+        );
+        let d = problem::<EssayMatter>(
+            Kind::Essay,
+            path,
+            &source("---\ntitle: A\ndraft: yes\n---\n"),
+        );
+        assert_eq!(d.message, "`draft`: the text \"yes\" is not true or false");
+        let d = problem::<EssayMatter>(
+            Kind::Essay,
+            path,
+            &source("---\ntitle: A\n\tsummary: x\n---\n"),
+        );
+        assert_eq!(
+            d.message,
+            "a tab in the front matter: YAML indents with spaces only"
+        );
+        assert_eq!(d.at(), (3, 1));
+        let d = problem::<EssayMatter>(
+            Kind::Essay,
+            path,
+            &source("---\ntitle: A\ntags:\n  -\tx\n---\n"),
+        );
+        assert!(
+            d.message.contains("tab") || d.message.contains("tags"),
+            "{d}"
         );
     }
 

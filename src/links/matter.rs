@@ -143,13 +143,15 @@ fn missing_ref(
     };
     if hint.is_none() {
         if field == Field::Session {
-            let numbers: Vec<String> = items
+            let mut numbers: Vec<u32> = items
                 .iter()
                 .filter_map(|i| match i.meta {
-                    Meta::Session { number, .. } => Some(number.to_string()),
+                    Meta::Session { number, .. } => Some(number),
                     _ => None,
                 })
                 .collect();
+            numbers.sort_unstable();
+            let numbers: Vec<String> = numbers.iter().map(u32::to_string).collect();
             hint = Some(if numbers.is_empty() {
                 "create the session with `lectern new session \"Title\"`".to_string()
             } else {
