@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::content::Kind;
+use crate::content::{Kind, PLACEHOLDERS};
 use crate::diagnostics::Diagnostic;
 use crate::text::slugify;
 
@@ -25,20 +25,23 @@ pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnos
         Kind::Essay => (
             format!("{slug}.md"),
             format!(
-                "---\ntitle: {quoted}\ndate: {}\nsummary: \"\"\n---\n\nWrite the essay here. Link to a glossary term, essay or question with `[[its-slug]]`.\n",
-                today()
+                "---\ntitle: {quoted}\ndate: {}\nsummary: \"\"\n---\n\n{} Link to a glossary term, essay or question with `[[its-slug]]`.\n",
+                today(),
+                PLACEHOLDERS[0]
             ),
         ),
         Kind::Term => (
             format!("{slug}.md"),
             format!(
-                "---\nterm: {quoted}\nsummary: \"One plain sentence that defines the term.\"\naliases: []\nrelated: []\n---\n\nExplain the term here.\n"
+                "---\nterm: {quoted}\nsummary: \"{}\"\naliases: []\nrelated: []\n---\n\n{}\n",
+                PLACEHOLDERS[1], PLACEHOLDERS[2]
             ),
         ),
         Kind::Question => (
             format!("{slug}.md"),
             format!(
-                "---\ntitle: {quoted}\nkind: opening\nessays: []\nterms: []\n---\n\nContext and follow-up prompts for the group.\n"
+                "---\ntitle: {quoted}\nkind: opening\nessays: []\nterms: []\n---\n\n{}\n",
+                PLACEHOLDERS[3]
             ),
         ),
         Kind::Session => {
@@ -46,7 +49,8 @@ pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnos
             (
                 format!("{slug}.md"),
                 format!(
-                    "---\ntitle: {quoted}\nnumber: {number}\nessays: []\nquestions: []\n---\n\nThe plan for this meeting.\n"
+                    "---\ntitle: {quoted}\nnumber: {number}\nessays: []\nquestions: []\n---\n\n{}\n",
+                    PLACEHOLDERS[4]
                 ),
             )
         }

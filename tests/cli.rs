@@ -259,3 +259,30 @@ fn the_facilitators_edition_is_one_file_with_every_note_and_never_in_the_public_
     assert!(stderr(&out).contains("would be inside the public output folder"));
     assert!(!site.out().join("guide.html").exists());
 }
+
+#[test]
+fn placeholders_from_new_are_warnings_and_strict_refuses_them() {
+    let site = TempSite::from_fixture("invalid/_base");
+    let out = site.run(&["new", "term", "Safe harbour"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/glossary/safe-harbour.md:3:11: warning: “One plain sentence that defines the term.” is the placeholder `lectern new` wrote"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/glossary/safe-harbour.md:8:1: warning: “Explain the term here.”"),
+        "{err}"
+    );
+    let out = site.run(&["new", "essay", "On harbours"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&site.run(&["check"]));
+    assert!(
+        err.contains("content/essays/on-harbours.md:4:1: warning: `summary` is empty"),
+        "{err}"
+    );
+    let out = site.run(&["check", "--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -26,6 +26,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
 
 pub const CONTENT_DIR: &str = "content";
 
+/// The text `lectern new` writes for an author to replace. Left in place, it would reach hover
+/// cards, listings and search, so a check warns about it.
+pub const PLACEHOLDERS: [&str; 5] = [
+    "Write the essay here.",
+    "One plain sentence that defines the term.",
+    "Explain the term here.",
+    "Context and follow-up prompts for the group.",
+    "The plan for this meeting.",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {

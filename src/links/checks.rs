@@ -96,6 +96,36 @@ fn missing_fragment(items: &[Item], from: usize, f: &FragmentRef, hint: &str) ->
         .with_hint(hint)
 }
 
+/// Warns where `lectern new`'s placeholder text is still in a file, and where a summary is
+/// empty: both would reach cards, listings and search as they are.
+pub fn warn_placeholders(items: &[Item], included: &[bool], diags: &mut Diagnostics) {
+    for (item, _) in items.iter().zip(included).filter(|(_, inc)| **inc) {
+        for placeholder in crate::content::PLACEHOLDERS {
+            if let Some(at) = item.source.text.find(placeholder) {
+                let (line, col) = item.source.line_col(at);
+                diags.push(
+                    Diagnostic::warning(
+                        &item.path,
+                        line,
+                        col,
+                        format!("“{placeholder}” is the placeholder `lectern new` wrote"),
+                    )
+                    .with_source(&item.source)
+                    .with_hint("replace it with your own text"),
+                );
+            }
+        }
+        if item.summary().is_some_and(|s| s.trim().is_empty()) {
+            let (line, col) = front_matter::locate(&item.source, "summary", "");
+            diags.push(
+                Diagnostic::warning(&item.path, line, col, "`summary` is empty")
+                    .with_source(&item.source)
+                    .with_hint("write one plain sentence, or remove the key"),
+            );
+        }
+    }
+}
+
 /// Warns where included front matter names a draft that this build leaves out.
 pub fn warn_drafts_named(
     items: &[Item],

@@ -116,6 +116,7 @@ pub fn resolve(
     timer.lap("r:convert");
     checks::check_fragments(&items, &bodies, &mut diags);
     checks::warn_drafts_named(&items, &matter_refs, &included, &mut diags);
+    checks::warn_placeholders(&items, &included, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
