@@ -4,6 +4,28 @@ use crate::content::Item;
 use crate::site::EntryId;
 use crate::text::fold;
 
+/// Where a question's kind puts it when no `order` does: the way a discussion usually runs,
+/// from an opening question to critique, then any other kind, then questions of no kind.
+fn kind_rank(item: &Item) -> usize {
+    const ORDER: [&str; 5] = [
+        "opening",
+        "close reading",
+        "reflection",
+        "application",
+        "critique",
+    ];
+    match &item.meta {
+        crate::content::Meta::Question {
+            kind: Some(kind), ..
+        } => {
+            let kind = kind.trim().to_lowercase();
+            ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
+        }
+        crate::content::Meta::Question { kind: None, .. } => ORDER.len() + 1,
+        _ => 0,
+    }
+}
+
 /// Every entry's place in the two orders listings use, computed once so that the many sorts
 /// of a build compare integers: `listing` (session, order, title) and `alpha` (title A–Z).
 pub struct Ranks {
@@ -37,6 +59,7 @@ impl Ranks {
             none_last(x.session().map(i64::from))
                 .cmp(&none_last(y.session().map(i64::from)))
                 .then_with(|| none_last(x.order()).cmp(&none_last(y.order())))
+                .then_with(|| kind_rank(x).cmp(&kind_rank(y)))
                 .then_with(|| titles[a].cmp(&titles[b]))
                 .then_with(|| x.slug.cmp(&y.slug))
         });

@@ -248,3 +248,31 @@ fn a_link_may_name_an_element_id_of_another_page() {
         "{report}"
     );
 }
+
+#[test]
+fn questions_without_an_order_run_by_kind_then_title() {
+    let question = |b: CorpusBuilder, slug: &str, title: &str, kind: &str| {
+        b.item(
+            Kind::Question,
+            slug,
+            &format!("title: {title}\nsession: 1{kind}"),
+            "",
+        )
+    };
+    let mut b = CorpusBuilder::new().item(Kind::Session, "one", "title: One\nnumber: 1", "");
+    b = question(b, "a", "A critique?", "\nkind: critique");
+    b = question(b, "b", "B with no kind?", "");
+    b = question(b, "c", "C opening?", "\nkind: opening");
+    b = question(b, "d", "D other?", "\nkind: warm-up");
+    b = question(b, "e", "E close?", "\nkind: close reading");
+    let site = resolve(b.build().value, &config(), BuildOptions::default(), None)
+        .expect("resolves")
+        .value
+        .site;
+    let order: Vec<&str> = site.sessions[0]
+        .questions
+        .iter()
+        .map(|&q| site.entry(q).item.slug.as_str())
+        .collect();
+    assert_eq!(order, ["c", "e", "a", "d", "b"]);
+}
