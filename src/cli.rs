@@ -47,8 +47,29 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Create a new site with a starter course and the default theme
+    /// Create a new site with a starter course and a GitHub Pages workflow
     Init { dir: PathBuf },
+    /// Change the theme: copy built-in files to edit them, or see which ones you changed
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeAction {
+    /// Copy built-in theme files (e.g. templates/essay.html, static/style.css, or all of them)
+    /// into themes/<theme>/, where your copies override the built-in ones
+    Eject {
+        files: Vec<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// List the site's theme files that differ from the built-in ones of this version
+    Diff {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{BuildArgs, Cli, Command, NewKind, SiteArgs};
+use cli::{BuildArgs, Cli, Command, NewKind, SiteArgs, ThemeAction};
 use lectern::content::Kind;
 use lectern::{BuildOptions, Config, Diagnostic, Diagnostics, Warned};
 
@@ -73,6 +73,45 @@ fn run(cli: Cli) -> Result<(), Diagnostics> {
                 files.len()
             );
             println!("next: cd {} && lectern build", dir.display());
+            Ok(())
+        }
+        Command::Theme { action } => theme(action),
+    }
+}
+
+/// `lectern theme eject` and `lectern theme diff`, for the theme site.toml names.
+fn theme(action: ThemeAction) -> Result<(), Diagnostics> {
+    use lectern::scaffold::ThemeChange;
+    match action {
+        ThemeAction::Eject { files, root } => {
+            let config = Config::load(&root)?.value;
+            let written = lectern::scaffold::eject(&root, &config.theme, &files)?;
+            for path in &written {
+                println!("created {}", path.display());
+            }
+            if written.is_empty() {
+                println!("nothing to copy: the site already has those files");
+            }
+            Ok(())
+        }
+        ThemeAction::Diff { root } => {
+            let config = Config::load(&root)?.value;
+            let changes = lectern::scaffold::theme_diff(&root, &config.theme)?;
+            if changes.is_empty() {
+                println!(
+                    "themes/{}/ overrides nothing: the built-in theme applies",
+                    config.theme
+                );
+            }
+            for change in changes {
+                match change {
+                    ThemeChange::Changed(p) => println!("changed  {}", p.display()),
+                    ThemeChange::Same(p) => {
+                        println!("same     {} (as built in; it can be deleted)", p.display())
+                    }
+                    ThemeChange::Added(p) => println!("added    {}", p.display()),
+                }
+            }
             Ok(())
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use crate::content::{Kind, PLACEHOLDERS};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::text::slugify;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
@@ -131,6 +131,137 @@ pub fn pages_workflow() -> String {
         .replace("@LECTERN_REPOSITORY@", env!("CARGO_PKG_REPOSITORY"))
 }
 
+/// `lectern theme eject`: copies built-in theme files into the site's `themes/<theme>/`, where
+/// they override the built-in ones. `names` are paths in the theme (`templates/essay.html`,
+/// `static/style.css`) or a file name that only one theme file has (`essay.html`); none means
+/// every file. Files the site already has are left as they are. Returns the files written.
+pub fn eject(root: &Path, theme: &str, names: &[String]) -> Result<Vec<PathBuf>, Diagnostics> {
+    let builtin = crate::render::theme::default_theme_files();
+    let mut chosen: Vec<&(PathBuf, &[u8])> = Vec::new();
+    let mut diags = Diagnostics::new();
+    if names.is_empty() {
+        chosen.extend(builtin.iter());
+    }
+    for name in names {
+        match theme_file(&builtin, name) {
+            Ok(file) => chosen.push(file),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let folder = Path::new("themes").join(theme);
+    let mut written = Vec::new();
+    for (path, bytes) in chosen {
+        let shown = folder.join(path);
+        let target = root.join(&shown);
+        if target.exists() {
+            continue;
+        }
+        target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, bytes))
+            .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot write: {e}")))?;
+        written.push(shown);
+    }
+    Ok(written)
+}
+
+/// The built-in theme file `name` names: its path in the theme, or a file name only one has.
+fn theme_file<'a>(
+    builtin: &'a [(PathBuf, &'static [u8])],
+    name: &str,
+) -> Result<&'a (PathBuf, &'static [u8]), Diagnostic> {
+    let wanted = name.trim().trim_start_matches("./").replace('\\', "/");
+    let exact = builtin
+        .iter()
+        .find(|(p, _)| crate::paths::output_key(p) == wanted);
+    let by_name: Vec<_> = builtin
+        .iter()
+        .filter(|(p, _)| p.file_name().is_some_and(|n| n.to_string_lossy() == wanted))
+        .collect();
+    if let Some(file) = exact.or(match by_name.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }) {
+        return Ok(file);
+    }
+    let keys: Vec<String> = builtin
+        .iter()
+        .map(|(p, _)| crate::paths::output_key(p))
+        .collect();
+    let file_names = builtin
+        .iter()
+        .filter_map(|(p, _)| p.file_name().and_then(|n| n.to_str()));
+    let candidates = keys.iter().map(String::as_str).chain(file_names);
+    let hint = match crate::diagnostics::did_you_mean(&wanted, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if by_name.len() > 1 => format!(
+            "several theme files are called that: {}",
+            by_name
+                .iter()
+                .map(|(p, _)| crate::paths::output_key(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!("the theme's files: {}", keys.join(", ")),
+    };
+    Err(Diagnostic::general(format!("the built-in theme has no file `{wanted}`")).with_hint(hint))
+}
+
+/// How one file of the site's theme folder stands against the built-in theme of this version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThemeChange {
+    /// Overrides a built-in file and differs from it.
+    Changed(PathBuf),
+    /// Overrides a built-in file with the same bytes: it can go.
+    Same(PathBuf),
+    /// A file the built-in theme does not have.
+    Added(PathBuf),
+}
+
+/// `lectern theme diff`: every file of the site's `themes/<theme>/`, against the built-in one.
+pub fn theme_diff(root: &Path, theme: &str) -> Result<Vec<ThemeChange>, Diagnostics> {
+    let builtin = crate::render::theme::default_theme_files();
+    let folder = Path::new("themes").join(theme);
+    let mut out = Vec::new();
+    let mut diags = Diagnostics::new();
+    if !root.join(&folder).is_dir() {
+        return Ok(out);
+    }
+    for found in crate::paths::walk(root, &folder, true) {
+        let path = match found {
+            Ok(path) => path,
+            Err(problem) => {
+                diags.push(problem.into());
+                continue;
+            }
+        };
+        let rel = path.strip_prefix(&folder).unwrap_or(&path).to_path_buf();
+        let own = std::fs::read(root.join(&path))
+            .map_err(|e| Diagnostic::error(&path, 1, 1, format!("cannot read: {e}")));
+        let own = match own {
+            Ok(bytes) => bytes,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        out.push(match builtin.iter().find(|(p, _)| *p == rel) {
+            Some((_, bytes)) if *bytes == own.as_slice() => ThemeChange::Same(path),
+            Some(_) => ThemeChange::Changed(path),
+            None => ThemeChange::Added(path),
+        });
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(out)
+    }
+}
+
 /// Writes a starter site into `dir`, which must be missing or empty. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let shown = dir.to_path_buf();
@@ -150,9 +281,6 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     }
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     collect(&STARTER, &mut files);
-    for (path, bytes) in crate::render::theme::default_theme_files() {
-        files.push((Path::new("themes/default").join(path), bytes.to_vec()));
-    }
     files.sort();
     let mut written = Vec::new();
     for (rel, mut bytes) in files {

@@ -22,10 +22,11 @@ fn init_writes_a_site_that_builds_with_no_further_step() {
         "site.toml",
         "content/_index.md",
         ".github/workflows/pages.yml",
-        "themes/default/templates/base.html",
     ] {
         assert!(site.join(file).is_file(), "init did not write {file}");
     }
+    // The built-in theme applies, so the course keeps receiving its fixes.
+    assert!(!site.join("themes").exists(), "init copies no theme files");
     let out = lectern(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -285,4 +286,58 @@ fn placeholders_from_new_are_warnings_and_strict_refuses_them() {
     );
     let out = site.run(&["check", "--strict"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn theme_eject_copies_what_you_name_and_diff_says_what_you_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = lectern(dir.path(), &["init", "course"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = dir.path().join("course");
+    let out = lectern(&site, &["theme", "diff"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("overrides nothing"));
+    let out = lectern(&site, &["theme", "eject", "essay.html", "static/style.css"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let made = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        made.contains("created themes/default/templates/essay.html"),
+        "{made}"
+    );
+    assert!(
+        made.contains("created themes/default/static/style.css"),
+        "{made}"
+    );
+    let css = site.join("themes/default/static/style.css");
+    let mut text = std::fs::read_to_string(&css).expect("css");
+    text.push_str("\n.course-own { color: teal; }\n");
+    std::fs::write(&css, text).expect("edit");
+    let out = lectern(&site, &["theme", "diff"]);
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        listed.contains("changed  themes/default/static/style.css"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("same     themes/default/templates/essay.html"),
+        "{listed}"
+    );
+    // A second eject leaves the edited copy alone; an unknown name is an error with a hint.
+    let out = lectern(&site, &["theme", "eject", "style.css"]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::read_to_string(&css)
+            .expect("css")
+            .contains("course-own")
+    );
+    let out = lectern(&site, &["theme", "eject", "bas.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("did you mean `base.html`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = lectern(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let built = std::fs::read_to_string(site.join("public/style.css")).expect("built css");
+    assert!(built.contains("course-own"), "the site's copy wins");
 }
