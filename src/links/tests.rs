@@ -102,7 +102,7 @@ fn config() -> Config {
 }
 
 #[test]
-fn resolution_reports_every_problem_and_builds_backlinks_otherwise() {
+fn resolution_reports_every_problem_of_the_links() {
     let mut broken = corpus();
     let ambiguous = crate::content::parse_item(
         std::path::Path::new("content/essays/z.md"),
@@ -127,6 +127,10 @@ fn resolution_reports_every_problem_and_builds_backlinks_otherwise() {
         report.contains("content/essays/z.md:4:14: error: link to `nowhere`"),
         "{report}"
     );
+}
+
+#[test]
+fn resolution_builds_sessions_and_backlinks() {
     let clean = CorpusBuilder::new()
         .essay("alliance", "The alliance", "Trust and [[reliance]].")
         .item(
