@@ -31,11 +31,18 @@ fn stages(c: &mut Criterion) {
         "the generated course loads"
     );
     let corpus = corpus.value;
-    let site =
-        lectern::links::resolve(corpus.clone(), &config.value, BuildOptions::default(), None)
-            .expect("the generated course resolves")
-            .value
-            .site;
+    // The generated course has no images.
+    let assets = lectern::site::Assets::default();
+    let site = lectern::links::resolve(
+        corpus.clone(),
+        &config.value,
+        BuildOptions::default(),
+        None,
+        &assets,
+    )
+    .expect("the generated course resolves")
+    .value
+    .site;
 
     let mut group = c.benchmark_group(format!("{items} items"));
     group
@@ -53,6 +60,7 @@ fn stages(c: &mut Criterion) {
                     &config.value,
                     BuildOptions::default(),
                     None,
+                    &assets,
                 ))
             },
             BatchSize::LargeInput,

@@ -105,6 +105,7 @@ invalid_cases!(
     site_toml_bad_cname,
     static_page_clash,
     template_include_cycle,
+    missing_image,
 );
 
 #[test]

@@ -158,3 +158,46 @@ fn a_failed_rebuild_keeps_the_last_good_state_for_the_next_one() {
     let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
     assert_same(&site, &files, "after the fix");
 }
+
+/// A PNG header of the given size: enough for lectern to read it.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.extend(width.to_be_bytes());
+    b.extend(height.to_be_bytes());
+    b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b
+}
+
+#[test]
+fn adding_or_resizing_an_image_rebuilds_the_pages_that_show_it() {
+    let site = TempSite::from_fixture("sites/basic");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    rebuild(&mut engine, &[]);
+    site.write(
+        "content/essays/alpha.md",
+        "---\ntitle: Alpha\n---\n\n![A stoa](/images/stoa.png)\n",
+    );
+    let failure = engine
+        .rebuild(&[PathBuf::from("content/essays/alpha.md")])
+        .err()
+        .expect("the image is missing");
+    let report = failure.diagnostics.report();
+    assert!(
+        report.contains("content/essays/alpha.md:5:1: error: image `/images/stoa.png`"),
+        "{report}"
+    );
+
+    let image = site.root().join("static/images/stoa.png");
+    std::fs::create_dir_all(image.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&image, png(40, 30)).expect("write");
+    let (files, _) = rebuild(&mut engine, &["static/images/stoa.png"]);
+    assert_same(&site, &files, "image added");
+    let page = String::from_utf8_lossy(&files["essays/alpha/index.html"]).into_owned();
+    assert!(page.contains("width=\"40\" height=\"30\""), "{page}");
+
+    std::fs::write(&image, png(80, 60)).expect("write");
+    let (files, _) = rebuild(&mut engine, &["static/images/stoa.png"]);
+    assert_same(&site, &files, "image resized");
+    let page = String::from_utf8_lossy(&files["essays/alpha/index.html"]).into_owned();
+    assert!(page.contains("width=\"80\" height=\"60\""), "{page}");
+}

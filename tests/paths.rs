@@ -181,7 +181,7 @@ fn links_to_other_files_stay_urls_and_nothing_outside_is_read() {
     let nest = Nest::new();
     nest.write(
         "content/essays/urls.md",
-        "---\ntitle: Urls\n---\n\n[text](../../../secret.txt) ![img](../../../secret.txt) \
+        "---\ntitle: Urls\n---\n\n[text](../../../secret.txt) \
          [abs](/../../secret.txt) [win](..\\..\\secret.txt) [enc](%2e%2e/secret.txt) \
          [file](file:///etc/passwd)\n",
     );
@@ -192,6 +192,18 @@ fn links_to_other_files_stay_urls_and_nothing_outside_is_read() {
     // Relative targets are left for the browser, which resolves them under the site's URL.
     assert!(html.contains("href=\"../../../secret.txt\""), "{html}");
     assert!(html.contains("href=\"/../../secret.txt\""), "{html}");
+    nest.assert_no_leak();
+
+    // An image must be one of the static files: a path out of the site is not one.
+    nest.write(
+        "content/essays/urls.md",
+        "---\ntitle: Urls\n---\n\n![img](../../../secret.txt) ![abs](/../../secret.txt)\n",
+    );
+    let out = nest.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("5:1: error: image `../../../secret.txt` is not in static/"), "{err}");
+    assert!(err.contains("5:29: error: image `/../../secret.txt` does not exist"), "{err}");
     nest.assert_no_leak();
 }
 

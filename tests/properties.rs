@@ -135,9 +135,15 @@ fn output(site: &Site) -> BTreeMap<String, Vec<u8>> {
 
 /// The resolved site, or the report of its errors.
 fn resolve(corpus: Corpus, autolink: Autolink, options: BuildOptions) -> Result<Site, String> {
-    lectern::links::resolve(corpus, &config(autolink), options, None)
-        .map(|resolved| resolved.value.site)
-        .map_err(|d| d.report())
+    lectern::links::resolve(
+        corpus,
+        &config(autolink),
+        options,
+        None,
+        &lectern::site::Assets::unknown(),
+    )
+    .map(|resolved| resolved.value.site)
+    .map_err(|d| d.report())
 }
 
 /// Asserts that the page at `path` is sound and its internal links reach the output. Nesting is
@@ -335,7 +341,7 @@ proptest! {
             .map(|i| (i.path.clone(), i.source.text.to_string()))
             .collect();
         let options = BuildOptions { drafts: false, facilitator, strict: false, clean: false };
-        let (site, diags) = match lectern::links::resolve(corpus, &config(autolink), options, None) {
+        let (site, diags) = match lectern::links::resolve(corpus, &config(autolink), options, None, &lectern::site::Assets::unknown()) {
             Ok(resolved) => (Some(resolved.value.site), resolved.diagnostics),
             Err(d) => (None, d),
         };

@@ -676,6 +676,8 @@ fn content_removed_and_copied_back(watch: &[&str]) {
 fn static_created_after_start(watch: &[&str]) {
     let site = TempSite::from_fixture("sites/basic");
     std::fs::remove_dir_all(site.root().join("static")).expect("rm static");
+    // about.md shows static/img/logo.svg: without static/, that image is missing.
+    site.write("content/about.md", "---\ntitle: About\n---\n\nNo logo.\n");
     let server = Server::start(&site, watch);
     assert_eq!(server.get("/course/extra.css").0, 404);
     site.write("static/extra.css", "body { color: #123456 }");

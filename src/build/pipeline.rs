@@ -15,46 +15,70 @@ use crate::content::Corpus;
 use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
 use crate::links::{self, LinkCache, Reuse};
 use crate::render::{self, Theme};
-use crate::site::{BuildOptions, Site};
+use crate::site::{Assets, BuildOptions, Site};
 
-/// A resolved site with its theme: everything before rendering.
+/// A resolved site with its theme and static files: everything before rendering.
 pub struct Prepared {
     pub site: Site,
     pub theme: Arc<Theme>,
     pub cache: LinkCache,
+    /// The theme's static files overlaid with the site's.
+    pub statics: Files,
 }
 
-/// Resolves `corpus` under `config` and pairs it with `theme`. Every problem of all three comes
-/// back at once; the site only when there are no errors.
+/// What `prepare` works from besides the configuration.
+pub struct Inputs<'a> {
+    pub corpus: Warned<Corpus>,
+    pub theme: Result<Arc<Theme>, Diagnostics>,
+    /// Static files gathered before (a rebuild that no static file's change touched); else
+    /// they are read now.
+    pub statics: Option<&'a Files>,
+    pub reuse: Option<Reuse<'a>>,
+}
+
+/// Resolves the corpus under `config` and pairs it with the theme and the static files (which
+/// conversion needs: an image must exist, and its size goes into the page). Every problem of
+/// them all comes back at once; the site only when there are no errors.
 pub fn prepare(
     config: &Warned<Config>,
-    corpus: Warned<Corpus>,
-    theme: Result<Arc<Theme>, Diagnostics>,
+    inputs: Inputs,
     options: BuildOptions,
-    reuse: Option<Reuse>,
 ) -> Result<Warned<Prepared>, Diagnostics> {
     let timer = crate::timing::Timer::start();
     let mut diags = config.diagnostics.clone();
-    let corpus = corpus.take(&mut diags);
-    let resolved = links::resolve(corpus, &config.value, options, reuse);
-    timer.lap("resolve");
-    let resolved = match resolved {
-        Ok(r) => Some(r.take(&mut diags)),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
+    let corpus = inputs.corpus.take(&mut diags);
+    let theme = inputs.theme.map_err(|d| diags.extend(d)).ok();
+    let statics = match (inputs.statics, &theme) {
+        (Some(files), _) => Some(files.clone()),
+        (None, Some(theme)) => assets::static_files(&config.value, theme)
+            .map_err(|d| diags.extend(d))
+            .ok(),
+        (None, None) => None,
     };
-    let theme = theme.map_err(|d| diags.extend(d)).ok();
+    timer.lap("statics");
+    // Without the static files, images cannot be checked: the build fails for another reason.
+    let assets = statics.as_ref().map_or_else(Assets::unknown, |files| {
+        Assets::new(
+            files
+                .iter()
+                .map(|(path, bytes)| (path.as_str(), &bytes[..])),
+        )
+    });
+    let resolved = links::resolve(corpus, &config.value, options, inputs.reuse, &assets);
+    timer.lap("resolve");
+    let resolved = resolved
+        .map(|r| r.take(&mut diags))
+        .map_err(|d| diags.extend(d));
     if options.strict {
         diags = diags.strict();
     }
-    match (resolved, theme) {
-        (Some(r), Some(theme)) if !diags.has_errors() => Ok(Warned::new(
+    match (resolved, theme, statics) {
+        (Ok(r), Some(theme), Some(statics)) if !diags.has_errors() => Ok(Warned::new(
             Prepared {
                 site: r.site,
                 theme,
                 cache: r.cache,
+                statics,
             },
             diags,
         )),
@@ -72,7 +96,13 @@ pub fn load_and_prepare(
     timer.lap("load");
     let theme = Theme::load(&config.value).map(Arc::new);
     timer.lap("theme");
-    prepare(config, corpus, theme, options, None)
+    let inputs = Inputs {
+        corpus,
+        theme,
+        statics: None,
+        reuse: None,
+    };
+    prepare(config, inputs, options)
 }
 
 /// Where emitted files go. `put` may be called from several threads at once.
@@ -129,18 +159,14 @@ pub enum Search<'a> {
 pub struct Plan<'a> {
     /// The pages to render (by output path); all when None.
     pub pages: Option<&'a HashSet<String>>,
-    /// Static files gathered before (a rebuild that no static file's change touched); else
-    /// they are read now.
-    pub statics: Option<&'a Files>,
     pub search: Search<'a>,
 }
 
 impl Plan<'_> {
-    /// Every page, the static files read now, the search index built.
+    /// Every page, the search index built.
     pub fn everything() -> Plan<'static> {
         Plan {
             pages: None,
-            statics: None,
             search: Search::Build,
         }
     }
@@ -154,8 +180,6 @@ pub struct Emitted {
     pub files: usize,
     /// Every HTML file of the output (rendered now or not).
     pub pages: usize,
-    /// The static files, for a later rebuild to keep.
-    pub statics: Files,
 }
 
 /// A static file of the site's own at the path of a generated page is an error naming both: one
@@ -204,13 +228,14 @@ fn check_collisions(
 /// site's own files and the search index over both.
 pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted, Diagnostics> {
     let timer = crate::timing::Timer::start();
-    let Prepared { site, theme, .. } = prepared;
-    let statics = match plan.statics {
-        Some(files) => files.clone(),
-        None => assets::static_files(&site.config, theme)?,
-    };
+    let Prepared {
+        site,
+        theme,
+        statics,
+        ..
+    } = prepared;
     let page_paths: HashSet<String> = render::page_paths(site).into_iter().collect();
-    check_collisions(site, &statics, &page_paths)?;
+    check_collisions(site, statics, &page_paths)?;
     let cannot_write = super::cannot_write;
     let want = |path: &str| plan.pages.is_none_or(|p| p.contains(path));
     // Pages are rendered and written while the search index is built: both use every core,
@@ -249,6 +274,5 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
         rendered,
         files: rendered + others.len(),
         pages: page_paths.len() + others.keys().filter(|p| p.ends_with(".html")).count(),
-        statics,
     })
 }

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::{Corpus, Item, Kind};
 use crate::diagnostics::{Diagnostics, Warned};
 use crate::markdown::{self, LinkContext};
-use crate::site::{BuildOptions, Converted, Entry, EntryId, Site, url_for};
+use crate::site::{Assets, BuildOptions, Converted, Entry, EntryId, Site, url_for};
 pub use glossary::Glossary;
 use graph::LinkGraph;
 pub use names::{Names, SiteTargets};
@@ -57,15 +57,17 @@ pub struct Reuse<'a> {
     pub changed: &'a HashSet<PathBuf>,
 }
 
-/// A fingerprint of everything but the bodies: the settings and each file's path and front
-/// matter. Equal fingerprints mean a body edit cannot change any other page's conversion.
-fn facts(items: &[Item], config: &Config, options: BuildOptions) -> u64 {
+/// A fingerprint of everything but the bodies: the settings, the static files and each file's
+/// path and front matter. Equal fingerprints mean a body edit cannot change any other page's
+/// conversion.
+fn facts(items: &[Item], config: &Config, options: BuildOptions, assets: &Assets) -> u64 {
     let mut h = DefaultHasher::new();
     (
         &config.base_path,
         &config.base_url,
         config.autolink as u8,
         options,
+        assets.fingerprint(),
     )
         .hash(&mut h);
     for item in items {
@@ -74,17 +76,18 @@ fn facts(items: &[Item], config: &Config, options: BuildOptions) -> u64 {
     h.finish()
 }
 
-/// Resolves every reference of `corpus`, converting again only the bodies that `reuse` cannot
-/// vouch for.
+/// Resolves every reference of `corpus` (images against `assets`), converting again only the
+/// bodies that `reuse` cannot vouch for.
 pub fn resolve(
     corpus: Corpus,
     config: &Config,
     options: BuildOptions,
     reuse: Option<Reuse>,
+    assets: &Assets,
 ) -> Result<Warned<Resolved>, Diagnostics> {
     let timer = crate::timing::Timer::start();
     let Corpus { items, unloaded } = corpus;
-    let facts = facts(&items, config, options);
+    let facts = facts(&items, config, options, assets);
     let previous = reuse.filter(|r| r.cache.facts == facts);
     let mut diags = Diagnostics::new();
     let names = Names::new(&items, &unloaded);
@@ -108,6 +111,7 @@ pub fn resolve(
         glossary: &glossary,
         urls: &urls,
         included: &included,
+        assets,
     }
     .convert(config, options, previous.as_ref());
     for body in &bodies {
@@ -154,6 +158,7 @@ struct Bodies<'a> {
     glossary: &'a Glossary,
     urls: &'a [String],
     included: &'a [bool],
+    assets: &'a Assets,
 }
 
 impl Bodies<'_> {
@@ -179,6 +184,7 @@ impl Bodies<'_> {
             autolink: config.autolink,
             base_path: &config.base_path,
             anchors: &anchors,
+            assets: self.assets,
         };
         (0..self.items.len())
             .into_par_iter()

@@ -111,10 +111,16 @@ fn resolution_reports_every_problem_of_the_links() {
     )
     .expect("parses");
     broken.items.push(ambiguous);
-    let report = resolve(broken, &config(), BuildOptions::default(), None)
-        .err()
-        .expect("errors")
-        .report();
+    let report = resolve(
+        broken,
+        &config(),
+        BuildOptions::default(),
+        None,
+        &Assets::default(),
+    )
+    .err()
+    .expect("errors")
+    .report();
     assert!(
         report.contains("content/essays/z.md:4:1: error: `[[care]]` is ambiguous"),
         "{report}"
@@ -148,8 +154,14 @@ fn resolution_builds_sessions_and_backlinks() {
         .item(Kind::Session, "one", "title: One\nnumber: 1", "")
         .build()
         .value;
-    let resolved = resolve(clean, &config(), BuildOptions::default(), None)
-        .unwrap_or_else(|d| panic!("{}", d.report()));
+    let resolved = resolve(
+        clean,
+        &config(),
+        BuildOptions::default(),
+        None,
+        &Assets::default(),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.report()));
     let site = resolved.value.site;
     let relations = |slug: &str| -> Vec<String> {
         let entry = site
@@ -198,9 +210,15 @@ fn a_rebuild_with_the_same_facts_keeps_the_bodies_of_unchanged_files() {
             .build()
             .value
     };
-    let first = resolve(build("One."), &config(), BuildOptions::default(), None)
-        .expect("resolves")
-        .value;
+    let first = resolve(
+        build("One."),
+        &config(),
+        BuildOptions::default(),
+        None,
+        &Assets::default(),
+    )
+    .expect("resolves")
+    .value;
     let changed: HashSet<PathBuf> = [PathBuf::from("content/essays/a.md")].into();
     let reuse = Reuse {
         cache: &first.cache,
@@ -211,6 +229,7 @@ fn a_rebuild_with_the_same_facts_keeps_the_bodies_of_unchanged_files() {
         &config(),
         BuildOptions::default(),
         Some(reuse),
+        &Assets::default(),
     )
     .expect("resolves")
     .value;
@@ -242,10 +261,16 @@ fn a_link_may_name_an_element_id_of_another_page() {
         .essay("b", "B", "But not [[reading#nobody]].")
         .build()
         .value;
-    let report = resolve(corpus, &config(), BuildOptions::default(), None)
-        .err()
-        .expect("one link is broken")
-        .report();
+    let report = resolve(
+        corpus,
+        &config(),
+        BuildOptions::default(),
+        None,
+        &Assets::default(),
+    )
+    .err()
+    .expect("one link is broken")
+    .report();
     assert!(!report.contains("content/essays/a.md"), "{report}");
     assert!(
         report.contains("content/essays/b.md:4:9: error: `reading` has no heading `#nobody`"),
@@ -269,10 +294,16 @@ fn questions_without_an_order_run_by_kind_then_title() {
     b = question(b, "c", "C opening?", "\nkind: opening");
     b = question(b, "d", "D other?", "\nkind: warm-up");
     b = question(b, "e", "E close?", "\nkind: close reading");
-    let site = resolve(b.build().value, &config(), BuildOptions::default(), None)
-        .expect("resolves")
-        .value
-        .site;
+    let site = resolve(
+        b.build().value,
+        &config(),
+        BuildOptions::default(),
+        None,
+        &Assets::default(),
+    )
+    .expect("resolves")
+    .value
+    .site;
     let order: Vec<&str> = site.sessions[0]
         .questions
         .iter()

@@ -8,6 +8,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::LinkContext;
 use super::footnotes::Footnotes;
+use super::images::OpenImage;
 use super::layout::{Layout, THEME_IDS};
 use crate::config::Autolink;
 use crate::content::Item;
@@ -55,6 +56,9 @@ pub(super) struct Converter<'a, 'c> {
     flow: Option<(String, Vec<Event<'a>>)>,
     /// The last position asked for: (byte offset in the file, line, column).
     pub(super) cursor: std::cell::Cell<(usize, usize, usize)>,
+    /// The image whose alt text is being read, and how many came before it.
+    pub(super) image: Option<OpenImage>,
+    pub(super) images: usize,
 }
 
 impl<'a, 'c> Converter<'a, 'c> {
@@ -95,6 +99,8 @@ impl<'a, 'c> Converter<'a, 'c> {
             raw_anchors: 0,
             flow: None,
             cursor: std::cell::Cell::new((0, 1, 1)),
+            image: None,
+            images: 0,
         }
     }
 
@@ -110,6 +116,10 @@ impl<'a, 'c> Converter<'a, 'c> {
                 self.section_boundary(layout, i, in_notes);
             }
             if self.skip_inner && !matches!(event, Event::End(TagEnd::Link)) {
+                continue;
+            }
+            if self.image.is_some() && !hidden {
+                self.inside_image(&event);
                 continue;
             }
             if let Event::Text(t) = &event {
@@ -159,19 +169,22 @@ impl<'a, 'c> Converter<'a, 'c> {
         });
     }
 
-    /// Links inside notes a public build hides are still checked, so that it fails the same.
+    /// Links and images inside notes a public build hides are still checked, so that it fails
+    /// the same.
     fn check_hidden(&mut self, event: &Event<'a>, range: &Range<usize>) {
-        if let Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            ..
-        }) = event
-        {
-            if let LinkType::WikiLink { has_pothole } = link_type {
+        match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
                 let _ = self.wikilink(dest_url, *has_pothole, range, true, true);
-            } else {
-                let _ = self.rewrite_link(dest_url, range, true, true);
             }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let _ = self.rewrite_link(dest_url, range, true);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => self.check_hidden_image(dest_url, range),
+            _ => {}
         }
     }
 
@@ -211,7 +224,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                 id,
             }) => {
                 self.suppress += 1;
-                match self.rewrite_link(&dest_url, range, in_notes, true) {
+                match self.rewrite_link(&dest_url, range, in_notes) {
                     Some(dest) => {
                         self.open_links.push(OpenLink::Parser);
                         self.out.push(Event::Start(Tag::Link {
@@ -227,22 +240,8 @@ impl<'a, 'c> Converter<'a, 'c> {
             }
             Event::End(TagEnd::Link) => self.end_link(),
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                self.suppress += 1;
-                let dest = self
-                    .rewrite_link(&dest_url, range, in_notes, false)
-                    .unwrap_or(dest_url);
-                self.out.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
+                dest_url, title, ..
+            }) => self.start_image(&dest_url, &title, range),
             other => self.block_or_inline(other),
         }
     }
@@ -292,7 +291,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                 self.suppress += 1;
                 self.out.push(Event::Start(tag));
             }
-            Event::End(end @ (TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock)) => {
+            Event::End(end @ (TagEnd::CodeBlock | TagEnd::HtmlBlock)) => {
                 self.suppress = self.suppress.saturating_sub(1);
                 self.result.text.push('\n');
                 self.out.push(Event::End(end));

@@ -201,37 +201,31 @@ impl<'a> Converter<'a, '_> {
         self.result.diagnostics.push(d);
     }
 
-    /// Rewrites a Markdown link or image target: `x.md` files to their URLs, root-relative paths
-    /// under the base path. Anything else is left alone. None for a link to a draft that this
-    /// build leaves out, which shows as its text.
+    /// Rewrites a Markdown link's target: `x.md` files to their URLs, root-relative paths under
+    /// the base path. Anything else is left alone. None for a link to a draft that this build
+    /// leaves out, which shows as its text, and for a link that could run script.
     pub(super) fn rewrite_link(
         &mut self,
         dest: &CowStr<'a>,
         range: &Range<usize>,
         in_notes: bool,
-        is_link: bool,
     ) -> Option<CowStr<'a>> {
         let d: &str = dest;
         if let Some(scheme) = url_scheme(d)
-            && runs_script(&scheme, d, is_link)
+            && runs_script(&scheme, d, true)
         {
             let (line, col) = self.position(range.start);
-            let what = if is_link { "a link" } else { "an image" };
             let d = self
                 .error(
                     line,
                     col,
-                    format!("{what} may not use a `{scheme}:` URL, which can run script in the reader's browser"),
+                    format!("a link may not use a `{scheme}:` URL, which can run script in the reader's browser"),
                 )
                 .with_hint("link to a page of the site, a file in static/, or a web address (https://…)");
             self.result.diagnostics.push(d);
-            return if is_link {
-                None
-            } else {
-                Some(CowStr::from(""))
-            };
+            return None;
         }
-        if is_link && let Some(id) = d.strip_prefix('#').filter(|id| !id.is_empty()) {
+        if let Some(id) = d.strip_prefix('#').filter(|id| !id.is_empty()) {
             let (line, col) = self.position(range.start);
             self.local_refs.push(FragmentRef {
                 target: self.me,
@@ -253,7 +247,7 @@ impl<'a> Converter<'a, '_> {
             Some((p, f)) => (p, Some(f)),
             None => (d, None),
         };
-        if is_link && path.to_ascii_lowercase().ends_with(".md") {
+        if path.to_ascii_lowercase().ends_with(".md") {
             return self.content_link(dest, path, fragment, range, in_notes);
         }
         if let Some(rest) = d.strip_prefix('/')
@@ -346,7 +340,7 @@ impl<'a> Converter<'a, '_> {
 
 /// Whether a URL of `scheme` can run script: `javascript:` and `vbscript:`, and `data:` but for
 /// an image's own `data:image/…`.
-fn runs_script(scheme: &str, url: &str, is_link: bool) -> bool {
+pub(super) fn runs_script(scheme: &str, url: &str, is_link: bool) -> bool {
     match scheme {
         "javascript" | "vbscript" => true,
         "data" => {

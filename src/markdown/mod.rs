@@ -5,6 +5,7 @@
 
 mod converter;
 mod footnotes;
+mod images;
 mod layout;
 mod links;
 
@@ -16,7 +17,7 @@ use pulldown_cmark::{Options, Parser};
 
 use crate::config::Autolink;
 use crate::content::Item;
-use crate::site::{Converted, EntryId};
+use crate::site::{Assets, Converted, EntryId};
 
 pub use layout::THEME_IDS;
 
@@ -57,6 +58,8 @@ pub struct LinkContext<'a> {
     /// Each item's link attributes, escaped once when first needed (`anchors()` makes the
     /// empty cells): a glossary term is linked from thousands of pages.
     pub anchors: &'a [OnceLock<Anchor>],
+    /// The static files, which local images must be among.
+    pub assets: &'a Assets,
 }
 
 impl LinkContext<'_> {

@@ -80,6 +80,7 @@ fn convert_with(body: &str, facilitator: bool, autolink: Autolink) -> Converted 
     let urls: Vec<String> = items.iter().map(|i| format!("/c/{}/", i.slug)).collect();
     let included: Vec<bool> = items.iter().map(|i| !i.draft).collect();
     let anchors = anchors(items.len());
+    let assets = test_assets();
     let ctx = LinkContext {
         items: &items,
         targets: &stub,
@@ -89,6 +90,7 @@ fn convert_with(body: &str, facilitator: bool, autolink: Autolink) -> Converted 
         autolink,
         base_path: "/c/",
         anchors: &anchors,
+        assets: &assets,
     };
     convert(EntryId(0), &ctx)
 }
@@ -248,4 +250,84 @@ fn text_for_search_follows_the_visible_words() {
     assert!(!c.text.contains("Hidden"), "{:?}", c.text);
     assert_eq!(c.heading_offsets.len(), c.headings.len());
     assert_eq!(c.words, 5);
+}
+
+/// A PNG's signature and header chunk: enough for its size to be read.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.extend(width.to_be_bytes());
+    b.extend(height.to_be_bytes());
+    b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b
+}
+
+fn test_assets() -> Assets {
+    let photo = png(640, 480);
+    Assets::new([
+        ("images/stoa.png", photo.as_slice()),
+        ("images/diagram.svg", b"<svg/>".as_slice()),
+    ])
+}
+
+#[test]
+fn local_images_get_their_size_and_all_but_the_first_load_lazily() {
+    let c = convert_body(
+        "![A stoa](/images/stoa.png \"The stoa\")\n\n![Again](../../static/images/stoa.png)\n\n\
+         ![A diagram](/images/diagram.svg) ![Far](https://e.org/x.png)",
+    );
+    assert!(c.diagnostics.is_empty(), "{:?}", messages(&c));
+    assert!(
+        c.html.contains(
+            "<img src=\"/c/images/stoa.png\" alt=\"A stoa\" title=\"The stoa\" width=\"640\" \
+             height=\"480\" decoding=\"async\">"
+        ),
+        "{}",
+        c.html
+    );
+    assert!(
+        c.html.contains(
+            "<img src=\"/c/images/stoa.png\" alt=\"Again\" width=\"640\" height=\"480\" \
+             loading=\"lazy\""
+        ),
+        "{}",
+        c.html
+    );
+    assert!(
+        c.html
+            .contains("src=\"/c/images/diagram.svg\" alt=\"A diagram\" loading=\"lazy\"")
+    );
+    assert!(
+        c.html
+            .contains("src=\"https://e.org/x.png\" alt=\"Far\" loading=\"lazy\"")
+    );
+}
+
+#[test]
+fn a_missing_image_is_an_error_with_the_file_it_may_have_meant() {
+    let c = convert_body("Text.\n\n![A stoa](/images/stoa.jpg)\n\n![Beside](stoa.png)\n");
+    assert_eq!(
+        messages(&c),
+        [
+            "6:1 image `/images/stoa.jpg` does not exist in static/ or the theme",
+            "8:1 image `stoa.png` is not in static/, where images live",
+        ]
+    );
+    assert_eq!(
+        c.diagnostics[0].hint.as_deref(),
+        Some("did you mean `/images/stoa.png`?")
+    );
+    assert_eq!(
+        c.diagnostics[1].hint.as_deref(),
+        Some("did you mean `/images/stoa.png`?")
+    );
+}
+
+#[test]
+fn an_image_without_alt_text_is_a_warning() {
+    let c = convert_body("![](/images/stoa.png)");
+    assert_eq!(
+        messages(&c),
+        ["4:1 this image has no alt text, so readers who cannot see it learn nothing of it"]
+    );
+    assert!(c.html.contains("alt=\"\""), "{}", c.html);
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::state::Files;
-use crate::build::pipeline::{self, MemorySink, Plan, Prepared, Search};
+use crate::build::pipeline::{self, Inputs, MemorySink, Plan, Prepared, Search};
 use crate::build::{self, Files as FileMap};
 use crate::config::Config;
 use crate::content::{self, Corpus, Failed, Item};
@@ -34,7 +34,6 @@ pub struct Engine {
 struct Last {
     config: Warned<Config>,
     prepared: Arc<Prepared>,
-    statics: FileMap,
     pages: FileMap,
     files: Files,
 }
@@ -185,11 +184,16 @@ impl Engine {
         };
         let corpus = self.refresh_items(last.is_none(), &scope.content);
         timer.lap("load");
-        let reuse = last.map(|l| Reuse {
-            cache: &l.prepared.cache,
-            changed: &scope.content,
-        });
-        let prepared = pipeline::prepare(&config, corpus, theme, self.options, reuse)?;
+        let inputs = Inputs {
+            corpus,
+            theme,
+            statics: last.filter(|_| !scope.statics).map(|l| &l.prepared.statics),
+            reuse: last.map(|l| Reuse {
+                cache: &l.prepared.cache,
+                changed: &scope.content,
+            }),
+        };
+        let prepared = pipeline::prepare(&config, inputs, self.options)?;
         let Warned {
             value: prepared,
             diagnostics: warnings,
@@ -213,7 +217,6 @@ impl Engine {
         let search = self.search.lock().map(|s| s.clone()).unwrap_or_default();
         let plan = Plan {
             pages: wanted.as_ref(),
-            statics: last.filter(|_| !scope.statics).map(|l| &l.statics),
             search: Search::Given(&search),
         };
         let sink = MemorySink::with(kept);
@@ -238,7 +241,6 @@ impl Engine {
         let next = Last {
             config,
             prepared: Arc::new(prepared),
-            statics: emitted.statics,
             pages,
             files,
         };

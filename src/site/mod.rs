@@ -1,10 +1,12 @@
 //! The resolved site: every item with its URL, HTML body and typed backlinks. Built once by
 //! `links::resolve` and never changed afterwards, so every page renders from the same facts.
 
+mod assets;
 mod converted;
 
 use std::sync::Arc;
 
+pub use assets::{Assets, Size};
 pub use converted::{Converted, FragmentRef, Heading, OutLink};
 
 use crate::config::Config;
