@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{
     Diagnostic, Diagnostics, Warned, did_you_mean, line_col, set_aside_entry, stands_for,
 };
+use crate::i18n::{Problem, Strings};
 
 pub const CONFIG_FILE: &str = "site.toml";
+
+/// How the message about a language without strings begins.
+const UNSUPPORTED: &str = "lectern has no interface text for language";
 
 const KNOWN_KEYS: &[&str] = &[
     "title",
@@ -95,6 +99,9 @@ pub struct Config {
     pub cname: Option<String>,
     #[serde(skip)]
     pub root: PathBuf,
+    /// The interface's words in `language`.
+    #[serde(skip)]
+    pub strings: std::sync::Arc<Strings>,
     /// Where site.toml's keys are, for messages about their values.
     #[serde(skip)]
     keys: KeyPositions,
@@ -179,7 +186,51 @@ impl Config {
         })?;
         let mut config = Config::parse(&text)?;
         config.value.root = root.to_path_buf();
+        // The site's theme may replace a language's strings, or add a language.
+        let own = Path::new("themes").join(&config.value.theme).join("i18n");
+        if root.join(own).is_dir() {
+            let Warned { value, diagnostics } = config;
+            let mut problems: Vec<Diagnostic> = diagnostics
+                .into_iter()
+                .filter(|d| !d.message.starts_with(UNSUPPORTED))
+                .collect();
+            let strings = value.strings_for(Some(root), &mut problems);
+            config = Warned::new(
+                Config {
+                    strings: std::sync::Arc::new(strings),
+                    ..value
+                },
+                problems.into_iter().collect(),
+            );
+        }
         Ok(config)
+    }
+
+    /// The interface strings for this configuration's language and theme (the site's files
+    /// under `root`, else the built-in ones); English, and a problem, when there are none.
+    fn strings_for(&self, root: Option<&Path>, problems: &mut Vec<Diagnostic>) -> Strings {
+        match Strings::load(root, &self.theme, &self.language) {
+            Ok(strings) => strings,
+            Err(Problem::Unsupported { supported }) => {
+                problems.push(
+                    self.error_at_value(
+                        "language",
+                        format!("{UNSUPPORTED} `{}`", self.language),
+                    )
+                    .with_hint(format!(
+                        "the supported languages are {}; add themes/{}/i18n/{}.toml for another",
+                        supported.join(", "),
+                        self.theme,
+                        self.language.to_ascii_lowercase()
+                    )),
+                );
+                Strings::default()
+            }
+            Err(Problem::File(diags)) => {
+                problems.extend(diags);
+                Strings::default()
+            }
+        }
     }
 
     /// Parses the text of a `site.toml`. A key in error is set aside and the rest read again,
@@ -242,12 +293,14 @@ impl Config {
             autolink: raw.autolink,
             cname: cname.filter(|c| is_host_name(c.trim())),
             root: PathBuf::new(),
+            strings: std::sync::Arc::default(),
             keys,
         };
         // The base URL was checked above, so this cannot fail.
-        let config = config
+        let mut config = config
             .with_base_url(&base_url)
             .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
+        config.strings = std::sync::Arc::new(config.strings_for(None, &mut problems));
         Ok(Warned::new(config, problems.into_iter().collect()))
     }
 

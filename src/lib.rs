@@ -16,6 +16,7 @@
 //! | `timing` | stage timings for profiling |
 //! | `text`, `paths` | folding, slugs, smart punctuation, escaping, heading ids; lexical paths, inside-checks, the one folder walk |
 //! | `diagnostics` | `Diagnostic` (with an optional location), `Diagnostics`, `Warned<T>` |
+//! | `i18n` | the interface's words in the site's language |
 //! | `config` | site.toml → validated `Config` |
 //! | `content` | content files → typed `Item`s in a `Corpus` |
 //! | `site` | the resolved site's data types: `Site`, `Entry`, `EntryId`, `Converted` |
@@ -36,6 +37,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod i18n;
 pub mod links;
 pub mod markdown;
 pub mod paths;

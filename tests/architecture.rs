@@ -8,6 +8,7 @@ const LAYERS: &[&[&str]] = &[
     &["timing"],
     &["text", "paths"],
     &["diagnostics"],
+    &["i18n"],
     &["config"],
     &["content"],
     &["site"],

@@ -220,7 +220,7 @@ fn essays_get_a_table_of_contents_and_reading_time() {
     assert!(html.contains("<nav class=\"toc\""));
     assert!(html.contains("<a href=\"#markdown-features-1\">Markdown features</a>"));
     assert!(html.contains("1 min read"));
-    assert!(html.contains("<time datetime=\"2026-01-14\">14 Jan 2026</time>"));
+    assert!(html.contains("<time datetime=\"2026-01-14\">14 January 2026</time>"));
 }
 
 #[test]

@@ -202,8 +202,14 @@ fn links_to_other_files_stay_urls_and_nothing_outside_is_read() {
     let out = nest.run(&["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("5:1: error: image `../../../secret.txt` is not in static/"), "{err}");
-    assert!(err.contains("5:29: error: image `/../../secret.txt` does not exist"), "{err}");
+    assert!(
+        err.contains("5:1: error: image `../../../secret.txt` is not in static/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("5:29: error: image `/../../secret.txt` does not exist"),
+        "{err}"
+    );
     nest.assert_no_leak();
 }
 

@@ -162,7 +162,7 @@ impl<'a> LinkGraph<'a> {
     }
 
     /// Typed relations for every entry, each list labelled by what the relation means. An
-    /// entry shown under one relation is not repeated under a later one ("Mentioned in" is what
+    /// entry shown under one relation is not repeated under a later one ("mentioned_in" is what
     /// is left).
     pub fn relations(&self, sessions: &[Session]) -> Vec<Vec<Relation>> {
         let n = self.entries.len();
@@ -201,7 +201,7 @@ impl<'a> LinkGraph<'a> {
                     Kind::Session => context.relations(i),
                     Kind::Page => vec![rel(
                         "mentioned",
-                        "Mentioned in",
+                        "mentioned_in",
                         self.sorted(self.mentioned_by(i, &Kind::ALL)),
                     )],
                 };
@@ -253,12 +253,12 @@ impl<'a> LinkGraph<'a> {
         let terms: Vec<usize> = self.of_kind(&self.linked_to[i], Kind::Term).collect();
         let mentioned = [Kind::Essay, Kind::Session, Kind::Page, Kind::Term];
         vec![
-            rel("questions", "Discussion questions", self.sorted(questions)),
-            rel("terms", "Key terms", self.sorted_terms(terms)),
-            rel("session", "Read in", sessions.read_in[i].clone()),
+            rel("questions", "discussion_questions", self.sorted(questions)),
+            rel("terms", "key_terms", self.sorted_terms(terms)),
+            rel("session", "read_in", sessions.read_in[i].clone()),
             rel(
                 "mentioned",
-                "Mentioned in",
+                "mentioned_in",
                 self.sorted(self.mentioned_by(i, &mentioned)),
             ),
         ]
@@ -278,16 +278,16 @@ impl<'a> LinkGraph<'a> {
         );
         related.extend(self.of_kind(&self.explicit_from[i], Kind::Term));
         vec![
-            rel("essays", "Used in essays", self.sorted(essays)),
+            rel("essays", "used_in_essays", self.sorted(essays)),
             rel(
                 "questions",
-                "Discussed in questions",
+                "discussed_in_questions",
                 self.sorted(questions),
             ),
-            rel("related", "Related terms", self.sorted_terms(related)),
+            rel("related", "related_terms", self.sorted_terms(related)),
             rel(
                 "mentioned",
-                "Mentioned in",
+                "mentioned_in",
                 self.sorted(self.mentioned_by(i, &[Kind::Session, Kind::Page])),
             ),
         ]
@@ -302,10 +302,10 @@ impl<'a> LinkGraph<'a> {
         related.extend(self.named_by(i, Field::Related));
         related.extend(self.either_way(i, Kind::Question));
         vec![
-            rel("essays", "Essays", self.sorted(essays)),
-            rel("terms", "Terms", self.sorted_terms(terms)),
-            rel("related", "Related questions", self.sorted(related)),
-            rel("session", "Discussed in", sessions.discussed_in[i].clone()),
+            rel("essays", "essays", self.sorted(essays)),
+            rel("terms", "terms", self.sorted_terms(terms)),
+            rel("related", "related_questions", self.sorted(related)),
+            rel("session", "discussed_in", sessions.discussed_in[i].clone()),
         ]
     }
 }
@@ -324,9 +324,9 @@ impl Sessions<'_> {
     fn relations(&self, i: usize) -> Vec<Relation> {
         match self.by_entry.get(&i).map(|&k| &self.all[k]) {
             Some(s) => vec![
-                rel("essays", "Readings", s.essays.clone()),
-                rel("terms", "Terms to know", s.terms.clone()),
-                rel("questions", "Questions", s.questions.clone()),
+                rel("essays", "readings", s.essays.clone()),
+                rel("terms", "terms_to_know", s.terms.clone()),
+                rel("questions", "questions", s.questions.clone()),
             ],
             None => Vec::new(),
         }

@@ -68,6 +68,7 @@ fn facts(items: &[Item], config: &Config, options: BuildOptions, assets: &Assets
         config.autolink as u8,
         options,
         assets.fingerprint(),
+        config.strings.fingerprint(),
     )
         .hash(&mut h);
     for item in items {
@@ -185,6 +186,7 @@ impl Bodies<'_> {
             base_path: &config.base_path,
             anchors: &anchors,
             assets: self.assets,
+            strings: &config.strings,
         };
         (0..self.items.len())
             .into_par_iter()

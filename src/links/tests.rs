@@ -163,6 +163,7 @@ fn resolution_builds_sessions_and_backlinks() {
     )
     .unwrap_or_else(|d| panic!("{}", d.report()));
     let site = resolved.value.site;
+    let strings = crate::i18n::Strings::default();
     let relations = |slug: &str| -> Vec<String> {
         let entry = site
             .entries
@@ -178,7 +179,8 @@ fn resolution_builds_sessions_and_backlinks() {
                     .iter()
                     .map(|&id| site.entry(id).item.slug.as_str())
                     .collect();
-                format!("{}: {}", r.label, names.join(", "))
+                let label = strings.get(&format!("relations.{}", r.label));
+                format!("{label}: {}", names.join(", "))
             })
             .collect()
     };

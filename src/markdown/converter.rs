@@ -152,8 +152,9 @@ impl<'a, 'c> Converter<'a, 'c> {
         }
         if layout.notes_start[i] {
             self.flush_text(in_notes);
+            let label = escape_attr(self.ctx.strings.get("facilitator_notes"));
             self.out.push(Event::Html(
-                "<section class=\"facilitator-notes\" aria-label=\"Facilitator notes\">\n".into(),
+                format!("<section class=\"facilitator-notes\" aria-label=\"{label}\">\n").into(),
             ));
         }
     }
@@ -422,7 +423,8 @@ impl<'a, 'c> Converter<'a, 'c> {
     fn finish(mut self) -> Converted {
         let mut html = String::with_capacity(self.item.source.body().len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
-        std::mem::replace(&mut self.footnotes, Footnotes::new(&[])).render(&mut html);
+        std::mem::replace(&mut self.footnotes, Footnotes::new(&[]))
+            .render(&mut html, self.ctx.strings);
         // A link to `#id` on the same page needs the id: a heading's (checked with the links
         // to other pages' headings, facilitator notes and all), or one the page or its theme
         // gives an element. `#top` is the top of any page.

@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use crate::text::heading_id;
+use crate::i18n::Strings;
+use crate::text::{escape_attr, heading_id};
 
 /// A footnote defined twice keeps its first definition, as a link reference would: the events
 /// of a later one are dropped before anything counts its headings, links or references.
@@ -120,16 +121,18 @@ impl<'a> Footnotes<'a> {
     }
 
     /// The footnotes section: referenced notes in order, each with links back to its
-    /// references. Nothing when the page defines no footnote.
-    pub fn render(mut self, html: &mut String) {
+    /// references, labelled in the site's language. Nothing when the page defines no footnote.
+    pub fn render(mut self, html: &mut String, strings: &Strings) {
         if self.defs.is_empty() {
             return;
         }
         let mut defs = std::mem::take(&mut self.defs);
         defs.sort_by_key(|(name, _)| self.numbers.get(name).copied().unwrap_or(usize::MAX));
-        html.push_str(
-            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Notes\">\n<ol>\n",
-        );
+        let back = escape_attr(strings.get("back_to_reference"));
+        html.push_str(&format!(
+            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"{}\">\n<ol>\n",
+            escape_attr(strings.get("notes"))
+        ));
         for (name, events) in defs {
             let id = self.id(&name);
             let mut body = String::new();
@@ -138,7 +141,7 @@ impl<'a> Footnotes<'a> {
             let backrefs: String = (1..=count)
                 .map(|k| {
                     let target = if k == 1 { format!("fnref-{id}") } else { format!("fnref-{id}-{k}") };
-                    format!(" <a href=\"#{target}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference\">↩</a>")
+                    format!(" <a href=\"#{target}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"{back}\">↩</a>")
                 })
                 .collect();
             let body = body.trim_end();

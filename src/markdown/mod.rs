@@ -17,6 +17,7 @@ use pulldown_cmark::{Options, Parser};
 
 use crate::config::Autolink;
 use crate::content::Item;
+use crate::i18n::Strings;
 use crate::site::{Assets, Converted, EntryId};
 
 pub use layout::THEME_IDS;
@@ -60,6 +61,8 @@ pub struct LinkContext<'a> {
     pub anchors: &'a [OnceLock<Anchor>],
     /// The static files, which local images must be among.
     pub assets: &'a Assets,
+    /// The interface's words, for the few a body carries (footnotes, facilitator notes).
+    pub strings: &'a Strings,
 }
 
 impl LinkContext<'_> {

@@ -91,6 +91,7 @@ fn convert_with(body: &str, facilitator: bool, autolink: Autolink) -> Converted 
         base_path: "/c/",
         anchors: &anchors,
         assets: &assets,
+        strings: &crate::i18n::Strings::default(),
     };
     convert(EntryId(0), &ctx)
 }

@@ -21,6 +21,7 @@ pub fn facilitator_edition(site: &Site, theme: &Theme) -> Result<String, Diagnos
     ctx.insert_value("sessions", sessions(site, &views));
     ctx.insert_value("pages", pages(site));
     ctx.insert_value("fonts", fonts(theme));
+    ctx.insert_value("t", Value::from_serializable(site.config.strings.table()));
     theme
         .tera
         .render("facilitator-edition.html", &ctx)

@@ -83,6 +83,7 @@ pub fn render_each<R: Send>(
         views: &views,
         site_value: views::site_value(site, &views),
         config_value: tera::Value::from_serializable(&site.config),
+        strings_value: tera::Value::from_serializable(site.config.strings.table()),
     };
     let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
     timer.lap("p:views");
@@ -120,6 +121,8 @@ struct Shared<'a> {
     views: &'a Views,
     site_value: tera::Value,
     config_value: tera::Value,
+    /// The interface strings, as `t`.
+    strings_value: tera::Value,
 }
 
 impl Shared<'_> {
@@ -128,6 +131,7 @@ impl Shared<'_> {
         let mut ctx = tera::Context::new();
         ctx.insert_value("config", self.config_value.clone());
         ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("t", self.strings_value.clone());
         ctx.insert("base", &site.config.base_path);
         ctx.insert("current_url", &job.url);
         ctx.insert("permalink", &site.config.permalink(&job.url));
@@ -186,28 +190,29 @@ fn jobs(site: &Site) -> Vec<Job> {
         });
     }
     let listings = [
-        ("essays.html", "essays", "Essays", Some(Listing::Essays)),
+        ("essays.html", "essays", "essays", Some(Listing::Essays)),
         (
             "glossary.html",
             "glossary",
-            "Glossary",
+            "glossary",
             Some(Listing::Glossary),
         ),
         (
             "questions.html",
             "questions",
-            "Discussion questions",
+            "discussion_questions",
             Some(Listing::Questions),
         ),
-        ("sessions.html", "sessions", "Sessions", None),
-        ("search.html", "search", "Search", None),
+        ("sessions.html", "sessions", "sessions", None),
+        ("search.html", "search", "search", None),
     ];
+    let strings = &site.config.strings;
     for (template, dir, title, listing) in listings {
         jobs.push(Job {
             template,
             path: format!("{dir}/index.html"),
             url: format!("{base}{dir}/"),
-            title: title.into(),
+            title: strings.get(title).into(),
             entry: None,
             listing,
         });
@@ -216,7 +221,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         template: "404.html",
         path: "404.html".into(),
         url: format!("{base}404.html"),
-        title: "Page not found".into(),
+        title: strings.get("page_not_found").into(),
         entry: None,
         listing: None,
     });

@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::content::{Citation, Date, Kind, Meta};
+use crate::i18n::Strings;
 use crate::site::{Entry, EntryId, Site};
 use crate::text::fold;
 
@@ -30,12 +31,13 @@ pub(super) struct Views {
 
 impl Views {
     pub(super) fn new(site: &Site) -> Views {
+        let strings = &site.config.strings;
         let summaries = site
             .entries
             .par_iter()
             .map(|e| {
                 if e.included {
-                    summary(e)
+                    summary(e, strings)
                 } else {
                     Value::none()
                 }
@@ -62,7 +64,7 @@ impl Views {
 }
 
 /// What a listing shows of an entry.
-fn summary(e: &Entry) -> Value {
+fn summary(e: &Entry, strings: &Strings) -> Value {
     let (question_kind, number) = match &e.item.meta {
         Meta::Session { number, .. } => (None, Some(*number)),
         Meta::Question { kind, .. } => (kind.as_deref(), None),
@@ -79,24 +81,18 @@ fn summary(e: &Entry) -> Value {
         .set("order", e.item.order())
         .set("question_kind", question_kind)
         .set("date", date.map(|d| d.to_string()))
-        .set("date_display", date.map(format_date))
+        .set("date_display", date.map(|d| format_date(strings, d)))
         .set("number", number)
         .set("reading_time", reading_time(e.body.words))
         .set("draft", e.item.draft);
     o.value()
 }
 
-/// "14 Jan 2026"
-pub fn format_date(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{} {} {}",
-        date.day,
-        MONTHS[(date.month as usize).saturating_sub(1) % 12],
-        date.year
-    )
+/// A date the site's language's way: "14 January 2026", "14. Januar 2026".
+pub fn format_date(strings: &Strings, date: Date) -> String {
+    let month = u8::try_from(date.month).unwrap_or(0);
+    let day = u8::try_from(date.day).unwrap_or(0);
+    strings.date(date.year, month, day)
 }
 
 /// Minutes at a reading pace of 220 words a minute, at least one.
@@ -149,6 +145,7 @@ pub(super) fn site_value(site: &Site, views: &Views) -> Value {
 /// The full view of one entry for its own page.
 pub(super) fn page_value(site: &Site, views: &Views, id: EntryId) -> Value {
     let e = site.entry(id);
+    let strings = &site.config.strings;
     let mut v = views.with_summary(id);
     let toc: Vec<Value> = e
         .body
@@ -169,7 +166,7 @@ pub(super) fn page_value(site: &Site, views: &Views, id: EntryId) -> Value {
         .map(|r| {
             let mut o = Obj::default();
             o.set("key", r.key)
-                .set("label", r.label)
+                .set("label", strings.get(&format!("relations.{}", r.label)))
                 .set("items", views.list(&r.entries));
             o.value()
         })

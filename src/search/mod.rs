@@ -5,6 +5,7 @@
 pub mod document;
 pub mod files;
 pub mod index;
+mod stop_words;
 pub mod tokenize;
 mod vocabulary;
 

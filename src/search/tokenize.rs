@@ -24,7 +24,8 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// The analyzer for a site.toml `language` such as `en` or `en-GB`. Languages without a
-    /// Snowball stemmer are indexed word for word, and only English has a stop-word list.
+    /// Snowball stemmer are indexed word for word; English, German, French, Spanish and Dutch
+    /// have stop-word lists.
     pub fn new(language: &str) -> Analyzer {
         let primary = language
             .split(['-', '_'])
@@ -54,10 +55,13 @@ impl Analyzer {
         };
         Analyzer {
             stemmer: algorithm.map(Stemmer::create),
-            stop_words: if primary == "en" {
-                ENGLISH_STOP_WORDS
-            } else {
-                &[]
+            stop_words: match primary.as_str() {
+                "en" => ENGLISH_STOP_WORDS,
+                "de" => super::stop_words::GERMAN,
+                "fr" => super::stop_words::FRENCH,
+                "es" => super::stop_words::SPANISH,
+                "nl" => super::stop_words::DUTCH,
+                _ => &[],
             },
         }
     }
@@ -275,7 +279,11 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
-        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        use super::super::stop_words::{DUTCH, FRENCH, GERMAN, SPANISH};
+        for list in [ENGLISH_STOP_WORDS, GERMAN, FRENCH, SPANISH, DUTCH] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+            assert!(list.iter().all(|w| crate::text::fold(w) == *w));
+        }
     }
 
     #[test]
@@ -334,6 +342,10 @@ mod tests {
         let a = Analyzer::new("fr");
         let s = stems(&a, "confiance confiances");
         assert_eq!(s[0], s[1]);
-        assert!(a.stop_words().is_empty());
+        assert!(
+            a.is_stop_word("etre"),
+            "folded, as the words it is given are"
+        );
+        assert!(Analyzer::new("it").stop_words().is_empty());
     }
 }

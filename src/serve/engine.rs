@@ -106,6 +106,8 @@ impl Scope {
                 Some("static") => scope.statics = true,
                 Some("themes") => match parts.nth(1).as_deref() {
                     Some("templates") => scope.templates = true,
+                    // The interface strings are read with site.toml.
+                    Some("i18n") => scope.everything = true,
                     Some(_) => scope.statics = true,
                     // `themes` or a whole theme came, went or was replaced: templates and all.
                     None => {

@@ -51,6 +51,8 @@ pub struct Entry {
 pub struct Relation {
     /// A stable name for templates and styling: `questions`, `terms`, `essays`, …
     pub key: &'static str,
+    /// What the list holds, as a key of the interface strings' `relations` table:
+    /// `discussion_questions`, `key_terms`, `read_in`, …
     pub label: &'static str,
     pub entries: Vec<EntryId>,
 }

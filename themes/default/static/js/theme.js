@@ -8,8 +8,9 @@
   const systemDark = window.matchMedia("(prefers-color-scheme: dark)");
   const current = () => root.dataset.theme || (systemDark.matches ? "dark" : "light");
   const label = () => {
-    const next = current() === "dark" ? "light" : "dark";
-    button.setAttribute("aria-label", `Switch to ${next} theme`);
+    // The labels come in the site's language, from the button's data attributes.
+    const next = current() === "dark" ? button.dataset.labelLight : button.dataset.labelDark;
+    if (next) button.setAttribute("aria-label", next);
     button.setAttribute("aria-pressed", String(current() === "dark"));
   };
   button.hidden = false;
