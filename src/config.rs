@@ -174,14 +174,14 @@ impl Config {
     pub fn load(root: &Path) -> Result<Warned<Config>, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            let d = Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot read {CONFIG_FILE}: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
+                let d = Diagnostic::error(CONFIG_FILE, 1, 1, "there is no site.toml here");
                 d.with_hint(format!(
                     "is `{}` a lectern site? Create one with `lectern init DIR`, or pass --root",
                     root.display()
                 ))
             } else {
-                d
+                Diagnostic::error(CONFIG_FILE, 1, 1, format!("cannot read {CONFIG_FILE}: {e}"))
             }
         })?;
         let mut config = Config::parse(&text)?;
@@ -365,20 +365,33 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
         return too_deep(text);
     }
     let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    let mut d = Diagnostic::error(CONFIG_FILE, line, col, format!("in site.toml: {message}"))
-        .with_source(text);
-    if let Some(unknown) = message
+    let unknown = message
         .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split('`').next())
-    {
-        d = d.with_hint(match did_you_mean(unknown, KNOWN_KEYS.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("known keys: {}", KNOWN_KEYS.join(", ")),
-        });
+        .and_then(|rest| rest.split('`').next());
+    let plain = match unknown {
+        Some(key) => format!("unknown key `{key}`"),
+        None if message.starts_with("invalid basic string") => {
+            "this text has no closing `\"`".to_string()
+        }
+        None => message.clone(),
+    };
+    let d = Diagnostic::error(CONFIG_FILE, line, col, plain).with_source(text);
+    if let Some(unknown) = unknown {
+        let known = format!("site.toml accepts: {}", KNOWN_KEYS.join(", "));
+        d.with_hint(match did_you_mean(unknown, KNOWN_KEYS.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? {known}"),
+            None => known,
+        })
     } else if message.contains("missing field `title`") {
-        d = d.with_hint("add a line such as: title = \"My reading guide\"");
+        d.with_hint("add a line such as: title = \"My reading guide\"")
+    } else if ["invalid", "expected", "unclosed", "unterminated"]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
+        d.with_hint("site.toml holds `key = value` lines, with text in double quotes")
+    } else {
+        d
     }
-    d
 }
 
 /// The error for keys nested past what the TOML reader follows, at the most deeply dotted key
@@ -396,7 +409,7 @@ fn too_deep(text: &str) -> Diagnostic {
         .enumerate()
         .max_by_key(|(i, line)| (dots(line), std::cmp::Reverse(*i)))
         .unwrap_or((0, ""));
-    Diagnostic::error(CONFIG_FILE, index + 1, 1, "in site.toml: a key is nested too deeply")
+    Diagnostic::error(CONFIG_FILE, index + 1, 1, "a key is nested too deeply")
         .with_source(text)
         .with_hint("site.toml's keys are plain names such as `title` and `base_url`; each `.` in a key opens a table inside a table")
 }
@@ -485,7 +498,11 @@ mod tests {
         let c = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap();
         let d = c.diagnostics.iter().next().unwrap();
         assert_eq!(d.at(), (2, 1));
-        assert_eq!(d.hint.as_deref(), Some("did you mean `base_url`?"));
+        assert!(
+            d.hint.as_deref().is_some_and(
+                |h| h.starts_with("did you mean `base_url`? site.toml accepts: title,")
+            )
+        );
     }
 
     #[test]

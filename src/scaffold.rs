@@ -62,10 +62,8 @@ pub fn new_item(root: &Path, kind: Kind, title: &str) -> Result<PathBuf, Diagnos
     let path = folder.join(&file);
     let shown = Path::new("content").join(kind.folder()).join(&file);
     if path.exists() {
-        return Err(
-            Diagnostic::error(&shown, 1, 1, format!("{} already exists", shown.display()))
-                .with_hint("choose another title, or edit the existing file"),
-        );
+        return Err(Diagnostic::error(&shown, 1, 1, "this file already exists")
+            .with_hint("choose another title, or edit the existing file"));
     }
     std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(&path, text))

@@ -247,8 +247,8 @@ fn site_toml_problems_come_with_the_contents_not_instead_of_them() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     for line in [
-        "site.toml:2:1: error: in site.toml: unknown field `base_ur`",
-        "site.toml:3:12: error: in site.toml: autolink must be",
+        "site.toml:2:1: error: unknown key `base_ur`",
+        "site.toml:3:12: error: autolink must be",
         "content/about.md:5:5: error: link to `nope`, which does not exist",
     ] {
         assert!(err.contains(line), "{line}\nin\n{err}");
@@ -321,7 +321,7 @@ fn a_missing_site_toml_says_how_to_start() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("site.toml:1:1: error: cannot read site.toml"),
+        err.contains("site.toml:1:1: error: there is no site.toml here"),
         "{err}"
     );
     assert!(err.contains("lectern init"), "{err}");

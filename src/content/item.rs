@@ -38,7 +38,11 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         let key = if kind == Kind::Term { "term" } else { "title" };
         let (line, col) = front_matter::locate(&source, key, "");
         problems.push(
-            Diagnostic::error(path, line, col, format!("`{key}` is empty")).with_source(&source),
+            Diagnostic::error(path, line, col, format!("`{key}` is empty"))
+                .with_source(&source)
+                .with_hint(format!(
+                    "every page is listed and linked by its {key}: write one, e.g. `{key}: Trust`"
+                )),
         );
         // Nothing can link to an item without a name.
         return Err(Failed::names(problems, path, kind, Some(&source)));

@@ -176,10 +176,7 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
         return (message, Some(hint));
     }
     if let Some(key) = between(message, "missing field `", "`") {
-        let message = format!(
-            "{} needs `{key}` in its front matter",
-            capitalize(&with_article(noun))
-        );
+        let message = format!("{} needs `{key}` in its front matter", with_article(noun));
         return (
             message,
             Some(format!("add `{key}: …` between the `---` lines")),
@@ -190,10 +187,25 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
         let hint = LIST_KEYS
             .contains(&key.as_str())
             .then(|| format!("`{key}` takes a list: `{key}: [first, second]`"));
-        let detail = message
-            .trim_start_matches(|c| c != ':')
-            .trim_start_matches(": ");
-        return (format!("`{key}` must be a list, {detail}"), hint);
+        let found = message
+            .strip_prefix("invalid type: ")
+            .and_then(|rest| rest.split_once(", expected"))
+            .map(|(found, _)| found.replacen("string ", "the text ", 1));
+        let message = match found {
+            Some(found) => format!("`{key}` must be a list, not {found}"),
+            None => format!("`{key}` must be a list"),
+        };
+        return (message, hint);
+    }
+    if message.starts_with("invalid type: sequence, expected struct")
+        || message.starts_with("invalid type: string") && message.contains("expected struct")
+    {
+        return (
+            "front matter must be `key: value` lines".to_string(),
+            Some(format!(
+                "write the {noun}'s keys one per line between the `---` lines, e.g. `title: …`"
+            )),
+        );
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
         let prefix = key_at_line(source, line)
@@ -215,10 +227,13 @@ fn explain(kind: Kind, source: &Source, line: usize, message: &str) -> (String, 
         || message.contains("mapping values are not allowed")
     {
         let hint = "a value that contains `: ` or starts with `[`, `{`, `*` or `&` needs quotes";
-        return (
-            format!("front matter is not valid YAML: {message}"),
-            Some(hint.to_string()),
-        );
+        let plain = if message.contains("mapping values are not allowed") {
+            "front matter cannot be read: this line has a second `: `, which YAML takes for another key"
+                .to_string()
+        } else {
+            format!("front matter cannot be read: {message}")
+        };
+        return (plain, Some(hint.to_string()));
     }
     (format!("front matter: {message}"), None)
 }

@@ -75,3 +75,18 @@ test("a page prints black on white whatever theme the screen shows", async () =>
     await context.close();
   }
 });
+
+test("on a phone the header takes two rows, with search one tap away", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await page.goto(server.url("sessions/1/"));
+  const height = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
+  assert.ok(height < 120, `the header is ${height}px tall`);
+  assert.equal(await page.isVisible(".site-search"), false);
+  const link = page.getByRole("link", { name: "Search", exact: true }).first();
+  assert.ok(await link.isVisible());
+  await link.click();
+  await page.waitForURL(/\/course\/search\/$/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search-page-input");
+  await context.close();
+});
