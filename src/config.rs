@@ -9,6 +9,8 @@ use crate::diagnostics::{
 };
 use crate::i18n::{Problem, Strings};
 
+mod readers;
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// How the message about a language without strings begins.
@@ -23,6 +25,10 @@ const KNOWN_KEYS: &[&str] = &[
     "output_dir",
     "autolink",
     "cname",
+    "repo_url",
+    "repo_branch",
+    "timezone",
+    "image",
 ];
 
 /// How glossary terms are linked automatically in prose.
@@ -81,6 +87,14 @@ struct RawConfig {
     autolink: Autolink,
     #[serde(default)]
     cname: Option<String>,
+    #[serde(default)]
+    repo_url: Option<String>,
+    #[serde(default)]
+    repo_branch: Option<String>,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
+    image: Option<String>,
 }
 
 /// The validated configuration. Templates receive it whole as `config`.
@@ -97,6 +111,15 @@ pub struct Config {
     pub output_dir: String,
     pub autolink: Autolink,
     pub cname: Option<String>,
+    /// The repository holding the site's files (`https://github.com/you/course`), for each
+    /// page's "Edit this page" link, and the branch they are on.
+    pub repo_url: Option<String>,
+    pub repo_branch: String,
+    /// The IANA time zone of sessions' times, for `sessions.ics`.
+    pub timezone: Option<String>,
+    /// The image a shared link shows when a page names none: a path from the site root or a
+    /// web address.
+    pub image: Option<String>,
     #[serde(skip)]
     pub root: PathBuf,
     /// The interface's words in `language`.
@@ -238,7 +261,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Warned<Config>, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut problems = Vec::new();
-        let (raw, set_aside) = read_raw(text, &mut problems)?;
+        let (mut raw, set_aside) = read_raw(text, &mut problems)?;
         let title = match raw.title {
             Some(title) => title,
             None => {
@@ -282,7 +305,13 @@ impl Config {
                     .with_hint("write the domain alone, e.g. cname = \"guide.example.org\""),
             );
         }
-        let config = Config {
+        let reader_keys = readers::Keys {
+            repo_url: raw.repo_url.take(),
+            repo_branch: raw.repo_branch.take(),
+            timezone: raw.timezone.take(),
+            image: raw.image.take(),
+        };
+        let mut config = Config {
             title,
             description: raw.description,
             base_path: String::new(),
@@ -292,10 +321,15 @@ impl Config {
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
             autolink: raw.autolink,
             cname: cname.filter(|c| is_host_name(c.trim())),
+            repo_url: None,
+            repo_branch: "main".to_string(),
+            timezone: None,
+            image: None,
             root: PathBuf::new(),
             strings: std::sync::Arc::default(),
             keys,
         };
+        readers::apply(&mut config, &reader_keys, &mut problems);
         // The base URL was checked above, so this cannot fail.
         let mut config = config
             .with_base_url(&base_url)
@@ -473,95 +507,4 @@ fn is_folder_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_path_comes_from_base_url() {
-        let c = Config::parse("title = \"T\"\nbase_url = \"https://u.github.io/course\"\n")
-            .unwrap()
-            .value;
-        assert_eq!(c.base_url, "https://u.github.io/course/");
-        assert_eq!(c.base_path, "/course/");
-        assert_eq!(
-            c.permalink("/course/essays/a/"),
-            "https://u.github.io/course/essays/a/"
-        );
-        let c = Config::parse("title = \"T\"\nbase_url = \"https://guide.example.org\"\n")
-            .unwrap()
-            .value;
-        assert_eq!(c.base_path, "/");
-    }
-
-    #[test]
-    fn unknown_key_points_at_it_with_a_suggestion() {
-        let c = Config::parse("title = \"T\"\nbase_ur = \"/\"\n").unwrap();
-        let d = c.diagnostics.iter().next().unwrap();
-        assert_eq!(d.at(), (2, 1));
-        assert!(
-            d.hint.as_deref().is_some_and(
-                |h| h.starts_with("did you mean `base_url`? site.toml accepts: title,")
-            )
-        );
-    }
-
-    #[test]
-    fn every_problem_is_found_and_the_rest_still_read() {
-        let c = Config::parse(
-            "titel = \"T\"\nzzz = [\n  1,\n]\nlanguage = \"fr\"\nautolink = \"sometimes\"\n",
-        )
-        .unwrap();
-        let mut at: Vec<(usize, usize)> = c.diagnostics.iter().map(Diagnostic::at).collect();
-        at.sort();
-        assert_eq!(at, [(1, 1), (2, 1), (6, 12)], "{:?}", c.diagnostics);
-        assert_eq!(c.value.language, "fr");
-        // Broken TOML cannot be read past.
-        let d = Config::parse("title = \"T\nzzz = 1\n").unwrap_err();
-        assert_eq!(d.error_count(), 1);
-        // A site.toml without a title says so.
-        let c = Config::parse("language = \"en\"\n").unwrap();
-        let d = c.diagnostics.iter().next().unwrap();
-        assert_eq!(d.message, "site.toml needs a `title`");
-    }
-
-    #[test]
-    fn a_theme_is_a_folder_name_not_a_path() {
-        for bad in ["../../etc", "/etc", "a/b", "..", "", "..\\x"] {
-            let text = format!("title = \"T\"\ntheme = \"{}\"\n", bad.replace('\\', "\\\\"));
-            let c = Config::parse(&text).unwrap();
-            let d = c.diagnostics.iter().next().unwrap();
-            assert_eq!(d.at(), (2, 1), "{bad}");
-            assert!(d.message.contains("is not a folder name"), "{bad}");
-        }
-        assert!(
-            Config::parse("title = \"T\"\ntheme = \"my-theme\"\n")
-                .unwrap()
-                .diagnostics
-                .is_empty()
-        );
-    }
-
-    #[test]
-    fn a_key_nested_too_deeply_is_pointed_at() {
-        let text = format!(
-            "title = \"T\"\nlanguage = \"en\"\n{} = 1\n",
-            vec!["a"; 300].join(".")
-        );
-        let d = Config::parse(&text).expect_err("refused");
-        let d = d.iter().next().expect("one problem");
-        assert_eq!(d.at(), (3, 1), "{d}");
-        assert!(d.message.contains("nested too deeply"), "{d}");
-    }
-
-    #[test]
-    fn autolink_accepts_false() {
-        let c = Config::parse("title = \"T\"\nautolink = false\n").unwrap();
-        assert_eq!(c.value.autolink, Autolink::Off);
-        assert!(
-            !Config::parse("title = \"T\"\nautolink = \"some\"\n")
-                .unwrap()
-                .diagnostics
-                .is_empty()
-        );
-    }
-}
+mod tests;

@@ -121,7 +121,7 @@ fn build_reports_what_it_wrote() {
     let out = site.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("built 17 pages"), "{err}");
+    assert!(err.contains("built 20 pages"), "{err}");
     assert!(err.contains("warning: link to draft"), "{err}");
 }
 

@@ -17,7 +17,8 @@ use crate::text::escape_attr;
 /// unchanged ones without copying them.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
 
-/// The theme's static files overlaid with the site's static/ folder.
+/// The theme's static files overlaid with the site's static/ folder, and the icons made from
+/// their favicon.
 pub fn static_files(config: &Config, theme: &Theme) -> Result<Files, Diagnostics> {
     let mut files: Files = theme
         .statics
@@ -25,6 +26,8 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Files, Diagnostics
         .map(|(path, file)| (path.clone(), Arc::from(file.bytes.as_slice())))
         .collect();
     files.extend(site_statics(&config.root)?);
+    let icons = super::icons::icon_files(config, &files)?;
+    files.extend(icons);
     Ok(files)
 }
 
@@ -76,6 +79,9 @@ pub fn site_files(site: &Site) -> Files {
     };
     let mut robots = "User-agent: *\nAllow: /\n".to_string();
     if site.config.has_host() {
+        if let Some(feed) = super::feeds::atom(site) {
+            add("atom.xml", feed);
+        }
         add("sitemap.xml", sitemap(site));
         let sitemap_url = site
             .config
@@ -85,6 +91,9 @@ pub fn site_files(site: &Site) -> Files {
     // A robots.txt of the site's own (in static/) is the author's choice, and stays.
     if !site.config.root.join("static/robots.txt").is_file() {
         add("robots.txt", robots);
+    }
+    if let Some(calendar) = super::calendar::sessions_ics(site) {
+        add("sessions.ics", calendar);
     }
     add(".nojekyll", String::new());
     if let Some(cname) = &site.config.cname {

@@ -3,6 +3,9 @@
 //! memory as its sink.
 
 mod assets;
+mod calendar;
+mod feeds;
+mod icons;
 mod output_dir;
 pub mod pipeline;
 mod staging;

@@ -48,6 +48,8 @@ pub struct EssayMatter {
     pub draft: bool,
     #[serde(default)]
     pub autolink: Option<Autolink>,
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +65,8 @@ pub struct TermMatter {
     pub draft: bool,
     #[serde(default)]
     pub autolink: Option<Autolink>,
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +89,8 @@ pub struct QuestionMatter {
     pub draft: bool,
     #[serde(default)]
     pub autolink: Option<Autolink>,
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,8 +106,15 @@ pub struct SessionMatter {
     pub essays: Vec<String>,
     #[serde(default)]
     pub questions: Vec<String>,
+    /// The time the session starts, `HH:MM`, and how long it lasts in minutes.
+    #[serde(default)]
+    pub time: Option<String>,
+    #[serde(default)]
+    pub duration: Option<u32>,
     #[serde(default)]
     pub autolink: Option<Autolink>,
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -112,6 +125,8 @@ pub struct PageMatter {
     pub draft: bool,
     #[serde(default)]
     pub autolink: Option<Autolink>,
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// The keys each kind accepts, for hints.
@@ -119,22 +134,28 @@ pub fn known_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Essay => &[
             "title", "author", "date", "summary", "session", "order", "tags", "source", "draft",
-            "autolink",
+            "autolink", "image",
         ],
-        Kind::Term => &["term", "summary", "aliases", "related", "draft", "autolink"],
+        Kind::Term => &[
+            "term", "summary", "aliases", "related", "draft", "autolink", "image",
+        ],
         Kind::Question => &[
             "title", "essays", "terms", "related", "session", "order", "kind", "draft", "autolink",
+            "image",
         ],
         Kind::Session => &[
             "title",
             "number",
             "date",
+            "time",
+            "duration",
             "summary",
             "essays",
             "questions",
             "autolink",
+            "image",
         ],
-        Kind::Page => &["title", "draft", "autolink"],
+        Kind::Page => &["title", "draft", "autolink", "image"],
     }
 }
 
@@ -250,6 +271,8 @@ pub struct Fields {
     pub title: String,
     pub draft: bool,
     pub autolink: Option<Autolink>,
+    /// The image a shared link to the page shows.
+    pub image: Option<String>,
     pub meta: Meta,
 }
 
@@ -276,6 +299,7 @@ pub fn fields(
                 title: m.title,
                 draft: m.draft,
                 autolink: m.autolink,
+                image: reader.image(m.image, problems),
                 meta: Meta::Page { is_home },
             }
         }
@@ -321,6 +345,7 @@ impl Reader<'_> {
             title: m.title,
             draft: m.draft,
             autolink: m.autolink,
+            image: self.image(m.image, problems),
             meta,
         })
     }
@@ -336,6 +361,7 @@ impl Reader<'_> {
             title: m.term,
             draft: m.draft,
             autolink: m.autolink,
+            image: self.image(m.image, problems),
             meta,
         })
     }
@@ -354,6 +380,7 @@ impl Reader<'_> {
             title: m.title,
             draft: m.draft,
             autolink: m.autolink,
+            image: self.image(m.image, problems),
             meta,
         })
     }
@@ -366,11 +393,14 @@ impl Reader<'_> {
             summary: m.summary.map(|s| smarten(&s)),
             essays: m.essays,
             questions: m.questions,
+            time: self.time(m.time.as_deref(), problems),
+            duration: self.duration(m.duration, problems),
         };
         Some(Fields {
             title: m.title,
             draft: false,
             autolink: m.autolink,
+            image: self.image(m.image, problems),
             meta,
         })
     }
@@ -386,6 +416,63 @@ impl Reader<'_> {
         )
         .with_source(self.source)
         .with_hint("write the full address, e.g. https://example.org/article")
+    }
+
+    /// An `image` value: a path from the site root or a web address; anything else is an error.
+    fn image(&self, value: Option<String>, problems: &mut Vec<Diagnostic>) -> Option<String> {
+        let value = value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())?;
+        let web = matches!(
+            crate::text::url_scheme(&value).as_deref(),
+            Some("http" | "https")
+        );
+        if web || value.starts_with('/') && !value.starts_with("//") {
+            return Some(value);
+        }
+        let (line, col) = locate(self.source, "image", &value);
+        let message = format!("image `{value}` is not a web address or a path from the site root");
+        problems.push(
+            Diagnostic::error(self.path, line, col, message)
+                .with_source(self.source)
+                .with_hint("write e.g. `image: /images/cover.png` for static/images/cover.png"),
+        );
+        None
+    }
+
+    /// A session's `time`, `HH:MM` on a 24-hour clock.
+    fn time(&self, text: Option<&str>, problems: &mut Vec<Diagnostic>) -> Option<(u8, u8)> {
+        let text = text?.trim();
+        let parsed = text.split_once(':').and_then(|(h, m)| {
+            let ok = h.len() == 2 && m.len() == 2;
+            let (h, m) = (h.parse::<u8>().ok()?, m.parse::<u8>().ok()?);
+            (ok && h < 24 && m < 60).then_some((h, m))
+        });
+        if parsed.is_none() {
+            let (line, col) = locate(self.source, "time", text);
+            let message = format!("`{text}` is not a time of day");
+            problems.push(
+                Diagnostic::error(self.path, line, col, message)
+                    .with_source(self.source)
+                    .with_hint("write the start on a 24-hour clock, in quotes: `time: \"18:30\"`"),
+            );
+        }
+        parsed
+    }
+
+    /// A session's `duration` in minutes: at least 1, at most a day.
+    fn duration(&self, minutes: Option<u32>, problems: &mut Vec<Diagnostic>) -> Option<u32> {
+        let minutes = minutes?;
+        if (1..=1440).contains(&minutes) {
+            return Some(minutes);
+        }
+        let (line, col) = locate(self.source, "duration", &minutes.to_string());
+        problems.push(
+            Diagnostic::error(self.path, line, col, format!("a session of {minutes} minutes"))
+                .with_source(self.source)
+                .with_hint("`duration` is the session's length in minutes, from 1 to 1440, e.g. `duration: 90`"),
+        );
+        None
     }
 
     /// A `date` value checked, or None with an error when it is not a date.

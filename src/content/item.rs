@@ -32,6 +32,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         title,
         draft,
         autolink,
+        image,
         meta,
     } = fields;
     if title.trim().is_empty() {
@@ -55,6 +56,7 @@ pub fn parse_item(path: &Path, kind: Kind, raw: &str) -> Result<Item, Failed> {
         title,
         draft,
         autolink,
+        image,
         meta,
     };
     if problems.is_empty() {

@@ -113,6 +113,9 @@ pub enum Meta {
         summary: Option<String>,
         essays: Vec<String>,
         questions: Vec<String>,
+        /// Start (hour, minute) and length in minutes, for the group's calendar.
+        time: Option<(u8, u8)>,
+        duration: Option<u32>,
     },
     Page {
         is_home: bool,
@@ -130,6 +133,8 @@ pub struct Item {
     pub title: String,
     pub draft: bool,
     pub autolink: Option<Autolink>,
+    /// The image a shared link to the page shows (front matter `image`).
+    pub image: Option<String>,
     pub meta: Meta,
 }
 

@@ -8,6 +8,7 @@ mod graph;
 mod matter;
 mod names;
 mod ranks;
+mod tags;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -122,6 +123,7 @@ pub fn resolve(
     checks::check_fragments(&items, &bodies, &mut diags);
     checks::warn_drafts_named(&items, &matter_refs, &included, &mut diags);
     checks::warn_placeholders(&items, &included, &mut diags);
+    tags::check(&items, &included, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -240,6 +242,7 @@ fn assemble(
     for (e, r) in entries.iter_mut().zip(relations) {
         e.relations = r;
     }
+    let tags = tags::gather(&entries, &essays);
     Site {
         config,
         options,
@@ -250,6 +253,7 @@ fn assemble(
         sessions,
         pages,
         home,
+        tags,
     }
 }
 

@@ -39,6 +39,9 @@ enum Listing {
     Essays,
     Glossary,
     Questions,
+    Tags,
+    /// One tag's page: its place in `Site::tags`.
+    Tag(usize),
 }
 
 fn listing_values(
@@ -53,6 +56,14 @@ fn listing_values(
             ("letters", views::glossary_letters(site, views)),
         ],
         Some(Listing::Questions) => vec![("items", views.list(&site.questions))],
+        Some(Listing::Tags) => Vec::new(),
+        Some(Listing::Tag(i)) => {
+            let tag = &site.tags[i];
+            vec![
+                ("items", views.list(&tag.entries)),
+                ("tag", views::tag_value(site, tag)),
+            ]
+        }
         None => Vec::new(),
     }
 }
@@ -217,6 +228,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             listing,
         });
     }
+    jobs.extend(tag_jobs(site));
     jobs.push(Job {
         template: "404.html",
         path: "404.html".into(),
@@ -225,5 +237,32 @@ fn jobs(site: &Site) -> Vec<Job> {
         entry: None,
         listing: None,
     });
+    jobs
+}
+
+/// The tag pages: `/tags/` and one per tag, when the essays have tags.
+fn tag_jobs(site: &Site) -> Vec<Job> {
+    let base = &site.config.base_path;
+    let mut jobs = Vec::new();
+    if !site.tags.is_empty() {
+        jobs.push(Job {
+            template: "tags.html",
+            path: "tags/index.html".into(),
+            url: format!("{base}tags/"),
+            title: site.config.strings.get("tags").into(),
+            entry: None,
+            listing: Some(Listing::Tags),
+        });
+    }
+    for (i, tag) in site.tags.iter().enumerate() {
+        jobs.push(Job {
+            template: "tag.html",
+            path: format!("tags/{}/index.html", tag.slug),
+            url: format!("{base}tags/{}/", tag.slug),
+            title: tag.name.clone(),
+            entry: None,
+            listing: Some(Listing::Tag(i)),
+        });
+    }
     jobs
 }

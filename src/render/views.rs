@@ -6,7 +6,7 @@ use tera::Value;
 
 use crate::content::{Citation, Date, Kind, Meta};
 use crate::i18n::Strings;
-use crate::site::{Entry, EntryId, Site};
+use crate::site::{Entry, EntryId, Site, Tag};
 use crate::text::fold;
 
 /// A Tera map under construction.
@@ -27,6 +27,8 @@ impl Obj {
 /// Every included entry's summary (what listings and relation lists show of it).
 pub(super) struct Views {
     summaries: Vec<Value>,
+    /// Each tag's value by slug, for the tag links of essays.
+    tags: std::collections::HashMap<String, Value>,
 }
 
 impl Views {
@@ -43,7 +45,12 @@ impl Views {
                 }
             })
             .collect();
-        Views { summaries }
+        let tags = site
+            .tags
+            .iter()
+            .map(|t| (t.slug.clone(), tag_value(site, t)))
+            .collect();
+        Views { summaries, tags }
     }
 
     pub(super) fn of(&self, id: EntryId) -> Value {
@@ -136,6 +143,23 @@ pub(super) fn site_value(site: &Site, views: &Views) -> Value {
                 .map(String::from)
                 .collect::<Vec<_>>(),
         )
+        .set(
+            "tags",
+            site.tags
+                .iter()
+                .map(|t| tag_value(site, t))
+                .collect::<Vec<_>>(),
+        )
+        .set(
+            "feed_url",
+            site.has_feed()
+                .then(|| format!("{}atom.xml", site.config.base_path)),
+        )
+        .set(
+            "calendar_url",
+            site.has_calendar()
+                .then(|| format!("{}sessions.ics", site.config.base_path)),
+        )
         .set("facilitator", site.options.facilitator)
         .set("drafts", site.options.drafts)
         .set("generator", concat!("lectern ", env!("CARGO_PKG_VERSION")));
@@ -175,15 +199,24 @@ pub(super) fn page_value(site: &Site, views: &Views, id: EntryId) -> Value {
         .set("words", e.body.words)
         .set("toc", toc)
         .set("has_notes", e.body.has_notes && site.options.facilitator)
-        .set("relations", relations);
-    kind_values(&mut v, e);
+        .set("relations", relations)
+        .set("source_path", crate::paths::output_key(&e.item.path))
+        .set(
+            "image_url",
+            e.item
+                .image
+                .as_deref()
+                .or(site.config.image.as_deref())
+                .map(|i| image_url(site, i)),
+        );
+    kind_values(&mut v, views, e);
     session_values(&mut v, site, views, id);
     listing_neighbours(&mut v, site, views, id);
     v.value()
 }
 
 /// The fields only some kinds have.
-fn kind_values(v: &mut Obj, e: &Entry) {
+fn kind_values(v: &mut Obj, views: &Views, e: &Entry) {
     match &e.item.meta {
         Meta::Essay {
             author,
@@ -191,8 +224,13 @@ fn kind_values(v: &mut Obj, e: &Entry) {
             source,
             ..
         } => {
+            let links: Vec<Value> = tags
+                .iter()
+                .filter_map(|t| views.tags.get(&crate::text::slugify(t)).cloned())
+                .collect();
             v.set("author", author.clone())
                 .set("tags", tags.clone())
+                .set("tag_links", links)
                 .set("source", source.as_ref().map(citation));
         }
         Meta::Term { aliases, .. } => {
@@ -283,4 +321,28 @@ pub(super) fn glossary_letters(site: &Site, views: &Views) -> Value {
         })
         .collect();
     Value::from(groups)
+}
+
+/// A tag as templates see it: `name`, `slug`, `url` and how many entries carry it.
+pub(super) fn tag_value(site: &Site, tag: &Tag) -> Value {
+    let mut o = Obj::default();
+    o.set("name", tag.name.as_str())
+        .set("slug", tag.slug.as_str())
+        .set(
+            "url",
+            format!("{}tags/{}/", site.config.base_path, tag.slug),
+        )
+        .set("count", tag.entries.len());
+    o.value()
+}
+
+/// The full address of the image a shared link to `image` shows (a path from the site root,
+/// or a web address as it is).
+pub(super) fn image_url(site: &Site, image: &str) -> String {
+    match image.strip_prefix('/') {
+        Some(rest) => site
+            .config
+            .permalink(&format!("{}{rest}", site.config.base_path)),
+        None => image.to_string(),
+    }
 }

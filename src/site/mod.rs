@@ -84,6 +84,18 @@ pub struct Site {
     /// Included pages other than the home page, by title.
     pub pages: Vec<EntryId>,
     pub home: Option<EntryId>,
+    /// The essays' tags, by name, each with what carries it.
+    pub tags: Vec<Tag>,
+}
+
+/// A tag and the included entries that carry it, in listing order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// As first written.
+    pub name: String,
+    /// Its address under `/tags/`.
+    pub slug: String,
+    pub entries: Vec<EntryId>,
 }
 
 impl Site {
@@ -98,6 +110,22 @@ impl Site {
             .enumerate()
             .filter(|(_, e)| e.included)
             .map(|(i, e)| (EntryId(i), e))
+    }
+
+    /// Whether the site has an Atom feed: an included essay or session with a date (an entry
+    /// needs one), and a base URL with a host (a feed holds full addresses).
+    pub fn has_feed(&self) -> bool {
+        self.config.has_host()
+            && self.included().any(|(_, e)| {
+                matches!(e.item.kind, Kind::Essay | Kind::Session) && e.item.date().is_some()
+            })
+    }
+
+    /// Whether the site has a calendar: a session with a date.
+    pub fn has_calendar(&self) -> bool {
+        self.sessions
+            .iter()
+            .any(|s| self.entry(s.entry).item.date().is_some())
     }
 
     /// The session an entry is read or discussed in (a session's own, for a session).
