@@ -30,6 +30,8 @@ const PAGES = {
   term: { path: "glossary/epistemic-trust/" },
   question: { path: "questions/reliance-in-everyday-life/" },
   session: { path: "sessions/2/" },
+  tags: { path: "tags/" },
+  tag: { path: "tags/epistemic-trust/" },
   search: {
     path: "search/",
     async ready(page) {
