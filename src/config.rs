@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use hayagriva::archive::ArchivedStyle;
+use hayagriva::citationberg::{Style, StyleClass};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{
@@ -19,6 +21,7 @@ const KNOWN_KEYS: &[&str] = &[
     "output_dir",
     "autolink",
     "cname",
+    "citation_style",
 ];
 
 /// How glossary terms are linked automatically in prose.
@@ -77,6 +80,8 @@ struct RawConfig {
     autolink: Autolink,
     #[serde(default)]
     cname: Option<String>,
+    #[serde(default)]
+    citation_style: Option<String>,
 }
 
 /// The validated configuration. Templates receive it whole as `config`.
@@ -93,6 +98,9 @@ pub struct Config {
     pub output_dir: String,
     pub autolink: Autolink,
     pub cname: Option<String>,
+    /// The built-in CSL style citations and reference lists are formatted in, by its name in
+    /// `citation_styles()`: "apa" unless site.toml names another.
+    pub citation_style: String,
     #[serde(skip)]
     pub root: PathBuf,
     /// Where site.toml's keys are, for messages about their values.
@@ -231,6 +239,11 @@ impl Config {
                     .with_hint("write the domain alone, e.g. cname = \"guide.example.org\""),
             );
         }
+        let citation_style = read_citation_style(raw.citation_style.as_deref(), &keys, text)
+            .unwrap_or_else(|d| {
+                problems.push(d);
+                "apa".to_string()
+            });
         let config = Config {
             title,
             description: raw.description,
@@ -241,6 +254,7 @@ impl Config {
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
             autolink: raw.autolink,
             cname: cname.filter(|c| is_host_name(c.trim())),
+            citation_style,
             root: PathBuf::new(),
             keys,
         };
@@ -276,6 +290,79 @@ impl Config {
     pub fn permalink(&self, path: &str) -> String {
         let tail = path.strip_prefix(&self.base_path).unwrap_or(path);
         format!("{}{}", self.base_url, tail.trim_start_matches('/'))
+    }
+}
+
+/// site.toml's `citation_style` by its name, "apa" when it has none, or the error at its value.
+fn read_citation_style(
+    written: Option<&str>,
+    keys: &KeyPositions,
+    text: &str,
+) -> Result<String, Diagnostic> {
+    let Some(name) = written else {
+        return Ok("apa".to_string());
+    };
+    citation_style(name)
+        .map(|style| style_name(style).to_string())
+        .map_err(|message| {
+            let (line, col) = keys.find("citation_style").map_or((1, 1), |k| (k.1, k.3));
+            Diagnostic::error(CONFIG_FILE, line, col, message)
+                .with_source(text)
+                .with_hint(style_hint(name))
+        })
+}
+
+/// The built-in style `name` names (any case; `harvard` is Cite Them Right), if it is one that
+/// cites in the running text: lectern places citations where they are written, so styles that
+/// cite in footnotes are refused.
+pub fn citation_style(name: &str) -> Result<ArchivedStyle, String> {
+    let lower = name.trim().to_lowercase();
+    let lower = if lower == "harvard" {
+        "harvard-cite-them-right"
+    } else {
+        lower.as_str()
+    };
+    match ArchivedStyle::by_name(lower) {
+        Some(style) if cites_in_text(style) => Ok(style),
+        Some(_) => Err(format!(
+            "`{name}` cites in footnotes; lectern places citations in the text"
+        )),
+        None => Err(format!("unknown citation style `{name}`")),
+    }
+}
+
+/// A built-in style's name as site.toml writes it (the short one where it has one: `apa`).
+pub fn style_name(style: ArchivedStyle) -> &'static str {
+    let names = style.names();
+    names
+        .iter()
+        .copied()
+        .min_by_key(|n| n.len())
+        .unwrap_or_default()
+}
+
+fn cites_in_text(style: ArchivedStyle) -> bool {
+    matches!(style.get(), Style::Independent(s) if s.settings.class == StyleClass::InText)
+}
+
+/// The names of the built-in styles that `citation_style` accepts, sorted.
+pub fn citation_styles() -> Vec<&'static str> {
+    let mut names: Vec<&str> = ArchivedStyle::all()
+        .iter()
+        .filter(|s| cites_in_text(**s))
+        .map(|s| style_name(*s))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// What to write instead of the unknown style `name`.
+fn style_hint(name: &str) -> String {
+    let names = citation_styles();
+    let all = names.join(", ");
+    match did_you_mean(name, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? The built-in styles are {all}"),
+        None => format!("the built-in styles are {all}"),
     }
 }
 

@@ -39,6 +39,7 @@ enum Listing {
     Essays,
     Glossary,
     Questions,
+    References,
 }
 
 fn listing_values(
@@ -53,6 +54,7 @@ fn listing_values(
             ("letters", views::glossary_letters(site, views)),
         ],
         Some(Listing::Questions) => vec![("items", views.list(&site.questions))],
+        Some(Listing::References) => views::references(site, views),
         None => Vec::new(),
     }
 }
@@ -210,6 +212,16 @@ fn jobs(site: &Site) -> Vec<Job> {
             title: title.into(),
             entry: None,
             listing,
+        });
+    }
+    if site.references.is_some() {
+        jobs.push(Job {
+            template: "references.html",
+            path: "references/index.html".into(),
+            url: format!("{base}references/"),
+            title: "References".into(),
+            entry: None,
+            listing: Some(Listing::References),
         });
     }
     jobs.push(Job {

@@ -2,10 +2,12 @@
 //! `links::resolve` and never changed afterwards, so every page renders from the same facts.
 
 mod converted;
+mod references;
 
 use std::sync::Arc;
 
-pub use converted::{Converted, FragmentRef, Heading, OutLink};
+pub use converted::{Cite, CiteItem, Converted, FragmentRef, Heading, OutLink, cite_marker};
+pub use references::{Reference, References, entry_id, fragment, reference_id};
 
 use crate::config::Config;
 use crate::content::{Item, Kind, Meta};
@@ -43,6 +45,8 @@ pub struct Entry {
     pub included: bool,
     /// Labelled lists of related entries, e.g. ("Discussion questions", [..]).
     pub relations: Vec<Relation>,
+    /// The works its body cites, as places in `Site::references`, in the list's order.
+    pub cites: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +84,8 @@ pub struct Site {
     /// Included pages other than the home page, by title.
     pub pages: Vec<EntryId>,
     pub home: Option<EntryId>,
+    /// The bibliography formatted, when the site has one.
+    pub references: Option<References>,
 }
 
 impl Site {

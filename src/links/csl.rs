@@ -1,0 +1,333 @@
+//! Formatting citations and the reference list with hayagriva's CSL engine, in the site's
+//! citation style, and writing what it makes as HTML of our own (escaped, with links only to
+//! web addresses, citations linked to their entries and carrying their hover cards).
+//!
+//! Every citation of the site goes to one `BibliographyDriver`, with every entry of the
+//! bibliography cited unseen after them, so that the list holds them all and the style tells
+//! works apart the same way on every page ("Allen, 2021a" and "Allen, 2021b").
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{
+    Display, FontStyle, FontVariant, FontWeight, IndependentStyle, LocaleCode, Style,
+    TextDecoration, VerticalAlign,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
+    ElemChildren, ElemMeta, Formatting, LocatorPayload, SpecificLocator,
+};
+
+use crate::config::Config;
+use crate::content::Bibliography;
+use crate::site::{Cite, Converted, Reference, References, fragment, reference_id};
+use crate::text::escape_attr;
+
+/// The formatted citations of every page and the formatted bibliography.
+pub(super) struct Formatted {
+    /// By entry: each citation its body shows, as (HTML, plain text), in marker order.
+    pub citations: Vec<Vec<(String, String)>>,
+    pub references: References,
+}
+
+/// The built-in style the configuration names, as the engine reads it. The configuration
+/// accepts only built-in styles that stand alone, so this is None only if one did not.
+fn style(config: &Config) -> Option<IndependentStyle> {
+    match crate::config::citation_style(&config.citation_style).map(|s| s.get()) {
+        Ok(Style::Independent(style)) => Some(style),
+        _ => None,
+    }
+}
+
+/// Formats the citations that `bodies` show (of the entries `shown`) and the whole bibliography.
+pub(super) fn format(
+    bibliography: &Bibliography,
+    config: &Config,
+    bodies: &[Arc<Converted>],
+    shown: &[bool],
+) -> Option<Formatted> {
+    let style = style(config)?;
+    let locales = hayagriva::archive::locales();
+    // An English site keeps the style's own locale (APA's American terms, say).
+    let locale = (!config.language.starts_with("en")).then(|| LocaleCode(config.language.clone()));
+    let works: Vec<&hayagriva::Entry> = bibliography.library.iter().collect();
+    let mut driver = BibliographyDriver::new();
+    let mut cites: Vec<(usize, &Cite)> = Vec::new();
+    for (e, body) in bodies.iter().enumerate().filter(|(e, _)| shown[*e]) {
+        for cite in &body.citations {
+            let items = cite
+                .items
+                .iter()
+                .map(|it| {
+                    let locator = it.locator.as_ref().map(|(kind, value)| {
+                        let kind = Locator::from_str(kind).unwrap_or(Locator::Page);
+                        SpecificLocator(kind, LocatorPayload::Str(value))
+                    });
+                    let prose = cite.narrative || it.suppress_author;
+                    let purpose = prose.then_some(CitePurpose::Prose);
+                    CitationItem::new(works[it.entry], locator, None, false, purpose)
+                })
+                .collect();
+            driver.citation(CitationRequest::new(
+                items,
+                &style,
+                locale.clone(),
+                &locales,
+                None,
+            ));
+            cites.push((e, cite));
+        }
+    }
+    let everything = works
+        .iter()
+        .map(|w| CitationItem::new(*w, None, None, true, None))
+        .collect();
+    driver.citation(CitationRequest::new(
+        everything,
+        &style,
+        locale.clone(),
+        &locales,
+        None,
+    ));
+    let rendered = driver.finish(BibliographyRequest::new(&style, locale, &locales));
+    let references = references(&style, &works, rendered.bibliography);
+    let mut citations = vec![Vec::new(); bodies.len()];
+    for ((e, cite), done) in cites.iter().zip(&rendered.citations) {
+        citations[*e].push(citation(cite, &done.citation, &works, &references));
+    }
+    Some(Formatted {
+        citations,
+        references,
+    })
+}
+
+/// The bibliography as the style lists it; in the file's order if the style has no list.
+fn references(
+    style: &IndependentStyle,
+    works: &[&hayagriva::Entry],
+    list: Option<hayagriva::RenderedBibliography>,
+) -> References {
+    let titles: std::collections::HashMap<&str, String> = works
+        .iter()
+        .map(|w| {
+            (
+                w.key(),
+                w.title().map(|t| t.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let title = |key: &str| titles.get(key).cloned().unwrap_or_default();
+    let mut references = References {
+        style: style.info.title.value.clone(),
+        ..References::default()
+    };
+    let items: Vec<(String, Writer)> = match list {
+        Some(list) => {
+            references.hanging_indent = list.hanging_indent;
+            list.items
+                .into_iter()
+                .map(|item| {
+                    let mut w = Writer::new(true);
+                    if let Some(first) = &item.first_field {
+                        w.child(first);
+                    }
+                    w.children(&item.content);
+                    (item.key, w)
+                })
+                .collect()
+        }
+        None => works
+            .iter()
+            .map(|work| {
+                let mut w = Writer::new(true);
+                w.text(work.key(), Formatting::default());
+                (work.key().to_string(), w)
+            })
+            .collect(),
+    };
+    for (key, w) in items {
+        references
+            .by_key
+            .insert(key.clone(), references.entries.len());
+        references.entries.push(Reference {
+            title: title(&key),
+            html: w.html,
+            text: w.plain.trim().to_string(),
+            key,
+            cited_in: Vec::new(),
+        });
+    }
+    references
+}
+
+/// One citation as HTML and text, each work in it a link to its entry with its card.
+fn citation(
+    cite: &Cite,
+    children: &ElemChildren,
+    works: &[&hayagriva::Entry],
+    references: &References,
+) -> (String, String) {
+    let mut w = Writer::new(false);
+    for child in &children.0 {
+        let ElemChild::Elem(elem) = child else {
+            w.child(child);
+            continue;
+        };
+        let Some(ElemMeta::Entry(i)) = elem.meta else {
+            w.child(child);
+            continue;
+        };
+        let Some(item) = cite.items.get(i) else {
+            w.children(&elem.children);
+            continue;
+        };
+        if !item.prefix.is_empty() {
+            w.text(&format!("{} ", item.prefix), Formatting::default());
+        }
+        let key = works[item.entry].key();
+        let reference = references.get(key);
+        w.html.push_str(&format!(
+            "<a class=\"term-link cite-link\" href=\"#{}\" data-cite=\"{}\" data-term-name=\"{}\" data-card-more=\"Go to the reference\" title=\"{}\">",
+            escape_attr(&fragment(&reference_id(key))),
+            escape_attr(key),
+            escape_attr(reference.map_or(key, |r| r.title.as_str())),
+            escape_attr(reference.map_or("", |r| r.text.as_str())),
+        ));
+        if item.suppress_author {
+            w.children(&without_author(&elem.children));
+        } else {
+            w.children(&elem.children);
+        }
+        w.html.push_str("</a>");
+        if !item.suffix.is_empty() {
+            let space = if item.suffix.starts_with(char::is_alphanumeric) {
+                " "
+            } else {
+                ""
+            };
+            w.text(&format!("{space}{}", item.suffix), Formatting::default());
+        }
+    }
+    (w.html, w.plain)
+}
+
+/// A work cited in prose ("Allen (2021)") without the author's name: "(2021)".
+fn without_author(children: &ElemChildren) -> ElemChildren {
+    let mut out = children.0.clone();
+    let names = out.iter().position(
+        |c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Names(..)))),
+    );
+    if let Some(at) = names {
+        out.remove(at);
+        if let Some(ElemChild::Text(t)) = out.get_mut(at) {
+            t.text = t.text.trim_start().to_string();
+        }
+    }
+    ElemChildren(out)
+}
+
+/// What the engine made, written as HTML and as plain text.
+struct Writer {
+    html: String,
+    plain: String,
+    /// Whether web addresses become links (in the reference list, not inside a citation's
+    /// own link).
+    links: bool,
+}
+
+impl Writer {
+    fn new(links: bool) -> Writer {
+        Writer {
+            html: String::new(),
+            plain: String::new(),
+            links,
+        }
+    }
+
+    fn children(&mut self, children: &ElemChildren) {
+        for child in &children.0 {
+            self.child(child);
+        }
+    }
+
+    fn child(&mut self, child: &ElemChild) {
+        match child {
+            ElemChild::Text(t) => self.text(&t.text, t.formatting),
+            ElemChild::Elem(e) => {
+                let (open, close) = match e.display {
+                    Some(Display::Block) => ("<div class=\"csl-block\">", "</div>"),
+                    Some(Display::Indent) => ("<div class=\"csl-indent\">", "</div>"),
+                    Some(Display::LeftMargin) => ("<span class=\"csl-left-margin\">", "</span>"),
+                    Some(Display::RightInline) => ("<span class=\"csl-right-inline\">", "</span>"),
+                    None => ("", ""),
+                };
+                self.html.push_str(open);
+                self.children(&e.children);
+                self.html.push_str(close);
+            }
+            ElemChild::Markup(m) => self.text(m, Formatting::default()),
+            ElemChild::Link { text, url } => {
+                let web = url.starts_with("https://") || url.starts_with("http://");
+                if self.links && web {
+                    self.html
+                        .push_str(&format!("<a href=\"{}\">", escape_attr(url)));
+                    self.text(&text.text, text.formatting);
+                    self.html.push_str("</a>");
+                } else {
+                    self.text(&text.text, text.formatting);
+                }
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+
+    /// A run of text, escaped, in its formatting. A full stop after a sentence's own closing
+    /// punctuation ("Mechanism?.") is left out, as style guides ask.
+    fn text(&mut self, text: &str, formatting: Formatting) {
+        let ends = self
+            .plain
+            .trim_end_matches(['”', '’', '"', '\''])
+            .chars()
+            .next_back();
+        let text = match text.strip_prefix('.') {
+            Some(rest) if matches!(ends, Some('.' | '?' | '!')) => rest,
+            _ => text,
+        };
+        if text.is_empty() {
+            return;
+        }
+        let tags = tags(formatting);
+        for (open, _) in &tags {
+            self.html.push_str(open);
+        }
+        self.html.push_str(&escape_attr(text));
+        for (_, close) in tags.iter().rev() {
+            self.html.push_str(close);
+        }
+        self.plain.push_str(text);
+    }
+}
+
+/// The elements that give text its formatting.
+fn tags(f: Formatting) -> Vec<(&'static str, &'static str)> {
+    let mut tags = Vec::new();
+    if f.font_style == FontStyle::Italic {
+        tags.push(("<i>", "</i>"));
+    }
+    if f.font_weight == FontWeight::Bold {
+        tags.push(("<b>", "</b>"));
+    }
+    if f.font_variant == FontVariant::SmallCaps {
+        tags.push(("<span class=\"small-caps\">", "</span>"));
+    }
+    if f.text_decoration == TextDecoration::Underline {
+        tags.push(("<u>", "</u>"));
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => tags.push(("<sup>", "</sup>")),
+        VerticalAlign::Sub => tags.push(("<sub>", "</sub>")),
+        _ => {}
+    }
+    tags
+}
