@@ -571,6 +571,35 @@ mod tests {
     }
 
     #[test]
+    fn citation_style_is_a_built_in_style_that_cites_in_the_text() {
+        let style = |text: &str| Config::parse(&format!("title = \"T\"\n{text}")).unwrap();
+        assert_eq!(style("").value.citation_style, "apa");
+        assert_eq!(
+            style("citation_style = \"Chicago-Author-Date\"\n")
+                .value
+                .citation_style,
+            "chicago-author-date"
+        );
+        assert_eq!(
+            style("citation_style = \"harvard\"\n").value.citation_style,
+            "harvard-cite-them-right"
+        );
+        assert_eq!(
+            style("citation_style = \"modern-language-association\"\n")
+                .value
+                .citation_style,
+            "mla"
+        );
+        let notes = style("citation_style = \"chicago-notes\"\n");
+        let d = notes.diagnostics.iter().next().unwrap();
+        assert_eq!(d.at(), (2, 18));
+        assert!(d.message.contains("cites in footnotes"), "{d}");
+        assert_eq!(notes.value.citation_style, "apa");
+        assert!(!citation_styles().contains(&"chicago-notes"));
+        assert!(citation_styles().contains(&"ieee"));
+    }
+
+    #[test]
     fn autolink_accepts_false() {
         let c = Config::parse("title = \"T\"\nautolink = false\n").unwrap();
         assert_eq!(c.value.autolink, Autolink::Off);

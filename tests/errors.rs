@@ -105,6 +105,14 @@ invalid_cases!(
     site_toml_bad_cname,
     static_page_clash,
     template_include_cycle,
+    unknown_citation_key,
+    citation_without_bibliography,
+    bibliography_syntax,
+    bibliography_yaml_error,
+    two_bibliographies,
+    unknown_citation_style,
+    unknown_source_key,
+    references_page_clash,
 );
 
 #[test]

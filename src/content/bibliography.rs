@@ -148,6 +148,8 @@ fn read_bib(path: &Path, text: &str) -> Result<Library, Vec<Diagnostic>> {
 fn bib_hint(message: &str) -> &'static str {
     if message.contains("duplicate") {
         "each entry needs a key of its own"
+    } else if message.starts_with("expected") {
+        "is the entry above closed with `}`, and are its fields separated by commas?"
     } else {
         "entries are written `@book{key, author = {…}, title = {…}, year = {2021}}`"
     }

@@ -118,6 +118,20 @@ fn references(
         })
         .collect();
     let title = |key: &str| titles.get(key).cloned().unwrap_or_default();
+    let authors: std::collections::HashMap<&str, Vec<String>> = works
+        .iter()
+        .map(|w| {
+            let names = w
+                .authors()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| match &p.given_name {
+                    Some(given) => format!("{given} {}", p.name),
+                    None => p.name.clone(),
+                });
+            (w.key(), names.map(|n| curled(&n)).collect())
+        })
+        .collect();
     let mut references = References {
         style: style.info.title.value.clone(),
         ..References::default()
@@ -131,6 +145,7 @@ fn references(
                     let mut w = Writer::new(true);
                     if let Some(first) = &item.first_field {
                         w.child(first);
+                        w.text(" ", Formatting::default());
                     }
                     w.children(&item.content);
                     (item.key, w)
@@ -152,6 +167,7 @@ fn references(
             .insert(key.clone(), references.entries.len());
         references.entries.push(Reference {
             title: title(&key),
+            authors: authors.get(key.as_str()).cloned().unwrap_or_default(),
             html: w.html,
             text: w.plain.trim().to_string(),
             key,
@@ -187,6 +203,18 @@ fn citation(
         }
         let key = works[item.entry].key();
         let reference = references.get(key);
+        let mut inner = Writer::new(false);
+        if item.suppress_author {
+            inner.children(&without_author(&elem.children));
+        } else {
+            inner.children(&elem.children);
+        }
+        // A style that cites without a year names no year in prose ("Holton ()" in MLA).
+        let html = inner.html.replace(" ()", "").replace("()", "");
+        let plain = inner.plain.replace(" ()", "").replace("()", "");
+        if plain.trim().is_empty() {
+            continue;
+        }
         w.html.push_str(&format!(
             "<a class=\"term-link cite-link\" href=\"#{}\" data-cite=\"{}\" data-term-name=\"{}\" data-card-more=\"Go to the reference\" title=\"{}\">",
             escape_attr(&fragment(&reference_id(key))),
@@ -194,11 +222,8 @@ fn citation(
             escape_attr(reference.map_or(key, |r| r.title.as_str())),
             escape_attr(reference.map_or("", |r| r.text.as_str())),
         ));
-        if item.suppress_author {
-            w.children(&without_author(&elem.children));
-        } else {
-            w.children(&elem.children);
-        }
+        w.html.push_str(&html);
+        w.plain.push_str(&plain);
         w.html.push_str("</a>");
         if !item.suffix.is_empty() {
             let space = if item.suffix.starts_with(char::is_alphanumeric) {
@@ -253,7 +278,7 @@ impl Writer {
 
     fn child(&mut self, child: &ElemChild) {
         match child {
-            ElemChild::Text(t) => self.text(&t.text, t.formatting),
+            ElemChild::Text(t) => self.text(&curled(&t.text), t.formatting),
             ElemChild::Elem(e) => {
                 let (open, close) = match e.display {
                     Some(Display::Block) => ("<div class=\"csl-block\">", "</div>"),
@@ -282,18 +307,32 @@ impl Writer {
         }
     }
 
-    /// A run of text, escaped, in its formatting. A full stop after a sentence's own closing
-    /// punctuation ("Mechanism?.") is left out, as style guides ask.
+    /// A run of text, escaped, in its formatting. Where the engine's pieces meet, punctuation
+    /// is not doubled, as style guides ask: a full stop after a title's own question mark
+    /// ("Mechanism?.") or in place of a comma ("ahead of print,."), and one space between words.
     fn text(&mut self, text: &str, formatting: Formatting) {
+        let tidied = tidy(text);
+        let mut text = tidied.as_str();
         let ends = self
             .plain
             .trim_end_matches(['”', '’', '"', '\''])
             .chars()
             .next_back();
-        let text = match text.strip_prefix('.') {
-            Some(rest) if matches!(ends, Some('.' | '?' | '!')) => rest,
-            _ => text,
-        };
+        if let Some(rest) = text.strip_prefix('.') {
+            if matches!(ends, Some('.' | '?' | '!')) {
+                text = rest;
+            } else if self.plain.ends_with(',') && self.html.ends_with(',') {
+                self.plain.pop();
+                self.html.pop();
+            }
+        } else if let Some(rest) = text.strip_prefix(',')
+            && matches!(ends, Some(',' | '.' | '?' | '!'))
+        {
+            text = rest;
+        }
+        if self.plain.ends_with(' ') {
+            text = text.trim_start_matches(' ');
+        }
         if text.is_empty() {
             return;
         }
@@ -307,6 +346,38 @@ impl Writer {
         }
         self.plain.push_str(text);
     }
+}
+
+/// A run of the engine's text with its doubled punctuation and spaces made single.
+fn tidy(text: &str) -> String {
+    let mut out = text.to_string();
+    for (doubled, single) in [(",.", "."), ("?.", "?"), ("!.", "!"), ("  ", " ")] {
+        while out.contains(doubled) {
+            out = out.replace(doubled, single);
+        }
+    }
+    out
+}
+
+/// Text with typographic quotes, as the rest of the site has them: `O'Neill` as `O’Neill`.
+fn curled(text: &str) -> String {
+    if !text.contains(['\'', '"']) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let after_word = previous.is_some_and(|p| p.is_alphanumeric() || ".,;:!?)".contains(p));
+        out.push(match (c, after_word) {
+            ('\'', true) => '’',
+            ('\'', false) => '‘',
+            ('"', true) => '”',
+            ('"', false) => '“',
+            _ => c,
+        });
+        previous = Some(c);
+    }
+    out
 }
 
 /// The elements that give text its formatting.

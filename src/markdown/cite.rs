@@ -15,7 +15,7 @@ use crate::site::{Cite, CiteItem, cite_marker};
 impl<'a> Converter<'a, '_> {
     /// Text that this build does not show, kept for its citations to be checked.
     pub(super) fn hidden_text(&mut self, t: &str, range: &Range<usize>) {
-        if self.suppress > 0 {
+        if self.suppress > 0 || self.hidden_depth > 0 {
             return;
         }
         let (text, pieces) = self.hidden.get_or_insert_with(Default::default);

@@ -54,6 +54,8 @@ pub(super) struct Converter<'a, 'c> {
     /// Text a public build does not show (facilitator notes), waiting to have its citations
     /// checked, with its pieces.
     pub(super) hidden: Option<(String, Pieces)>,
+    /// How deep hidden text is inside code, links and headings.
+    pub(super) hidden_depth: usize,
     open_links: Vec<OpenLink>,
     /// While set, the events of an unpiped wikilink's raw target are dropped.
     skip_inner: bool,
@@ -102,6 +104,7 @@ impl<'a, 'c> Converter<'a, 'c> {
             pieces: Vec::new(),
             text_start: 0,
             hidden: None,
+            hidden_depth: 0,
             open_links: Vec::new(),
             skip_inner: false,
             heading_text: None,
@@ -189,6 +192,24 @@ impl<'a, 'c> Converter<'a, 'c> {
 
     /// Links inside notes a public build hides are still checked, so that it fails the same.
     fn check_hidden(&mut self, event: &Event<'a>, range: &Range<usize>) {
+        // Code, links and headings hold no citations, hidden or not.
+        match event {
+            Event::Start(
+                Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Heading { .. },
+            ) => self.hidden_depth += 1,
+            Event::End(
+                TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Heading(_),
+            ) => self.hidden_depth = self.hidden_depth.saturating_sub(1),
+            _ => {}
+        }
         if let Event::Start(Tag::Link {
             link_type,
             dest_url,

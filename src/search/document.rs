@@ -128,7 +128,8 @@ fn references(site: &Site) -> Vec<Doc> {
                 r.title.clone()
             },
             url: "references/".to_string(),
-            aliases: Vec::new(),
+            // Found by its authors almost as by its title.
+            aliases: r.authors.clone(),
             passages: vec![Passage {
                 heading_id: entry_id(&r.key),
                 heading: String::new(),

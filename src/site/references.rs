@@ -33,6 +33,8 @@ pub struct Reference {
     pub text: String,
     /// The work's title, plain.
     pub title: String,
+    /// Its authors' names, given name first: what a reader searches for it by.
+    pub authors: Vec<String>,
     /// The included pages whose shown text cites it (an essay naming it as its `source` too),
     /// in listing order.
     pub cited_in: Vec<EntryId>,
