@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{Bibliography, EssaySource, Item, Kind, Meta, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::CiteLookup;
-use crate::site::{Converted, EntryId, References};
+use crate::site::{BuildOptions, Converted, EntryId, References};
 
 /// The bibliography's keys, for resolving citations.
 #[derive(Debug, Default)]
@@ -55,8 +55,17 @@ impl Keys {
     }
 }
 
+/// What front matter and file names must be for citations: an essay's `source` that names a
+/// key names one the bibliography has, and no page takes /references/ from the bibliography.
+pub(super) fn check_matter(items: &[Item], keys: &Keys, diags: &mut Diagnostics) {
+    if keys.present || keys.unread {
+        super::checks::check_references_page(items, diags);
+    }
+    check_sources(items, keys, diags);
+}
+
 /// An essay's `source` that names a key must name one the bibliography has.
-pub(super) fn check_sources(items: &[Item], keys: &Keys, diags: &mut Diagnostics) {
+fn check_sources(items: &[Item], keys: &Keys, diags: &mut Diagnostics) {
     for item in items {
         let Meta::Essay {
             source: Some(EssaySource::Key(key)),
@@ -94,6 +103,8 @@ pub(super) struct Cited {
     pub references: Option<References>,
     /// By entry: the works its body cites, as places in the references, in their order.
     pub cites: Vec<Vec<usize>>,
+    /// What the engine made, for the next rebuild.
+    pub made: Option<csl::Made>,
 }
 
 /// Formats every citation the `included` bodies show, writes each in place of its marker, and
@@ -104,17 +115,19 @@ pub(super) fn format(
     bodies: Vec<Arc<Converted>>,
     included: &[bool],
     config: &Config,
+    kept: Option<&csl::Made>,
     diags: &mut Diagnostics,
 ) -> Cited {
     let none = |bodies| Cited {
         bodies,
         references: None,
         cites: vec![Vec::new(); items.len()],
+        made: None,
     };
     let Some(bibliography) = bibliography else {
         return none(bodies);
     };
-    let Some(formatted) = csl::format(bibliography, config, &bodies, included) else {
+    let Some((formatted, made)) = csl::format(bibliography, config, &bodies, included, kept) else {
         diags.push(Diagnostic::general(format!(
             "the citation style `{}` could not be read",
             config.citation_style
@@ -171,6 +184,7 @@ pub(super) fn format(
         bodies,
         references: Some(references),
         cites,
+        made: Some(made),
     }
 }
 
@@ -191,14 +205,18 @@ fn page_order(item: &Item) -> (usize, String) {
     (kind, format!("{session:010}{}", item.title.to_lowercase()))
 }
 
-/// Warns of each entry that no file cites, shown or not, nor names as its `source` (with
-/// `--strict`, where warnings are errors: a course may list works it does not cite).
+/// Warns of each entry that no file cites, shown or not, nor names as its `source`: with
+/// `--strict` only, where warnings are errors (a course may list works it does not cite).
 pub(super) fn warn_uncited(
-    bibliography: &Bibliography,
+    bibliography: Option<&Bibliography>,
+    options: BuildOptions,
     items: &[Item],
     bodies: &[Arc<Converted>],
     diags: &mut Diagnostics,
 ) {
+    let Some(bibliography) = bibliography.filter(|_| options.strict) else {
+        return;
+    };
     let mut cited = vec![false; bibliography.library.len()];
     for body in bodies {
         let shown = body

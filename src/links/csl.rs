@@ -6,12 +6,14 @@
 //! bibliography cited unseen after them, so that the list holds them all and the style tells
 //! works apart the same way on every page ("Allen, 2021a" and "Allen, 2021b").
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::str::FromStr;
 use std::sync::Arc;
 
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
-    Display, FontStyle, FontVariant, FontWeight, IndependentStyle, LocaleCode, Style,
+    Display, FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, Style,
     TextDecoration, VerticalAlign,
 };
 use hayagriva::{
@@ -40,44 +42,154 @@ fn style(config: &Config) -> Option<IndependentStyle> {
     }
 }
 
-/// Formats the citations that `bodies` show (of the entries `shown`) and the whole bibliography.
+/// What the engine is asked of one work in a citation: citations asking the same are formatted
+/// once.
+#[derive(PartialEq, Eq, Hash)]
+struct Signature {
+    entry: usize,
+    locator: Option<(&'static str, String)>,
+    prose: bool,
+}
+
+/// The locales the engine needs: American English, which every style falls back to, and those
+/// of the site's language. hayagriva's archive holds them in the order of their codes, so they
+/// are read one by one until both are passed: reading all sixty takes longer than formatting a
+/// course's citations.
+fn locales(language: &str) -> Vec<Locale> {
+    let primary = |code: &str| code.split('-').next().unwrap_or_default().to_lowercase();
+    let language = primary(language);
+    let mut found = Vec::new();
+    let mut american = false;
+    for bytes in hayagriva::archive::LOCALES {
+        let Ok(locale) = ciborium::de::from_reader::<Locale, _>(*bytes) else {
+            continue;
+        };
+        let code = locale
+            .lang
+            .as_ref()
+            .map(|l| l.0.clone())
+            .unwrap_or_default();
+        let done = american && primary(&code) > language && primary(&code).as_str() > "en";
+        if done {
+            break;
+        }
+        american |= code == "en-US";
+        if code == "en-US" || primary(&code) == language {
+            found.push(locale);
+        }
+    }
+    found
+}
+
+/// What the engine made of a site's distinct citations and its bibliography, kept for the next
+/// rebuild: an edit that cites nothing new needs the engine not at all.
+#[derive(Debug, Clone)]
+pub struct Made {
+    key: u64,
+    rendered: Arc<hayagriva::Rendered>,
+}
+
+impl Made {
+    /// Whether both are the one piece of the engine's work.
+    #[cfg(test)]
+    pub fn same_work(&self, other: &Made) -> bool {
+        Arc::ptr_eq(&self.rendered, &other.rendered)
+    }
+}
+
+/// Formats the citations that `bodies` show (of the entries `shown`) and the whole bibliography,
+/// with what the engine made last time when it was asked the same.
 pub(super) fn format(
     bibliography: &Bibliography,
     config: &Config,
     bodies: &[Arc<Converted>],
     shown: &[bool],
-) -> Option<Formatted> {
+    kept: Option<&Made>,
+) -> Option<(Formatted, Made)> {
     let style = style(config)?;
-    let locales = hayagriva::archive::locales();
-    // An English site keeps the style's own locale (APA's American terms, say).
-    let locale = (!config.language.starts_with("en")).then(|| LocaleCode(config.language.clone()));
     let works: Vec<&hayagriva::Entry> = bibliography.library.iter().collect();
-    let mut driver = BibliographyDriver::new();
-    let mut cites: Vec<(usize, &Cite)> = Vec::new();
+    // Each distinct citation goes to the engine once (a course cites its main text on every
+    // page); in the order first met, so that numbered styles number works as they first appear.
+    let mut index: HashMap<Vec<Signature>, usize> = HashMap::new();
+    let mut distinct: Vec<&Cite> = Vec::new();
+    let mut cites: Vec<(usize, &Cite, usize)> = Vec::new();
     for (e, body) in bodies.iter().enumerate().filter(|(e, _)| shown[*e]) {
         for cite in &body.citations {
-            let items = cite
-                .items
-                .iter()
-                .map(|it| {
-                    let locator = it.locator.as_ref().map(|(kind, value)| {
-                        let kind = Locator::from_str(kind).unwrap_or(Locator::Page);
-                        SpecificLocator(kind, LocatorPayload::Str(value))
-                    });
-                    let prose = cite.narrative || it.suppress_author;
-                    let purpose = prose.then_some(CitePurpose::Prose);
-                    CitationItem::new(works[it.entry], locator, None, false, purpose)
-                })
-                .collect();
-            driver.citation(CitationRequest::new(
-                items,
-                &style,
-                locale.clone(),
-                &locales,
-                None,
-            ));
-            cites.push((e, cite));
+            let next = index.len();
+            let request = *index.entry(signature(cite)).or_insert_with(|| {
+                distinct.push(cite);
+                next
+            });
+            cites.push((e, cite, request));
         }
+    }
+    let mut h = DefaultHasher::new();
+    for cite in &distinct {
+        signature(cite).hash(&mut h);
+    }
+    let key = h.finish();
+    let rendered = match kept {
+        Some(made) if made.key == key => Arc::clone(&made.rendered),
+        _ => Arc::new(run(&style, &config.language, &works, &distinct)),
+    };
+    let references = references(&style, &works, rendered.bibliography.as_ref());
+    let mut citations = vec![Vec::new(); bodies.len()];
+    for (e, cite, request) in cites {
+        let done = rendered.citations.get(request).map(|r| &r.citation);
+        let form = done.map_or_else(Default::default, |c| citation(cite, c, &works, &references));
+        citations[e].push(form);
+    }
+    let formatted = Formatted {
+        citations,
+        references,
+    };
+    Some((formatted, Made { key, rendered }))
+}
+
+fn signature(cite: &Cite) -> Vec<Signature> {
+    cite.items
+        .iter()
+        .map(|it| Signature {
+            entry: it.entry,
+            locator: it.locator.clone(),
+            prose: cite.narrative || it.suppress_author,
+        })
+        .collect()
+}
+
+/// The engine's work: the `distinct` citations, then every work of the bibliography cited
+/// unseen, so that the list holds them all.
+fn run(
+    style: &IndependentStyle,
+    language: &str,
+    works: &[&hayagriva::Entry],
+    distinct: &[&Cite],
+) -> hayagriva::Rendered {
+    let locales = locales(language);
+    // An English site keeps the style's own locale (APA's American terms, say).
+    let locale = (!language.starts_with("en")).then(|| LocaleCode(language.to_string()));
+    let mut driver = BibliographyDriver::new();
+    for cite in distinct {
+        let items = cite
+            .items
+            .iter()
+            .map(|it| {
+                let locator = it.locator.as_ref().map(|(kind, value)| {
+                    let kind = Locator::from_str(kind).unwrap_or(Locator::Page);
+                    SpecificLocator(kind, LocatorPayload::Str(value))
+                });
+                let prose = cite.narrative || it.suppress_author;
+                let purpose = prose.then_some(CitePurpose::Prose);
+                CitationItem::new(works[it.entry], locator, None, false, purpose)
+            })
+            .collect();
+        driver.citation(CitationRequest::new(
+            items,
+            style,
+            locale.clone(),
+            &locales,
+            None,
+        ));
     }
     let everything = works
         .iter()
@@ -85,40 +197,33 @@ pub(super) fn format(
         .collect();
     driver.citation(CitationRequest::new(
         everything,
-        &style,
+        style,
         locale.clone(),
         &locales,
         None,
     ));
-    let rendered = driver.finish(BibliographyRequest::new(&style, locale, &locales));
-    let references = references(&style, &works, rendered.bibliography);
-    let mut citations = vec![Vec::new(); bodies.len()];
-    for ((e, cite), done) in cites.iter().zip(&rendered.citations) {
-        citations[*e].push(citation(cite, &done.citation, &works, &references));
-    }
-    Some(Formatted {
-        citations,
-        references,
-    })
+    driver.finish(BibliographyRequest::new(style, locale, &locales))
 }
 
 /// The bibliography as the style lists it; in the file's order if the style has no list.
 fn references(
     style: &IndependentStyle,
     works: &[&hayagriva::Entry],
-    list: Option<hayagriva::RenderedBibliography>,
+    list: Option<&hayagriva::RenderedBibliography>,
 ) -> References {
-    let titles: std::collections::HashMap<&str, String> = works
+    let titles: HashMap<&str, String> = works
         .iter()
         .map(|w| {
             (
                 w.key(),
-                w.title().map(|t| t.to_string()).unwrap_or_default(),
+                w.title()
+                    .map(|t| curled(&t.to_string()))
+                    .unwrap_or_default(),
             )
         })
         .collect();
     let title = |key: &str| titles.get(key).cloned().unwrap_or_default();
-    let authors: std::collections::HashMap<&str, Vec<String>> = works
+    let authors: HashMap<&str, Vec<String>> = works
         .iter()
         .map(|w| {
             let names = w
@@ -140,7 +245,7 @@ fn references(
         Some(list) => {
             references.hanging_indent = list.hanging_indent;
             list.items
-                .into_iter()
+                .iter()
                 .map(|item| {
                     let mut w = Writer::new(true);
                     if let Some(first) = &item.first_field {
@@ -148,7 +253,7 @@ fn references(
                         w.text(" ", Formatting::default());
                     }
                     w.children(&item.content);
-                    (item.key, w)
+                    (item.key.clone(), w)
                 })
                 .collect()
         }
@@ -351,7 +456,13 @@ impl Writer {
 /// A run of the engine's text with its doubled punctuation and spaces made single.
 fn tidy(text: &str) -> String {
     let mut out = text.to_string();
-    for (doubled, single) in [(",.", "."), ("?.", "?"), ("!.", "!"), ("  ", " ")] {
+    for (doubled, single) in [
+        (",.", "."),
+        (",)", ")"),
+        ("?.", "?"),
+        ("!.", "!"),
+        ("  ", " "),
+    ] {
         while out.contains(doubled) {
             out = out.replace(doubled, single);
         }
@@ -401,4 +512,30 @@ fn tags(f: Formatting) -> Vec<(&'static str, &'static str)> {
         _ => {}
     }
     tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_archive_keeps_its_locales_in_the_order_of_their_codes() {
+        // `locales` stops reading once it has passed the codes it wants.
+        let codes: Vec<String> = hayagriva::archive::locales()
+            .into_iter()
+            .filter_map(|l| l.lang.map(|c| c.0.to_lowercase()))
+            .collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        let codes = |language: &str| -> Vec<String> {
+            locales(language)
+                .into_iter()
+                .filter_map(|l| l.lang.map(|c| c.0))
+                .collect()
+        };
+        assert_eq!(codes("en"), ["en-GB", "en-US"]);
+        assert_eq!(codes("de"), ["de-AT", "de-CH", "de-DE", "en-US"]);
+        assert_eq!(codes("zh"), ["en-US", "zh-CN", "zh-TW"]);
+    }
 }

@@ -46,6 +46,8 @@ pub struct LinkCache {
     references: u64,
     glossary: Arc<Glossary>,
     bodies: HashMap<PathBuf, Arc<Converted>>,
+    /// What the citation engine made, reused while the site cites the same.
+    citations: Option<csl::Made>,
 }
 
 impl LinkCache {
@@ -117,10 +119,7 @@ pub fn resolve(
     let keys = Keys::new(bibliography, bibliography_unread);
     matter::check_aliases(&items, &mut diags);
     let matter_refs = matter::check_matter_refs(&items, &names, &mut diags);
-    citations::check_sources(&items, &keys, &mut diags);
-    if bibliography.is_some() || bibliography_unread {
-        checks::check_references_page(&items, &mut diags);
-    }
+    citations::check_matter(&items, &keys, &mut diags);
     let included: Vec<bool> = items.iter().map(|i| options.drafts || !i.draft).collect();
     let urls: Vec<String> = items
         .iter()
@@ -149,9 +148,7 @@ pub fn resolve(
     checks::check_fragments(&items, &bodies, &mut diags);
     checks::warn_drafts_named(&items, &matter_refs, &included, &mut diags);
     checks::warn_placeholders(&items, &included, &mut diags);
-    if let (Some(b), true) = (bibliography, options.strict) {
-        citations::warn_uncited(b, &items, &bodies, &mut diags);
-    }
+    citations::warn_uncited(bibliography, options, &items, &bodies, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -160,13 +157,23 @@ pub fn resolve(
         .zip(&bodies)
         .map(|(item, body)| (item.path.clone(), Arc::clone(body)))
         .collect();
-    let cited = citations::format(bibliography, &items, bodies, &included, config, &mut diags);
+    let made = previous.as_ref().and_then(|r| r.cache.citations.as_ref());
+    let cited = citations::format(
+        bibliography,
+        &items,
+        bodies,
+        &included,
+        config,
+        made,
+        &mut diags,
+    );
     timer.lap("r:cite");
     let cache = LinkCache {
         facts,
         references: fingerprint(cited.references.as_ref()),
         glossary,
         bodies: kept,
+        citations: cited.made,
     };
     let entries = entries(items, cited.bodies, urls, included, cited.cites);
     let mut site = assemble(entries, config.clone(), options, &matter_refs);
