@@ -431,7 +431,7 @@ impl Writer {
                 self.html.pop();
             }
         } else if let Some(rest) = text.strip_prefix(',')
-            && matches!(ends, Some(',' | '.' | '?' | '!'))
+            && ends == Some(',')
         {
             text = rest;
         }

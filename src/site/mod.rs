@@ -124,6 +124,7 @@ impl Site {
                 }
             }
             stats.backlinks += e.relations.iter().map(|r| r.entries.len()).sum::<usize>();
+            stats.citations += e.body.citations.len();
         }
         stats
     }
@@ -139,6 +140,8 @@ pub struct Stats {
     pub links: usize,
     /// Glossary mentions linked automatically.
     pub auto_links: usize,
+    /// Citations the pages show.
+    pub citations: usize,
     /// Entries in the typed connection lists of all pages.
     pub backlinks: usize,
 }

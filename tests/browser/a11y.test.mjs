@@ -30,6 +30,8 @@ const PAGES = {
   term: { path: "glossary/epistemic-trust/" },
   question: { path: "questions/reliance-in-everyday-life/" },
   session: { path: "sessions/2/" },
+  references: { path: "references/" },
+  "reading list": { path: "reading-list/" },
   search: {
     path: "search/",
     async ready(page) {
@@ -41,6 +43,13 @@ const PAGES = {
     path: "essays/trust-as-joint-commitment/",
     async ready(page) {
       await page.focus("main .prose a.term-link >> nth=0");
+      await page.waitForSelector(".term-card:not([hidden])", { state: "visible" });
+    },
+  },
+  "essay with a citation card open": {
+    path: "essays/trust-as-joint-commitment/",
+    async ready(page) {
+      await page.focus("main .prose a.cite-link >> nth=0");
       await page.waitForSelector(".term-card:not([hidden])", { state: "visible" });
     },
   },
