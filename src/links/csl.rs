@@ -519,6 +519,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_engine_s_pieces_meet_without_doubled_punctuation() {
+        let written = |pieces: &[&str]| {
+            let mut w = Writer::new(true);
+            for p in pieces {
+                w.text(p, Formatting::default());
+            }
+            (w.plain, w.html)
+        };
+        // Initials keep the comma that separates names.
+        assert_eq!(
+            written(&["Safran, J. D.", ", ", "& Muran"]).0,
+            "Safran, J. D., & Muran"
+        );
+        assert_eq!(
+            written(&["the linking mechanism?", ". In"]).0,
+            "the linking mechanism? In"
+        );
+        assert_eq!(
+            written(&["News, ahead of print,", ". https"]).0,
+            "News, ahead of print. https"
+        );
+        assert_eq!(written(&["(2026,)", "  The"]).0, "(2026) The");
+        assert_eq!(written(&["<b>&"]).1, "&lt;b&gt;&amp;");
+        assert_eq!(curled("O'Neill's \"trust\""), "O’Neill’s “trust”");
+    }
+
+    #[test]
     fn the_archive_keeps_its_locales_in_the_order_of_their_codes() {
         // `locales` stops reading once it has passed the codes it wants.
         let codes: Vec<String> = hayagriva::archive::locales()
