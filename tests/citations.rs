@@ -78,7 +78,7 @@ fn each_citation_links_to_its_entry_in_the_page_and_carries_its_card() {
     let html = site.read("glossary/trust/index.html");
     assert!(html.contains(
         "class=\"term-link cite-link\" href=\"#ref-baier1986trust\" data-cite=\"baier1986trust\" \
-         data-term-name=\"Trust and Antitrust\" data-card-more=\"Go to the reference\" \
+         data-term-name=\"Trust and Antitrust\" \
          title=\"Baier, A. (1986). Trust and Antitrust. Ethics, 96(2), 231–260. https://doi.org/10.1086/292745\""
     ));
     // A citation is not a glossary mention: its page lists the work, not a term.

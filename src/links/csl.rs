@@ -321,7 +321,7 @@ fn citation(
             continue;
         }
         w.html.push_str(&format!(
-            "<a class=\"term-link cite-link\" href=\"#{}\" data-cite=\"{}\" data-term-name=\"{}\" data-card-more=\"Go to the reference\" title=\"{}\">",
+            "<a class=\"term-link cite-link\" href=\"#{}\" data-cite=\"{}\" data-term-name=\"{}\" title=\"{}\">",
             escape_attr(&fragment(&reference_id(key))),
             escape_attr(key),
             escape_attr(reference.map_or(key, |r| r.title.as_str())),

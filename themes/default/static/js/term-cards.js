@@ -84,7 +84,7 @@
     summary.hidden = !summary.textContent;
     more.setAttribute("href", link.getAttribute("href"));
     // A citation's card shows its full reference and goes to it in the page's references.
-    moreLabel.textContent = link.dataset.cardMore || "Read the entry";
+    moreLabel.textContent = link.classList.contains("cite-link") ? "Go to the reference" : "Read the entry";
     card.hidden = false;
     place();
     describe(link, true);
