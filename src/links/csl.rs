@@ -2,9 +2,10 @@
 //! citation style, and writing what it makes as HTML of our own (escaped, with links only to
 //! web addresses, citations linked to their entries and carrying their hover cards).
 //!
-//! Every citation of the site goes to one `BibliographyDriver`, with every entry of the
+//! Every distinct citation of the site goes to one `BibliographyDriver`, with every entry of the
 //! bibliography cited unseen after them, so that the list holds them all and the style tells
-//! works apart the same way on every page ("Allen, 2021a" and "Allen, 2021b").
+//! works apart the same way on every page ("Allen, 2021a" and "Allen, 2021b"). The engine's
+//! work is kept for a rebuild that cites nothing new.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
