@@ -11,6 +11,11 @@ use crate::i18n::{Problem, Strings};
 
 mod readers;
 
+mod citation_style;
+
+use citation_style::read_citation_style;
+pub use citation_style::{citation_style, citation_styles, style_name};
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// How the message about a language without strings begins.
@@ -29,6 +34,7 @@ const KNOWN_KEYS: &[&str] = &[
     "repo_branch",
     "timezone",
     "image",
+    "citation_style",
 ];
 
 /// How glossary terms are linked automatically in prose.
@@ -95,6 +101,7 @@ struct RawConfig {
     timezone: Option<String>,
     #[serde(default)]
     image: Option<String>,
+    citation_style: Option<String>,
 }
 
 /// The validated configuration. Templates receive it whole as `config`.
@@ -120,6 +127,9 @@ pub struct Config {
     /// The image a shared link shows when a page names none: a path from the site root or a
     /// web address.
     pub image: Option<String>,
+    /// The built-in CSL style citations and reference lists are formatted in, by its name in
+    /// `citation_styles()`: "apa" unless site.toml names another.
+    pub citation_style: String,
     #[serde(skip)]
     pub root: PathBuf,
     /// The interface's words in `language`.
@@ -262,6 +272,7 @@ impl Config {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut problems = Vec::new();
         let (mut raw, set_aside) = read_raw(text, &mut problems)?;
+        let reader_keys = readers::Keys::take(&mut raw);
         let title = match raw.title {
             Some(title) => title,
             None => {
@@ -305,12 +316,11 @@ impl Config {
                     .with_hint("write the domain alone, e.g. cname = \"guide.example.org\""),
             );
         }
-        let reader_keys = readers::Keys {
-            repo_url: raw.repo_url.take(),
-            repo_branch: raw.repo_branch.take(),
-            timezone: raw.timezone.take(),
-            image: raw.image.take(),
-        };
+        let citation_style = read_citation_style(raw.citation_style.as_deref(), &keys, text)
+            .unwrap_or_else(|d| {
+                problems.push(d);
+                "apa".to_string()
+            });
         let mut config = Config {
             title,
             description: raw.description,
@@ -325,6 +335,7 @@ impl Config {
             repo_branch: "main".to_string(),
             timezone: None,
             image: None,
+            citation_style,
             root: PathBuf::new(),
             strings: std::sync::Arc::default(),
             keys,

@@ -18,10 +18,10 @@
 //! | `diagnostics` | `Diagnostic` (with an optional location), `Diagnostics`, `Warned<T>` |
 //! | `i18n` | the interface's words in the site's language |
 //! | `config` | site.toml → validated `Config` |
-//! | `content` | content files → typed `Item`s in a `Corpus` |
+//! | `content` | content files → typed `Item`s in a `Corpus`, with the bibliography |
 //! | `site` | the resolved site's data types: `Site`, `Entry`, `EntryId`, `Converted` |
-//! | `markdown` | one body → HTML, with links resolved through the `Targets` it is given |
-//! | `links` | names, glossary, reference checks, the link graph: builds the `Site` |
+//! | `markdown` | one body → HTML, with links and citation keys resolved through the `Targets` it is given |
+//! | `links` | names, glossary, reference checks, citations formatted (hayagriva), the link graph: builds the `Site` |
 //! | `render` | the Tera theme and page contexts |
 //! | `search` | the search index from the `Site` |
 //! | `scaffold` | `lectern new` and `lectern init` |

@@ -161,7 +161,7 @@ fn check(site: &SiteArgs) -> Result<(), Diagnostics> {
     let site = checked.value;
     let st = site.stats();
     eprintln!(
-        "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} backlinks; no errors",
+        "ok: {} essays, {} terms, {} questions, {} sessions, {} pages; {} links, {} auto-links, {} citations, {} backlinks; no errors",
         site.count(Kind::Essay),
         site.count(Kind::Term),
         site.count(Kind::Question),
@@ -169,6 +169,7 @@ fn check(site: &SiteArgs) -> Result<(), Diagnostics> {
         site.count(Kind::Page),
         st.links,
         st.auto_links,
+        st.citations,
         st.backlinks
     );
     Ok(())

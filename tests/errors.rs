@@ -106,6 +106,14 @@ invalid_cases!(
     static_page_clash,
     template_include_cycle,
     missing_image,
+    unknown_citation_key,
+    citation_without_bibliography,
+    bibliography_syntax,
+    bibliography_yaml_error,
+    two_bibliographies,
+    unknown_citation_style,
+    unknown_source_key,
+    references_page_clash,
 );
 
 #[test]

@@ -134,6 +134,76 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
 }
 
 #[test]
+fn citation_edits_give_what_a_full_build_gives() {
+    let site = TempSite::from_fixture("sites/citations");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    let (files, _) = rebuild(&mut engine, &[]);
+    assert_same(&site, &files, "first build");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = site.root().join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+
+    // Text around citations changes; what they cite does not.
+    edit(
+        "content/glossary/trust.md",
+        "the classic one",
+        "the classic account",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/glossary/trust.md"]);
+    assert_same(&site, &files, "body edit around a citation");
+
+    // A citation of a work no page cited before: the references page lists a new page for it.
+    edit(
+        "content/questions/why-trust.md",
+        "say?",
+        "say? And Gilbert [-@gilbert1989social]?",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/questions/why-trust.md"]);
+    assert_same(&site, &files, "body edit citing another work");
+
+    // The bibliography itself: every page's citations and references follow it.
+    edit(
+        "content/references.bib",
+        "Baier, Annette",
+        "Baier, Annette C.",
+    );
+    edit(
+        "content/references.bib",
+        "year    = {1986}",
+        "year    = {1987}",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/references.bib"]);
+    assert_same(&site, &files, "bibliography edit");
+    assert!(
+        files["glossary/trust/index.html"]
+            .windows(4)
+            .any(|w| w == b"1987")
+    );
+
+    // A numbered style numbers works as a site first cites them: a citation moved changes
+    // numbers on other pages.
+    site.write(
+        "site.toml",
+        "title = \"Citations fixture\"\nbase_url = \"/\"\ncitation_style = \"ieee\"\n",
+    );
+    rebuild(&mut engine, &["site.toml"]);
+    edit(
+        "content/_index.md",
+        "[@allen2021trusting]",
+        "[@holton1994deciding]",
+    );
+    let (files, _) = rebuild(&mut engine, &["content/_index.md"]);
+    assert_same(
+        &site,
+        &files,
+        "a numbered style after an edit that renumbers",
+    );
+}
+
+#[test]
 fn a_failed_rebuild_keeps_the_last_good_state_for_the_next_one() {
     let site = TempSite::from_fixture("sites/basic");
     let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);

@@ -332,6 +332,34 @@ fn the_manifest_offers_kinds_and_question_kinds_as_filters() {
 }
 
 #[test]
+fn works_of_the_bibliography_are_found_by_author_and_title_as_references() {
+    let site = TempSite::from_fixture("sites/citations");
+    site.build();
+    let served = Served::from_files(&search_files(&site));
+    let kinds = &served.manifest["kinds"];
+    let [start, end] = [0, 1].map(|i| kinds["reference"][i].as_u64().expect("reference range"));
+    // Seven works, after every page.
+    assert_eq!(end - start, 7, "{kinds}");
+    assert_eq!(end, served.manifest["docs"].as_u64().expect("docs"));
+    // By author: the work itself, at its entry on /references/.
+    let q = served.first_query("holton", 10);
+    assert_eq!(
+        q.results.first().map(String::as_str),
+        Some("references/#holton1994deciding"),
+        "{:?}",
+        q.results
+    );
+    // By a word of its title only the work has.
+    let q = served.first_query("antitrust", 10);
+    assert_eq!(
+        q.results.first().map(String::as_str),
+        Some("references/#baier1986trust"),
+        "{:?}",
+        q.results
+    );
+}
+
+#[test]
 fn a_title_match_comes_before_body_mentions() {
     let site = TempSite::from_fixture("sites/basic");
     site.build();

@@ -114,6 +114,9 @@ fn sitemap(site: &Site) -> String {
     for dir in ["essays", "glossary", "questions", "sessions"] {
         urls.push((format!("{base}{dir}/"), None));
     }
+    if site.references.is_some() {
+        urls.push((format!("{base}references/"), None));
+    }
     urls.sort();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -18,6 +18,18 @@ pub(super) struct Keys {
     pub image: Option<String>,
 }
 
+impl Keys {
+    /// The reader keys, taken out of what site.toml gave.
+    pub(super) fn take(raw: &mut super::RawConfig) -> Keys {
+        Keys {
+            repo_url: raw.repo_url.take(),
+            repo_branch: raw.repo_branch.take(),
+            timezone: raw.timezone.take(),
+            image: raw.image.take(),
+        }
+    }
+}
+
 fn trimmed(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }

@@ -26,6 +26,36 @@ pub struct Citation {
     pub year: Option<i32>,
 }
 
+/// An essay's `source`: the key of a bibliography entry, or the work spelt out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EssaySource {
+    Key(String),
+    Work(Citation),
+}
+
+impl<'de> Deserialize<'de> for EssaySource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = EssaySource;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a bibliography key, or a work with `title` and optionally `author`, `url` and `year`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<EssaySource, E> {
+                Ok(EssaySource::Key(v.trim().to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<EssaySource, A::Error> {
+                let d = serde::de::value::MapAccessDeserializer::new(map);
+                Citation::deserialize(d).map(EssaySource::Work)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EssayMatter {
@@ -43,7 +73,7 @@ pub struct EssayMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
-    pub source: Option<Citation>,
+    pub source: Option<EssaySource>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]
@@ -324,13 +354,12 @@ impl Reader<'_> {
 
     fn essay(&self, problems: &mut Vec<Diagnostic>) -> Option<Fields> {
         let mut m: EssayMatter = self.matter(problems)?;
-        if let Some(url) = m.source.as_ref().and_then(|s| s.url.clone())
+        if let Some(EssaySource::Work(work)) = &mut m.source
+            && let Some(url) = work.url.clone()
             && !crate::text::is_safe_url(&url)
         {
             problems.push(self.unsafe_url("source", &url));
-            if let Some(source) = &mut m.source {
-                source.url = None;
-            }
+            work.url = None;
         }
         let meta = Meta::Essay {
             author: m.author,

@@ -1,6 +1,7 @@
 //! Loading content/: every Markdown file becomes a typed `Item` with its front matter checked.
 //! Nothing here knows about links or HTML.
 
+pub mod bibliography;
 mod builder;
 mod files;
 pub mod front_matter;
@@ -15,9 +16,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use bibliography::Bibliography;
 pub use builder::CorpusBuilder;
 pub use files::{find_files, kind_of, read_item};
-pub use front_matter::{Citation, Date};
+pub use front_matter::{Citation, Date, EssaySource};
 pub use item::parse_item;
 pub use source::Source;
 
@@ -92,7 +94,7 @@ pub enum Meta {
         session: Option<u32>,
         order: Option<i64>,
         tags: Vec<String>,
-        source: Option<Citation>,
+        source: Option<EssaySource>,
     },
     Term {
         summary: String,
@@ -188,6 +190,10 @@ pub struct Corpus {
     pub items: Vec<Item>,
     /// The files that failed to load, by the names they would have had.
     pub unloaded: Vec<Unloaded>,
+    /// content/references.bib or content/references.yaml, when the site has one that reads.
+    pub bibliography: Option<std::sync::Arc<Bibliography>>,
+    /// Whether the site has a bibliography file that failed to read (its errors say why).
+    pub bibliography_unread: bool,
 }
 
 impl Corpus {
@@ -254,9 +260,11 @@ pub fn load(config: &Config) -> Warned<Corpus> {
         .par_iter()
         .map(|(path, kind)| read_item(&config.root, path, *kind))
         .collect();
-    let corpus = Corpus::assemble(reads);
-    diags.extend(corpus.diagnostics);
-    Warned::new(corpus.value, diags)
+    let mut corpus = Corpus::assemble(reads).take(&mut diags);
+    let bibliography = bibliography::load(&config.root);
+    corpus.bibliography_unread = bibliography.diagnostics.has_errors();
+    corpus.bibliography = bibliography.take(&mut diags);
+    Warned::new(corpus, diags)
 }
 
 fn check_duplicates(items: &[Item], diags: &mut Diagnostics) {

@@ -9,6 +9,23 @@ use crate::content::{Item, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::site::{Converted, EntryId, FragmentRef};
 
+/// A site with a bibliography has a /references/ page: no page of its own may take its place.
+pub fn check_references_page(items: &[Item], diags: &mut Diagnostics) {
+    for item in items {
+        if item.kind == crate::content::Kind::Page && item.slug == "references" {
+            diags.push(
+                Diagnostic::error(
+                    &item.path,
+                    1,
+                    1,
+                    "a page called `references` would take the place of the bibliography's /references/ page",
+                )
+                .with_hint("rename the file, e.g. content/reading-list.md; /references/ lists every entry of the bibliography"),
+            );
+        }
+    }
+}
+
 /// Every `#id` a link names must be a heading (or, on the same page, an element) of its target.
 pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
     // One hint for each missing id of each target, however often it is linked; each target's

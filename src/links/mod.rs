@@ -3,6 +3,8 @@
 //! backlinks from front matter, explicit links and auto-links together.
 
 mod checks;
+pub mod citations;
+mod csl;
 pub mod glossary;
 mod graph;
 mod matter;
@@ -22,6 +24,7 @@ use crate::content::{Corpus, Item, Kind};
 use crate::diagnostics::{Diagnostics, Warned};
 use crate::markdown::{self, LinkContext};
 use crate::site::{Assets, BuildOptions, Converted, Entry, EntryId, Site, url_for};
+pub use citations::Keys;
 pub use glossary::Glossary;
 use graph::LinkGraph;
 pub use names::{Names, SiteTargets};
@@ -39,15 +42,20 @@ pub struct Resolved {
 #[derive(Debug, Clone, Default)]
 pub struct LinkCache {
     facts: u64,
+    /// A fingerprint of the formatted bibliography: each work's place and form in it, which
+    /// every page's citations depend on.
+    references: u64,
     glossary: Arc<Glossary>,
     bodies: HashMap<PathBuf, Arc<Converted>>,
+    /// What the citation engine made, reused while the site cites the same.
+    citations: Option<csl::Made>,
 }
 
 impl LinkCache {
     /// Whether the facts of two resolutions are the same: then only the pages of changed
     /// bodies (and those that list them) can differ.
     pub fn same_facts(&self, other: &LinkCache) -> bool {
-        self.facts == other.facts
+        self.facts == other.facts && self.references == other.references
     }
 }
 
@@ -58,15 +66,24 @@ pub struct Reuse<'a> {
     pub changed: &'a HashSet<PathBuf>,
 }
 
-/// A fingerprint of everything but the bodies: the settings, the static files and each file's
+/// A fingerprint of everything but the bodies: the settings, the bibliography, the static files and each file's
 /// path and front matter. Equal fingerprints mean a body edit cannot change any other page's
 /// conversion.
-fn facts(items: &[Item], config: &Config, options: BuildOptions, assets: &Assets) -> u64 {
+fn facts(
+    items: &[Item],
+    corpus_bibliography: Option<u64>,
+    config: &Config,
+    options: BuildOptions,
+    assets: &Assets,
+) -> u64 {
     let mut h = DefaultHasher::new();
     (
         &config.base_path,
         &config.base_url,
         config.autolink as u8,
+        &config.citation_style,
+        &config.language,
+        corpus_bibliography,
         options,
         assets.fingerprint(),
         config.strings.fingerprint(),
@@ -88,13 +105,22 @@ pub fn resolve(
     assets: &Assets,
 ) -> Result<Warned<Resolved>, Diagnostics> {
     let timer = crate::timing::Timer::start();
-    let Corpus { items, unloaded } = corpus;
-    let facts = facts(&items, config, options, assets);
+    let Corpus {
+        items,
+        unloaded,
+        bibliography,
+        bibliography_unread,
+    } = corpus;
+    let bibliography = bibliography.as_deref();
+    let cited = bibliography.map(|b| b.fingerprint());
+    let facts = facts(&items, cited, config, options, assets);
     let previous = reuse.filter(|r| r.cache.facts == facts);
     let mut diags = Diagnostics::new();
     let names = Names::new(&items, &unloaded);
+    let keys = Keys::new(bibliography, bibliography_unread);
     matter::check_aliases(&items, &mut diags);
     let matter_refs = matter::check_matter_refs(&items, &names, &mut diags);
+    citations::check_matter(&items, &keys, &mut diags);
     let included: Vec<bool> = items.iter().map(|i| options.drafts || !i.draft).collect();
     let urls: Vec<String> = items
         .iter()
@@ -110,6 +136,7 @@ pub fn resolve(
     let bodies = Bodies {
         items: &items,
         names: &names,
+        keys: &keys,
         glossary: &glossary,
         urls: &urls,
         included: &included,
@@ -124,40 +151,81 @@ pub fn resolve(
     checks::warn_drafts_named(&items, &matter_refs, &included, &mut diags);
     checks::warn_placeholders(&items, &included, &mut diags);
     tags::check(&items, &included, &mut diags);
+    citations::warn_uncited(bibliography, options, &items, &bodies, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
+    let kept: HashMap<PathBuf, Arc<Converted>> = items
+        .iter()
+        .zip(&bodies)
+        .map(|(item, body)| (item.path.clone(), Arc::clone(body)))
+        .collect();
+    let made = previous.as_ref().and_then(|r| r.cache.citations.as_ref());
+    let cited = citations::format(
+        bibliography,
+        &items,
+        bodies,
+        &included,
+        config,
+        made,
+        &mut diags,
+    );
+    timer.lap("r:cite");
     let cache = LinkCache {
         facts,
+        references: fingerprint(cited.references.as_ref()),
         glossary,
-        bodies: items
-            .iter()
-            .zip(&bodies)
-            .map(|(item, body)| (item.path.clone(), Arc::clone(body)))
-            .collect(),
+        bodies: kept,
+        citations: cited.made,
     };
-    let entries: Vec<Entry> = items
+    let entries = entries(items, cited.bodies, urls, included, cited.cites);
+    let mut site = assemble(entries, config.clone(), options, &matter_refs);
+    site.references = cited.references;
+    timer.lap("r:assemble");
+    Ok(Warned::new(Resolved { site, cache }, diags))
+}
+
+/// Each item with what resolution made of it.
+fn entries(
+    items: Vec<Item>,
+    bodies: Vec<Arc<Converted>>,
+    urls: Vec<String>,
+    included: Vec<bool>,
+    cites: Vec<Vec<usize>>,
+) -> Vec<Entry> {
+    items
         .into_iter()
         .zip(bodies)
         .zip(urls)
         .zip(included)
-        .map(|(((item, body), url), included)| Entry {
+        .zip(cites)
+        .map(|((((item, body), url), included), cites)| Entry {
             item,
             url,
             body,
             included,
             relations: Vec::new(),
+            cites,
         })
-        .collect();
-    let site = assemble(entries, config.clone(), options, &matter_refs);
-    timer.lap("r:assemble");
-    Ok(Warned::new(Resolved { site, cache }, diags))
+        .collect()
+}
+
+/// A fingerprint of the formatted bibliography, for `LinkCache::same_facts`.
+fn fingerprint(references: Option<&crate::site::References>) -> u64 {
+    let mut h = DefaultHasher::new();
+    if let Some(r) = references {
+        for e in &r.entries {
+            (&e.key, &e.html).hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 /// What converting the bodies needs of the corpus.
 struct Bodies<'a> {
     items: &'a [Item],
     names: &'a Names,
+    keys: &'a Keys,
     glossary: &'a Glossary,
     urls: &'a [String],
     included: &'a [bool],
@@ -175,6 +243,7 @@ impl Bodies<'_> {
         let targets = SiteTargets {
             items: self.items,
             names: self.names,
+            keys: self.keys,
             glossary: self.glossary,
         };
         let anchors = markdown::anchors(self.items.len());
@@ -254,6 +323,7 @@ fn assemble(
         pages,
         home,
         tags,
+        references: None,
     }
 }
 

@@ -205,10 +205,12 @@ fn content_path(from: &Path, dest: &str) -> PathBuf {
     crate::paths::lexical(&joined)
 }
 
-/// What conversion may ask of the site: names for links and the glossary for mentions.
+/// What conversion may ask of the site: names for links, the glossary for mentions and the
+/// bibliography's keys for citations.
 pub struct SiteTargets<'a> {
     pub items: &'a [Item],
     pub names: &'a Names,
+    pub keys: &'a super::Keys,
     pub glossary: &'a Glossary,
 }
 
@@ -223,5 +225,9 @@ impl Targets for SiteTargets<'_> {
 
     fn mentions(&self, text: &str) -> Vec<(Range<usize>, EntryId)> {
         self.glossary.find(text)
+    }
+
+    fn cite(&self, key: &str) -> crate::markdown::CiteLookup {
+        self.keys.lookup(key)
     }
 }

@@ -204,6 +204,58 @@ fn resolution_builds_sessions_and_backlinks() {
 }
 
 #[test]
+fn a_rebuild_that_cites_nothing_new_keeps_what_the_citation_engine_made() {
+    let bib = "@book{a2021,\n  author = {Allen, Jon G.},\n  title = {Trusting in psychotherapy},\n  year = {2021},\n  publisher = {APA}\n}\n@book{b1986,\n  author = {Baier, Annette},\n  title = {Trust and antitrust},\n  year = {1986},\n  publisher = {Ethics}\n}\n";
+    let bibliography =
+        crate::content::Bibliography::parse(std::path::Path::new("content/references.bib"), bib)
+            .expect("reads");
+    let build = |body: &str| {
+        let mut corpus = CorpusBuilder::new()
+            .essay("a", "A", body)
+            .essay("b", "B", "Unchanged [@b1986].")
+            .build()
+            .value;
+        corpus.bibliography = Some(Arc::new(bibliography.clone()));
+        corpus
+    };
+    let changed: HashSet<PathBuf> = [PathBuf::from("content/essays/a.md")].into();
+    let resolve_after = |previous: Option<&Resolved>, body: &str| {
+        let reuse = previous.map(|p| Reuse {
+            cache: &p.cache,
+            changed: &changed,
+        });
+        resolve(
+            build(body),
+            &config(),
+            BuildOptions::default(),
+            reuse,
+            &Assets::default(),
+        )
+        .expect("resolves")
+        .value
+    };
+    let first = resolve_after(None, "One [@a2021].");
+    let second = resolve_after(Some(&first), "Two [@a2021], again.");
+    let made = |r: &Resolved| r.cache.citations.clone().expect("formatted");
+    assert!(made(&first).same_work(&made(&second)));
+    assert!(first.cache.same_facts(&second.cache));
+    assert!(
+        second.site.entries[0]
+            .body
+            .html
+            .contains("Two (<a class=\"term-link cite-link\"")
+    );
+    let third = resolve_after(Some(&second), "Three [@a2021, p. 3].");
+    assert!(!made(&second).same_work(&made(&third)));
+    assert!(
+        third.site.entries[0]
+            .body
+            .html
+            .contains("Allen, 2021, p. 3</a>)")
+    );
+}
+
+#[test]
 fn a_rebuild_with_the_same_facts_keeps_the_bodies_of_unchanged_files() {
     let build = |body: &str| {
         CorpusBuilder::new()

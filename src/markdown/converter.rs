@@ -26,6 +26,9 @@ pub(super) enum OpenLink {
     Plain,
 }
 
+/// Where the pieces of a run of text came from: (offset in the text, range in the body).
+pub(super) type Pieces = Vec<(usize, Range<usize>)>;
+
 pub(super) struct Converter<'a, 'c> {
     pub(super) ctx: &'c LinkContext<'c>,
     layout: &'c Layout,
@@ -41,10 +44,19 @@ pub(super) struct Converter<'a, 'c> {
     /// Markdown links to `#id` on this page, checked once the page's HTML is known.
     pub(super) local_refs: Vec<FragmentRef>,
     /// Inside headings, links, images, code and raw HTML nothing is auto-linked.
-    suppress: usize,
-    /// Text waiting for glossary matching, merged across the parser's splits so that a term is
-    /// seen whole.
-    pending: Option<CowStr<'a>>,
+    pub(super) suppress: usize,
+    /// Text waiting for glossary matching and citations, merged across the parser's splits so
+    /// that a term or a citation is seen whole.
+    pub(super) pending: Option<CowStr<'a>>,
+    /// Where each piece of `pending` came from: (offset in `pending`, range in the body).
+    pub(super) pieces: Pieces,
+    /// The length of `result.text` before `pending` began.
+    pub(super) text_start: usize,
+    /// Text a public build does not show (facilitator notes), waiting to have its citations
+    /// checked, with its pieces.
+    pub(super) hidden: Option<(String, Pieces)>,
+    /// How deep hidden text is inside code, links and headings.
+    pub(super) hidden_depth: usize,
     open_links: Vec<OpenLink>,
     /// While set, the events of an unpiped wikilink's raw target are dropped.
     skip_inner: bool,
@@ -93,6 +105,10 @@ impl<'a, 'c> Converter<'a, 'c> {
             local_refs: Vec::new(),
             suppress: 0,
             pending: None,
+            pieces: Vec::new(),
+            text_start: 0,
+            hidden: None,
+            hidden_depth: 0,
             open_links: Vec::new(),
             skip_inner: false,
             heading_text: None,
@@ -123,12 +139,20 @@ impl<'a, 'c> Converter<'a, 'c> {
                 continue;
             }
             if let Event::Text(t) = &event {
-                if !hidden {
-                    self.text(t);
+                if hidden {
+                    self.hidden_text(t, &range);
+                } else {
+                    self.text(t, &range);
                 }
                 continue;
             }
+            if matches!(event, Event::SoftBreak) && !hidden && self.citation_open() {
+                // A citation's brackets may span lines: the break joins its text.
+                self.join_break(&range);
+                continue;
+            }
             self.flush_text(in_notes);
+            self.check_hidden_citations();
             if hidden {
                 self.check_hidden(&event, &range);
                 continue;
@@ -137,6 +161,7 @@ impl<'a, 'c> Converter<'a, 'c> {
         }
         let notes_at_end = layout.notes_end[len];
         self.flush_text(notes_at_end);
+        self.check_hidden_citations();
         if facilitator && notes_at_end {
             self.out.push(Event::Html("</section>\n".into()));
         }
@@ -159,7 +184,13 @@ impl<'a, 'c> Converter<'a, 'c> {
         }
     }
 
-    fn text(&mut self, t: &CowStr<'a>) {
+    fn text(&mut self, t: &CowStr<'a>, range: &Range<usize>) {
+        if self.pending.is_none() {
+            self.text_start = self.result.text.len();
+            self.pieces.clear();
+        }
+        let at = self.pending.as_ref().map_or(0, |p| p.len());
+        self.pieces.push((at, range.clone()));
         self.result.text.push_str(t);
         if let Some(h) = self.heading_text.as_mut() {
             h.push_str(t);
@@ -173,6 +204,24 @@ impl<'a, 'c> Converter<'a, 'c> {
     /// Links and images inside notes a public build hides are still checked, so that it fails
     /// the same.
     fn check_hidden(&mut self, event: &Event<'a>, range: &Range<usize>) {
+        // Code, links and headings hold no citations, hidden or not.
+        match event {
+            Event::Start(
+                Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Heading { .. },
+            ) => self.hidden_depth += 1,
+            Event::End(
+                TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Heading(_),
+            ) => self.hidden_depth = self.hidden_depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { has_pothole },
@@ -379,12 +428,29 @@ impl<'a, 'c> Converter<'a, 'c> {
         }
     }
 
-    /// Writes the waiting text, with glossary terms linked where this page links them.
+    /// Writes the waiting text, with its citations marked for formatting and glossary terms
+    /// linked where this page links them.
     fn flush_text(&mut self, in_notes: bool) {
         let Some(text) = self.pending.take() else {
             return;
         };
-        if self.suppress > 0 || self.autolink == Autolink::Off {
+        if self.suppress > 0 {
+            self.out.push(Event::Text(text));
+            return;
+        }
+        if text.contains('@') {
+            self.cite_and_link(text, in_notes);
+        } else {
+            self.link_terms(text, in_notes);
+        }
+    }
+
+    /// Writes `text` with glossary terms linked where this page links them.
+    pub(super) fn link_terms(&mut self, text: CowStr<'a>, in_notes: bool) {
+        if text.is_empty() {
+            return;
+        }
+        if self.autolink == Autolink::Off {
             self.out.push(Event::Text(text));
             return;
         }

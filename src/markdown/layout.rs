@@ -14,6 +14,7 @@ pub const THEME_IDS: &[&str] = &[
     "main",
     "lectern-toc",
     "relations-heading",
+    "references-heading",
     "session-readings",
     "session-questions",
     "session-terms",

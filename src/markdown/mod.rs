@@ -3,6 +3,8 @@
 //! facilitator notes. Records what the item links to, so that backlinks are known before any
 //! page is rendered.
 
+mod citations;
+mod cite;
 mod converter;
 mod footnotes;
 mod images;
@@ -35,7 +37,22 @@ pub enum Lookup {
     Unloaded,
 }
 
-/// The rest of the site, as conversion sees it: the names links use and the glossary.
+/// How a citation key resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CiteLookup {
+    /// The entry's place in the bibliography.
+    Found(usize),
+    Missing {
+        suggestion: Option<String>,
+    },
+    /// The site has no bibliography.
+    NoBibliography,
+    /// The site's bibliography failed to read: its own error says why.
+    Unloaded,
+}
+
+/// The rest of the site, as conversion sees it: the names links use, the glossary and the
+/// bibliography.
 pub trait Targets: Sync {
     /// The target part of a wikilink: `slug`, `kind/slug`, an alias, or `session/3`.
     fn lookup(&self, reference: &str) -> Lookup;
@@ -44,6 +61,10 @@ pub trait Targets: Sync {
     fn lookup_path(&self, from: &Path, dest: &str) -> Lookup;
     /// Whole-word mentions of glossary terms in `text`: byte range and the term.
     fn mentions(&self, text: &str) -> Vec<(Range<usize>, EntryId)>;
+    /// A citation's key.
+    fn cite(&self, _key: &str) -> CiteLookup {
+        CiteLookup::NoBibliography
+    }
 }
 
 /// Everything conversion needs to know about the rest of the site.

@@ -65,6 +65,17 @@ impl Targets for Stub {
             .map(|(at, _)| (at..at + 5, trust))
             .collect()
     }
+
+    /// A bibliography of `a2021` and `b1986`.
+    fn cite(&self, key: &str) -> CiteLookup {
+        match key {
+            "a2021" => CiteLookup::Found(0),
+            "b1986" => CiteLookup::Found(1),
+            _ => CiteLookup::Missing {
+                suggestion: key.starts_with('a').then(|| "a2021".to_string()),
+            },
+        }
+    }
 }
 
 /// Converts item `a` with `body`; `facilitator` and `autolink` as a build would set them.
@@ -331,4 +342,73 @@ fn an_image_without_alt_text_is_a_warning() {
         ["4:1 this image has no alt text, so readers who cannot see it learn nothing of it"]
     );
     assert!(c.html.contains("alt=\"\""), "{}", c.html);
+}
+
+#[test]
+fn citations_become_markers_with_their_works_recorded() {
+    use crate::site::cite_marker;
+    let c =
+        convert_body("As shown [@a2021, p. 3;\n@b1986], and @b1986 agrees; trust [see -@a2021].");
+    assert_eq!(messages(&c), Vec::<String>::new());
+    assert_eq!(c.citations.len(), 3);
+    assert_eq!(
+        c.citations[0].items[0].locator,
+        Some(("page", "3".to_string()))
+    );
+    assert_eq!(c.citations[0].items[1].entry, 1);
+    assert!(c.citations[1].narrative);
+    assert!(c.citations[2].items[0].suppress_author);
+    assert_eq!(c.citations[2].items[0].prefix, "see");
+    for n in 0..3 {
+        assert!(c.html.contains(&cite_marker(n)), "{}", c.html);
+        assert!(c.text.contains(&cite_marker(n)), "{}", c.text);
+    }
+    // The text around citations is the page's, its terms linked as ever.
+    assert!(
+        c.html.contains("and ") && c.html.contains("data-term=\"trust\""),
+        "{}",
+        c.html
+    );
+    assert!(c.text.starts_with("As shown \0"), "{:?}", c.text);
+}
+
+#[test]
+fn what_is_not_a_citation_stays_text() {
+    for body in [
+        "Mail guide@example.org.",
+        "`[@a2021]` in code.",
+        "An escaped \\@a2021.",
+        "[A link with @a2021](https://example.org/@a2021).",
+        "# A heading [@a2021]",
+    ] {
+        let c = convert_body(body);
+        assert!(c.citations.is_empty(), "{body}: {:?}", c.citations);
+        assert_eq!(messages(&c), Vec::<String>::new(), "{body}");
+    }
+}
+
+#[test]
+fn citations_in_hidden_notes_are_checked_and_count_as_cited() {
+    let body =
+        "Text.\n\n## Facilitator notes\n\nSee [@b1986] and [@a202].\n\n```\n@not-a-key\n```\n";
+    let public = convert_body(body);
+    assert_eq!(
+        messages(&public),
+        ["8:19 citation of `a202`, which the bibliography does not have"]
+    );
+    assert!(public.citations.is_empty());
+    assert_eq!(public.cited_unshown, [1]);
+    let facilitator = convert_with(body, true, Autolink::First);
+    assert_eq!(facilitator.citations.len(), 1);
+}
+
+#[test]
+fn leaving_out_the_author_is_for_one_work_at_a_time() {
+    let c = convert_body("Both [@a2021; -@b1986].");
+    assert_eq!(
+        messages(&c),
+        ["4:16 `-@b1986` leaves out the author in a citation of several works"]
+    );
+    assert!(c.citations.is_empty());
+    assert!(c.html.contains("[@a2021; -@b1986]"), "{}", c.html);
 }

@@ -9,7 +9,7 @@ use super::Theme;
 use super::views::{Obj, Views, site_value};
 use crate::content::{Kind, Meta};
 use crate::diagnostics::Diagnostics;
-use crate::site::{EntryId, Site};
+use crate::site::{EntryId, Site, reference_id};
 
 /// The edition's HTML, from the theme's `facilitator-edition.html`. The site should be
 /// resolved with facilitator notes included.
@@ -20,6 +20,7 @@ pub fn facilitator_edition(site: &Site, theme: &Theme) -> Result<String, Diagnos
     ctx.insert_value("site", site_value(site, &views));
     ctx.insert_value("sessions", sessions(site, &views));
     ctx.insert_value("pages", pages(site));
+    ctx.insert_value("references", references(site));
     ctx.insert_value("fonts", fonts(theme));
     ctx.insert_value("t", Value::from_serializable(site.config.strings.table()));
     theme
@@ -100,6 +101,38 @@ fn pages(site: &Site) -> Value {
         })
         .collect();
     Value::from(pages)
+}
+
+/// The works the edition's sessions, questions and pages cite, in the bibliography's order,
+/// each with the id its citations link to.
+fn references(site: &Site) -> Value {
+    let Some(references) = &site.references else {
+        return Value::from(Vec::<Value>::new());
+    };
+    let shown = site
+        .sessions
+        .iter()
+        .flat_map(|s| std::iter::once(s.entry).chain(s.questions.iter().copied()));
+    let pages = site
+        .pages
+        .iter()
+        .copied()
+        .filter(|&p| site.entry(p).item.kind == Kind::Page);
+    let cited: std::collections::BTreeSet<usize> = shown
+        .chain(pages)
+        .flat_map(|id| site.entry(id).cites.iter().copied())
+        .collect();
+    let list: Vec<Value> = cited
+        .into_iter()
+        .filter_map(|p| references.entries.get(p))
+        .map(|r| {
+            let mut o = Obj::default();
+            o.set("id", reference_id(&r.key))
+                .set("html", Value::safe_string(&r.html));
+            o.value()
+        })
+        .collect();
+    Value::from(list)
 }
 
 /// The theme's text fonts as `data:` URLs.

@@ -42,6 +42,7 @@ enum Listing {
     Tags,
     /// One tag's page: its place in `Site::tags`.
     Tag(usize),
+    References,
 }
 
 fn listing_values(
@@ -64,6 +65,7 @@ fn listing_values(
                 ("tag", views::tag_value(site, tag)),
             ]
         }
+        Some(Listing::References) => views::references(site, views),
         None => Vec::new(),
     }
 }
@@ -229,6 +231,16 @@ fn jobs(site: &Site) -> Vec<Job> {
         });
     }
     jobs.extend(tag_jobs(site));
+    if site.references.is_some() {
+        jobs.push(Job {
+            template: "references.html",
+            path: "references/index.html".into(),
+            url: format!("{base}references/"),
+            title: strings.get("references").into(),
+            entry: None,
+            listing: Some(Listing::References),
+        });
+    }
     jobs.push(Job {
         template: "404.html",
         path: "404.html".into(),

@@ -4,9 +4,9 @@
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::content::{Citation, Date, Kind, Meta};
+use crate::content::{Citation, Date, EssaySource, Kind, Meta};
 use crate::i18n::Strings;
-use crate::site::{Entry, EntryId, Site, Tag};
+use crate::site::{Entry, EntryId, Site, Tag, entry_id, fragment, reference_id};
 use crate::text::fold;
 
 /// A Tera map under construction.
@@ -160,6 +160,7 @@ pub(super) fn site_value(site: &Site, views: &Views) -> Value {
             site.has_calendar()
                 .then(|| format!("{}sessions.ics", site.config.base_path)),
         )
+        .set("has_references", site.references.is_some())
         .set("facilitator", site.options.facilitator)
         .set("drafts", site.options.drafts)
         .set("generator", concat!("lectern ", env!("CARGO_PKG_VERSION")));
@@ -209,14 +210,44 @@ pub(super) fn page_value(site: &Site, views: &Views, id: EntryId) -> Value {
                 .or(site.config.image.as_deref())
                 .map(|i| image_url(site, i)),
         );
-    kind_values(&mut v, views, e);
+    v.set("references", page_references(site, e));
+    kind_values(&mut v, site, views, e);
     session_values(&mut v, site, views, id);
     listing_neighbours(&mut v, site, views, id);
     v.value()
 }
 
+/// The works a page cites, for its list of references: each with the id its citations link to.
+fn page_references(site: &Site, e: &Entry) -> Value {
+    let Some(references) = &site.references else {
+        return Value::from(Vec::<Value>::new());
+    };
+    let list: Vec<Value> = e
+        .cites
+        .iter()
+        .filter_map(|&p| references.entries.get(p))
+        .map(|r| {
+            let mut o = Obj::default();
+            o.set("key", r.key.as_str())
+                .set("id", reference_id(&r.key))
+                .set("html", Value::safe_string(&r.html))
+                .set("text", r.text.as_str())
+                .set(
+                    "url",
+                    format!(
+                        "{}references/#{}",
+                        site.config.base_path,
+                        fragment(&entry_id(&r.key))
+                    ),
+                );
+            o.value()
+        })
+        .collect();
+    Value::from(list)
+}
+
 /// The fields only some kinds have.
-fn kind_values(v: &mut Obj, views: &Views, e: &Entry) {
+fn kind_values(v: &mut Obj, site: &Site, views: &Views, e: &Entry) {
     match &e.item.meta {
         Meta::Essay {
             author,
@@ -231,7 +262,7 @@ fn kind_values(v: &mut Obj, views: &Views, e: &Entry) {
             v.set("author", author.clone())
                 .set("tags", tags.clone())
                 .set("tag_links", links)
-                .set("source", source.as_ref().map(citation));
+                .set("source", source.as_ref().map(|s| source_value(site, s)));
         }
         Meta::Term { aliases, .. } => {
             v.set("aliases", aliases.clone());
@@ -278,6 +309,29 @@ fn listing_neighbours(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
     let at = |p: Option<usize>| p.and_then(|p| list.get(p)).map(|&x| views.of(x));
     v.set("previous", at(pos.checked_sub(1)))
         .set("next", at(Some(pos + 1)));
+}
+
+/// An essay's source: the work as written, or the bibliography's entry its key names.
+fn source_value(site: &Site, source: &EssaySource) -> Value {
+    let key = match source {
+        EssaySource::Work(work) => return citation(work),
+        EssaySource::Key(key) => key,
+    };
+    let mut o = Obj::default();
+    o.set("key", key.as_str());
+    if let Some(r) = site.references.as_ref().and_then(|r| r.get(key)) {
+        o.set("title", r.title.as_str())
+            .set("reference", Value::safe_string(&r.html))
+            .set(
+                "references_url",
+                format!(
+                    "{}references/#{}",
+                    site.config.base_path,
+                    fragment(&entry_id(key))
+                ),
+            );
+    }
+    o.value()
 }
 
 fn citation(c: &Citation) -> Value {
@@ -345,4 +399,31 @@ pub(super) fn image_url(site: &Site, image: &str) -> String {
             .permalink(&format!("{}{rest}", site.config.base_path)),
         None => image.to_string(),
     }
+}
+
+/// The bibliography for /references/: every entry in the style's order, with the pages that
+/// cite it.
+pub(super) fn references(site: &Site, views: &Views) -> Vec<(&'static str, Value)> {
+    let Some(references) = &site.references else {
+        return Vec::new();
+    };
+    let entries: Vec<Value> = references
+        .entries
+        .iter()
+        .map(|r| {
+            let mut o = Obj::default();
+            o.set("key", r.key.as_str())
+                .set("id", entry_id(&r.key))
+                .set("html", Value::safe_string(&r.html))
+                .set("text", r.text.as_str())
+                .set("title", r.title.as_str())
+                .set("cited_in", views.list(&r.cited_in));
+            o.value()
+        })
+        .collect();
+    vec![
+        ("references", Value::from(entries)),
+        ("citation_style", Value::from(references.style.as_str())),
+        ("hanging_indent", Value::from(references.hanging_indent)),
+    ]
 }

@@ -3,17 +3,46 @@
 //! to (`url#heading-id`), so it is short: a few sentences.
 
 use crate::content::{Kind, Meta};
-use crate::site::{Converted, Entry, Site};
+use crate::site::{Converted, Entry, Site, entry_id};
 
 /// Passages close once they reach this many words, at a sentence or block boundary.
 const PASSAGE_MIN_WORDS: usize = 24;
 /// And are never longer than this, so that an excerpt fits a phone screen without trimming much.
 const PASSAGE_MAX_WORDS: usize = 56;
 
-/// One searchable page.
+/// What a search result is: a page of one of the content kinds, or a work of the bibliography.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Content(Kind),
+    Reference,
+}
+
+impl DocKind {
+    /// The name the client filters by: `essay`, …, `reference`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Content(kind) => kind.name(),
+            DocKind::Reference => "reference",
+        }
+    }
+}
+
+impl From<Kind> for DocKind {
+    fn from(kind: Kind) -> DocKind {
+        DocKind::Content(kind)
+    }
+}
+
+impl PartialEq<Kind> for DocKind {
+    fn eq(&self, kind: &Kind) -> bool {
+        *self == DocKind::Content(*kind)
+    }
+}
+
+/// One searchable page, or one work of the bibliography.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc {
-    pub kind: Kind,
+    pub kind: DocKind,
     /// A question's kind ("opening", "critique"), offered as a filter.
     pub question_kind: Option<String>,
     pub title: String,
@@ -47,9 +76,16 @@ pub fn documents(site: &Site) -> Vec<Doc> {
     let mut docs: Vec<((usize, String), Doc)> = entries
         .par_iter()
         .map(|e| document(e, base))
+        .chain(references(site).into_par_iter())
         .map(|d| (group_key(&d), d))
         .collect();
-    docs.par_sort_unstable_by(|(a, da), (b, db)| a.cmp(b).then_with(|| da.url.cmp(&db.url)));
+    // Works of the bibliography share their page's URL: their entries' ids tell them apart.
+    let id = |d: &Doc| d.passages.first().map(|p| p.heading_id.clone());
+    docs.par_sort_unstable_by(|(a, da), (b, db)| {
+        a.cmp(b)
+            .then_with(|| da.url.cmp(&db.url))
+            .then_with(|| id(da).cmp(&id(db)))
+    });
     docs.into_iter().map(|(_, d)| d).collect()
 }
 
@@ -65,13 +101,45 @@ fn group_key(d: &Doc) -> (usize, String) {
 }
 
 /// The order of kinds in the index; the client reads the ranges from the manifest.
-pub const KIND_ORDER: [Kind; 5] = [
-    Kind::Term,
-    Kind::Essay,
-    Kind::Question,
-    Kind::Session,
-    Kind::Page,
+pub const KIND_ORDER: [DocKind; 6] = [
+    DocKind::Content(Kind::Term),
+    DocKind::Content(Kind::Essay),
+    DocKind::Content(Kind::Question),
+    DocKind::Content(Kind::Session),
+    DocKind::Content(Kind::Page),
+    DocKind::Reference,
 ];
+
+/// Each work of the bibliography, found by its authors, title and the rest of its reference,
+/// and pointing at its entry on /references/.
+fn references(site: &Site) -> Vec<Doc> {
+    let Some(references) = &site.references else {
+        return Vec::new();
+    };
+    references
+        .entries
+        .iter()
+        .map(|r| Doc {
+            kind: DocKind::Reference,
+            question_kind: None,
+            title: if r.title.is_empty() {
+                r.key.clone()
+            } else {
+                r.title.clone()
+            },
+            url: "references/".to_string(),
+            // Found by its authors almost as by its title.
+            aliases: r.authors.clone(),
+            passages: vec![Passage {
+                heading_id: entry_id(&r.key),
+                heading: String::new(),
+                text: r.text.clone(),
+                is_summary: true,
+                opens_section: false,
+            }],
+        })
+        .collect()
+}
 
 fn document(e: &Entry, base: &str) -> Doc {
     let item = &e.item;
@@ -123,7 +191,7 @@ fn document(e: &Entry, base: &str) -> Doc {
         });
     }
     Doc {
-        kind: item.kind,
+        kind: item.kind.into(),
         question_kind,
         title: item.title.clone(),
         url: e.url.strip_prefix(base).unwrap_or(&e.url).to_string(),

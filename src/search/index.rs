@@ -357,7 +357,7 @@ mod tests {
 
     fn doc(kind: Kind, title: &str, aliases: &[&str], body: &[(&str, &str)]) -> Doc {
         Doc {
-            kind,
+            kind: kind.into(),
             question_kind: None,
             title: title.into(),
             url: format!("{}/", title.to_lowercase().replace(' ', "-")),

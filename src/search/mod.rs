@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::site::Site;
 
-pub use document::{Doc, Passage, documents};
+pub use document::{Doc, DocKind, Passage, documents};
 pub use index::SearchIndex;
 pub use tokenize::Analyzer;
 

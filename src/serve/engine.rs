@@ -26,6 +26,8 @@ pub struct Engine {
     items: BTreeMap<PathBuf, Result<Item, Failed>>,
     /// Problems found while listing content/ (misplaced files).
     listing: Diagnostics,
+    /// The bibliography as last read, with its problems: read again when its file changes.
+    bibliography: Option<Warned<Option<Arc<content::Bibliography>>>>,
     last: Option<Last>,
     search: SearchFiles,
 }
@@ -130,6 +132,7 @@ impl Engine {
             output,
             items: BTreeMap::new(),
             listing: Diagnostics::new(),
+            bibliography: None,
             last: None,
             search: SearchFiles::default(),
         }
@@ -331,10 +334,23 @@ impl Engine {
                 }
             }
         }
+        let bibliography_changed = changed.iter().any(|p| {
+            p == Path::new(content::CONTENT_DIR)
+                || content::bibliography::BIBLIOGRAPHY_FILES
+                    .iter()
+                    .any(|f| p == Path::new(f))
+        });
+        if full || bibliography_changed || self.bibliography.is_none() {
+            self.bibliography = Some(content::bibliography::load(&self.root));
+        }
         let mut diags = self.listing.clone();
-        let corpus = Corpus::assemble(self.items.values().cloned());
-        diags.extend(corpus.diagnostics);
-        Warned::new(corpus.value, diags)
+        let mut corpus = Corpus::assemble(self.items.values().cloned()).take(&mut diags);
+        if let Some(bibliography) = &self.bibliography {
+            corpus.bibliography_unread = bibliography.diagnostics.has_errors();
+            corpus.bibliography = bibliography.value.clone();
+            diags.extend(bibliography.diagnostics.clone());
+        }
+        Warned::new(corpus, diags)
     }
 
     /// Lists content/ again, reading the files that are new or changed (every file when `full`).

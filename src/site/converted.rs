@@ -26,6 +26,41 @@ pub struct Converted {
     pub has_notes: bool,
     /// The ids of headings inside facilitator notes: public text must not link to them.
     pub note_ids: Vec<String>,
+    /// The citations the page shows, in order: the `n`th is written into `html` and `text` as
+    /// `cite_marker(n)`, for `links` to replace with the citation formatted.
+    pub citations: Vec<Cite>,
+    /// The entries cited where this build shows nothing (facilitator notes of a public build):
+    /// cited all the same, though no page shows it.
+    pub cited_unshown: Vec<usize>,
+}
+
+/// What stands in a converted body for its `n`th citation until it is formatted. Content never
+/// holds a NUL (it is replaced as a file is read), so no text can be taken for a marker.
+pub fn cite_marker(n: usize) -> String {
+    format!("\0{n}\0")
+}
+
+/// A citation as written: `[@a, p. 12; @b]`, or `@a` in the running text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cite {
+    pub items: Vec<CiteItem>,
+    /// `@key` in the running text ("Allen (2021) argues"), not `[@key]`.
+    pub narrative: bool,
+}
+
+/// One work in a citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteItem {
+    /// The entry's place in the bibliography (the file's order).
+    pub entry: usize,
+    /// Text before the key: `see` in `[see @a]`.
+    pub prefix: String,
+    /// A CSL locator and its value: `p. 12` is ("page", "12").
+    pub locator: Option<(&'static str, String)>,
+    /// Text after the locator: `, emphasis added`.
+    pub suffix: String,
+    /// `[-@a]`: the year without the author, who is named in the sentence.
+    pub suppress_author: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -3,11 +3,13 @@
 
 mod assets;
 mod converted;
+mod references;
 
 use std::sync::Arc;
 
 pub use assets::{Assets, Size};
-pub use converted::{Converted, FragmentRef, Heading, OutLink};
+pub use converted::{Cite, CiteItem, Converted, FragmentRef, Heading, OutLink, cite_marker};
+pub use references::{Reference, References, entry_id, fragment, reference_id};
 
 use crate::config::Config;
 use crate::content::{Item, Kind, Meta};
@@ -45,6 +47,8 @@ pub struct Entry {
     pub included: bool,
     /// Labelled lists of related entries, e.g. ("Discussion questions", [..]).
     pub relations: Vec<Relation>,
+    /// The works its body cites, as places in `Site::references`, in the list's order.
+    pub cites: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +88,8 @@ pub struct Site {
     /// Included pages other than the home page, by title.
     pub pages: Vec<EntryId>,
     pub home: Option<EntryId>,
+    /// The bibliography formatted, when the site has one.
+    pub references: Option<References>,
     /// The essays' tags, by name, each with what carries it.
     pub tags: Vec<Tag>,
 }
@@ -150,6 +156,7 @@ impl Site {
                 }
             }
             stats.backlinks += e.relations.iter().map(|r| r.entries.len()).sum::<usize>();
+            stats.citations += e.body.citations.len();
         }
         stats
     }
@@ -165,6 +172,8 @@ pub struct Stats {
     pub links: usize,
     /// Glossary mentions linked automatically.
     pub auto_links: usize,
+    /// Citations the pages show.
+    pub citations: usize,
     /// Entries in the typed connection lists of all pages.
     pub backlinks: usize,
 }

@@ -32,6 +32,8 @@ const PAGES = {
   session: { path: "sessions/2/" },
   tags: { path: "tags/" },
   tag: { path: "tags/epistemic-trust/" },
+  references: { path: "references/" },
+  "reading list": { path: "reading-list/" },
   search: {
     path: "search/",
     async ready(page) {
@@ -43,6 +45,13 @@ const PAGES = {
     path: "essays/trust-as-joint-commitment/",
     async ready(page) {
       await page.focus("main .prose a.term-link >> nth=0");
+      await page.waitForSelector(".term-card:not([hidden])", { state: "visible" });
+    },
+  },
+  "essay with a citation card open": {
+    path: "essays/trust-as-joint-commitment/",
+    async ready(page) {
+      await page.focus("main .prose a.cite-link >> nth=0");
       await page.waitForSelector(".term-card:not([hidden])", { state: "visible" });
     },
   },

@@ -10,8 +10,8 @@ const FETCH_DELAY = 50;
 const PASSAGE_DELAY = 180;
 const DROPDOWN_RESULTS = 8;
 const PAGE_RESULTS = 20;
-const KIND_LABELS = { term: "Term", essay: "Essay", question: "Question", session: "Session", page: "Page" };
-const KIND_PLURALS = { term: "Terms", essay: "Essays", question: "Questions", session: "Sessions", page: "Pages" };
+const KIND_LABELS = { term: "Term", essay: "Essay", question: "Question", session: "Session", page: "Page", reference: "Reference" };
+const KIND_PLURALS = { term: "Terms", essay: "Essays", question: "Questions", session: "Sessions", page: "Pages", reference: "References" };
 const UNAVAILABLE = "Search is unavailable: the index could not be loaded.";
 
 /** Base path of the site: this module lives at `<base>js/search.js`. */
@@ -316,7 +316,7 @@ class SearchPage {
   /** A radio button for each kind the site has, and "All". */
   kindChips(m) {
     const group = el("fieldset", { class: "search-kinds" }, el("legend", { class: "visually-hidden" }, "Show"));
-    const kinds = ["", ...["term", "essay", "question", "session", "page"].filter((k) => m.kinds[k])];
+    const kinds = ["", ...["term", "essay", "question", "session", "page", "reference"].filter((k) => m.kinds[k])];
     for (const k of kinds) {
       const radio = el("input", { type: "radio", name: "kind", value: k, checked: this.kind === k });
       radio.addEventListener("change", () => this.chooseKind(m, k, document.activeElement === radio));

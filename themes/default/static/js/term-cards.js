@@ -1,5 +1,6 @@
 // Term cards: a glossary link shows its term's name and summary on hover, keyboard focus or a
-// first tap, and prints as a numbered note with a "Terms" list at the end of the page.
+// first tap, and prints as a numbered note with a "Terms" list at the end of the page. A
+// citation (class cite-link) shows its work's title and full reference in the same card.
 //
 // Every term link is rendered as <a class="term-link" data-term data-term-name title>; without
 // this script it is an ordinary link with a native tooltip. With it, the summary moves from
@@ -39,11 +40,11 @@
   more.className = "term-card-more";
   // The term link itself goes to the same place, so the card adds no extra Tab stop.
   more.tabIndex = -1;
-  more.textContent = "Read the entry";
+  const moreLabel = document.createTextNode("Read the entry");
   const arrow = document.createElement("span");
   arrow.setAttribute("aria-hidden", "true");
   arrow.textContent = " →";
-  more.append(arrow);
+  more.append(moreLabel, arrow);
   card.append(name, summary, more);
   document.body.append(card);
   const DESCRIBED = [name.id, summary.id]; // what aria-describedby points at while shown
@@ -82,6 +83,8 @@
     summary.textContent = summaryOf(link);
     summary.hidden = !summary.textContent;
     more.setAttribute("href", link.getAttribute("href"));
+    // A citation's card shows its full reference and goes to it in the page's references.
+    moreLabel.textContent = link.classList.contains("cite-link") ? "Go to the reference" : "Read the entry";
     card.hidden = false;
     place();
     describe(link, true);
@@ -242,7 +245,8 @@
     const main = document.querySelector("main") || document.body;
     const numbers = new Map();
     const entries = [];
-    for (const link of main.querySelectorAll("a.term-link")) {
+    // Citations print as they read; their works are in the page's references already.
+    for (const link of main.querySelectorAll("a.term-link:not(.cite-link)")) {
       const key = link.dataset.term || link.getAttribute("href");
       let n = numbers.get(key);
       if (!n) {
