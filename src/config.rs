@@ -23,6 +23,7 @@ const KNOWN_KEYS: &[&str] = &[
     "output_dir",
     "autolink",
     "cname",
+    "offline",
 ];
 
 /// How glossary terms are linked automatically in prose.
@@ -81,6 +82,8 @@ struct RawConfig {
     autolink: Autolink,
     #[serde(default)]
     cname: Option<String>,
+    #[serde(default)]
+    offline: bool,
 }
 
 /// The validated configuration. Templates receive it whole as `config`.
@@ -97,6 +100,8 @@ pub struct Config {
     pub output_dir: String,
     pub autolink: Autolink,
     pub cname: Option<String>,
+    /// Whether a service worker keeps the pages a reader has opened for reading offline.
+    pub offline: bool,
     #[serde(skip)]
     pub root: PathBuf,
     /// The interface's words in `language`.
@@ -292,6 +297,7 @@ impl Config {
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
             autolink: raw.autolink,
             cname: cname.filter(|c| is_host_name(c.trim())),
+            offline: raw.offline,
             root: PathBuf::new(),
             strings: std::sync::Arc::default(),
             keys,

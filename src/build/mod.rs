@@ -3,6 +3,7 @@
 //! memory as its sink.
 
 mod assets;
+mod offline;
 mod output_dir;
 pub mod pipeline;
 mod staging;
