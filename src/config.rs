@@ -82,8 +82,29 @@ struct RawConfig {
     autolink: Autolink,
     #[serde(default)]
     cname: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "offline_flag")]
     offline: bool,
+}
+
+/// `offline`, said plainly when it is not a boolean: TOML's own message speaks of types.
+fn offline_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::Boolean(on) => Ok(on),
+        toml::Value::String(s) => Err(serde::de::Error::custom(format!(
+            "offline must be true or false, without quotes, not \"{s}\""
+        ))),
+        other => {
+            let kind = other.type_str();
+            let a = if kind.starts_with(['a', 'i']) {
+                "an"
+            } else {
+                "a"
+            };
+            Err(serde::de::Error::custom(format!(
+                "offline must be true or false, not {a} {kind}"
+            )))
+        }
+    }
 }
 
 /// The validated configuration. Templates receive it whole as `config`.
