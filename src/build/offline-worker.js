@@ -6,8 +6,8 @@
 // lectern writes the line above this comment: SETTINGS, with `version` (a hash of everything
 // the build wrote, so that a new build installs a new worker whose cache replaces the old
 // one), `keep` (the home page, the search page and index, styles, scripts and fonts: fetched
-// when the worker installs, so that any kept page can be shown whole) and `offline` (the page
-// shown for a page that was not kept).
+// when the worker installs, so that any kept page shows whole and a search works) and
+// `offline` (the page shown for a page that was not kept).
 "use strict";
 
 // Several sites may share an origin (user.github.io/a/ and user.github.io/b/): each one's
@@ -46,11 +46,10 @@ function inScope(url) {
   return new URL(url, self.registration.scope).href.startsWith(self.registration.scope);
 }
 
-/** The cache's key for a request: a page without its query (the search page's `?q=` would
- * otherwise keep one copy per query); any other file as asked for (the search index's parts
- * carry the index's version in theirs). */
+/** The cache's key for a request: its URL without the query. The search page's `?q=` would
+ * otherwise keep a copy per query, and the search index's parts are asked for with the index's
+ * version (`?v=`), which within one build, and so one cache, is always the same. */
 function key(request) {
-  if (request.mode !== "navigate") return request;
   const url = new URL(request.url);
   url.search = "";
   url.hash = "";

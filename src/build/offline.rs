@@ -49,31 +49,40 @@ pub fn worker(site: &Site, mut pages: Vec<(String, u64)>, others: &Files) -> Opt
     }
     let settings = serde_json::json!({
         "version": format!("{:016x}", digest(&all)),
-        "keep": keep(pages.iter().map(|(path, _)| path.as_str())),
+        "keep": keep(others.iter().map(|(path, bytes)| (path.as_str(), bytes.len()))),
         "offline": offline_page(site),
     });
     let text = format!("const SETTINGS = {settings};\n{OFFLINE_WORKER}");
     Some(Arc::from(text.into_bytes()))
 }
 
-/// What the worker fetches when it installs, relative to the base path: the home page, the
-/// search page and the search index's manifest (which holds a small site's whole index), and
-/// what every page loads (styles, scripts, fonts, the icon), so that a kept page shows whole.
-fn keep<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut keep = vec!["./".to_string()];
-    for path in paths {
+/// A search index up to this size is kept whole when the worker installs, so that any search
+/// works offline; a larger one's parts are kept as searches fetch them.
+const WHOLE_INDEX_BYTES: usize = 3 << 20;
+
+/// What the worker fetches when it installs, relative to the base path, from the files other
+/// than pages (path, size): the home page, the search page and index, and what every page loads
+/// (styles, scripts, fonts, the icon), so that a kept page shows whole.
+fn keep<'a>(files: impl Iterator<Item = (&'a str, usize)> + Clone) -> Vec<String> {
+    let index: usize = files
+        .clone()
+        .filter(|(path, _)| path.starts_with("search/") && path.ends_with(".json"))
+        .map(|(_, size)| size)
+        .sum();
+    let mut keep = vec!["./".to_string(), "search/".to_string()];
+    for (path, _) in files {
         let top = !path.contains('/');
         let shell = [".css", ".js", ".mjs", ".woff2", ".woff"]
             .iter()
             .any(|ext| path.ends_with(ext))
             && (top || path.starts_with("js/") || path.starts_with("fonts/"));
-        if path == "search/index.html" {
-            keep.push("search/".to_string());
-        } else if path == "search/manifest.json" || shell || (top && path.starts_with("favicon.")) {
+        let search = path.starts_with("search/")
+            && path.ends_with(".json")
+            && (index <= WHOLE_INDEX_BYTES || path == "search/manifest.json");
+        if path != WORKER && (shell || search || (top && path.starts_with("favicon."))) {
             keep.push(path.to_string());
         }
     }
-    keep.retain(|p| p != WORKER);
     keep
 }
 
@@ -111,30 +120,37 @@ mod tests {
 
     #[test]
     fn the_worker_keeps_the_home_search_and_what_pages_load() {
-        let paths = [
-            "index.html",
-            "essays/a/index.html",
-            "search/index.html",
-            "search/manifest.json",
-            "search/d/0.json",
-            "style.css",
-            "js/search.js",
-            "fonts/a.woff2",
-            "favicon.svg",
-            "img/photo.js",
-            "sw.js",
+        let files = [
+            ("search/d/0.json", 100),
+            ("search/manifest.json", 10),
+            ("style.css", 1),
+            ("js/search.js", 1),
+            ("fonts/a.woff2", 1),
+            ("favicon.svg", 1),
+            ("img/photo.js", 1),
+            ("sw.js", 1),
         ];
         assert_eq!(
-            keep(paths.into_iter()),
+            keep(files.into_iter()),
             [
                 "./",
                 "search/",
+                "search/d/0.json",
                 "search/manifest.json",
                 "style.css",
                 "js/search.js",
                 "fonts/a.woff2",
                 "favicon.svg"
             ]
+        );
+        // A large index is kept as it is used, but for its manifest.
+        let large = [
+            ("search/d/0.json", WHOLE_INDEX_BYTES),
+            ("search/manifest.json", 10),
+        ];
+        assert_eq!(
+            keep(large.into_iter()),
+            ["./", "search/", "search/manifest.json"]
         );
     }
 }
