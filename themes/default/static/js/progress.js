@@ -69,7 +69,16 @@
       if (readings) parts.push(phrase(holder, "readings", read, readings));
       const [prepared, questions] = count(done, item.dataset.progressQuestions);
       if (questions) parts.push(phrase(holder, "questions", prepared, questions));
-      line.querySelector("[data-progress-text]").textContent = parts.join(", ");
+      // Each count stays on one line ("0 of 6 questions" does not break after "of").
+      const text = line.querySelector("[data-progress-text]");
+      text.replaceChildren();
+      parts.forEach((part, i) => {
+        if (i) text.append(", ");
+        const span = document.createElement("span");
+        span.className = "syllabus-progress-part";
+        span.textContent = part;
+        text.append(span);
+      });
       line.classList.toggle("syllabus-progress-complete", read === readings && prepared === questions);
       line.hidden = false;
     }
