@@ -35,6 +35,7 @@ const KNOWN_KEYS: &[&str] = &[
     "timezone",
     "image",
     "citation_style",
+    "offline",
 ];
 
 /// How glossary terms are linked automatically in prose.
@@ -102,6 +103,29 @@ struct RawConfig {
     #[serde(default)]
     image: Option<String>,
     citation_style: Option<String>,
+    #[serde(default, deserialize_with = "offline_flag")]
+    offline: bool,
+}
+
+/// `offline`, said plainly when it is not a boolean: TOML's own message speaks of types.
+fn offline_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::Boolean(on) => Ok(on),
+        toml::Value::String(s) => Err(serde::de::Error::custom(format!(
+            "offline must be true or false, without quotes, not \"{s}\""
+        ))),
+        other => {
+            let kind = other.type_str();
+            let a = if kind.starts_with(['a', 'i']) {
+                "an"
+            } else {
+                "a"
+            };
+            Err(serde::de::Error::custom(format!(
+                "offline must be true or false, not {a} {kind}"
+            )))
+        }
+    }
 }
 
 /// The validated configuration. Templates receive it whole as `config`.
@@ -130,6 +154,8 @@ pub struct Config {
     /// The built-in CSL style citations and reference lists are formatted in, by its name in
     /// `citation_styles()`: "apa" unless site.toml names another.
     pub citation_style: String,
+    /// Whether a service worker keeps the pages a reader has opened for reading offline.
+    pub offline: bool,
     #[serde(skip)]
     pub root: PathBuf,
     /// The interface's words in `language`.
@@ -336,6 +362,7 @@ impl Config {
             timezone: None,
             image: None,
             citation_style,
+            offline: raw.offline,
             root: PathBuf::new(),
             strings: std::sync::Arc::default(),
             keys,

@@ -103,6 +103,8 @@ invalid_cases!(
     script_link,
     heading_attribute,
     site_toml_bad_cname,
+    site_toml_offline_not_a_flag,
+    static_worker_clash,
     static_page_clash,
     template_include_cycle,
     missing_image,

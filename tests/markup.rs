@@ -49,7 +49,9 @@ fn notes_inside_a_list_or_a_quote_hide_only_their_own_part() {
     let html = main_of(&facilitator.read("essays/markup/index.html"));
     assert!(html.contains(
         "<li><section class=\"facilitator-notes\" aria-label=\"Facilitator notes\">\n\
-         <h2 id=\"facilitator-notes\">Facilitator notes</h2>\nHidden in a list.</section>\n</li>"
+         <div class=\"heading-anchored anchored-h2\">\n<h2 id=\"facilitator-notes\">Facilitator notes</h2>\n\
+         <a class=\"heading-anchor\" href=\"#facilitator-notes\" aria-label=\"Link to this section\">\
+         <span aria-hidden=\"true\">#</span></a>\n</div>\nHidden in a list.</section>\n</li>"
     ));
 }
 

@@ -6,6 +6,7 @@ mod assets;
 mod calendar;
 mod feeds;
 mod icons;
+mod offline;
 mod output_dir;
 pub mod pipeline;
 mod staging;

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::assets::{self, Files};
+use super::offline;
 use crate::config::Config;
 use crate::content::Corpus;
 use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
@@ -220,6 +221,16 @@ fn check_collisions(
             ),
         );
     }
+    if site.config.offline && own.join(offline::WORKER).is_file() {
+        diags.push(
+            site.config
+                .error_at_key(
+                    "offline",
+                    format!("offline = true writes the service worker {base}{worker}, and static/{worker} is there too", base = site.config.base_path, worker = offline::WORKER),
+                )
+                .with_hint(format!("remove static/{}, or set offline = false to keep it", offline::WORKER)),
+        );
+    }
     if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 
@@ -240,10 +251,14 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
     let want = |path: &str| plan.pages.is_none_or(|p| p.contains(path));
     // Pages are rendered and written while the search index is built: both use every core,
     // and each fills the other's pauses (file system calls, the index's serial steps).
+    // With `offline`, each page's digest is taken where it is rendered, for the worker's
+    // cache name.
+    let offline = site.config.offline;
     let (pages, search) = rayon::join(
         || {
             render::render_each(site, theme, &want, &|page| {
-                sink.put(&page.path, page.html.as_bytes())
+                sink.put(&page.path, page.html.as_bytes())?;
+                Ok(offline.then(|| (page.path, offline::digest(page.html.as_bytes()))))
             })
         },
         || match plan.search {
@@ -252,11 +267,11 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
             Search::None => Files::new(),
         },
     );
-    let rendered = pages?
+    let pages = pages?
         .into_iter()
-        .collect::<std::io::Result<Vec<()>>>()
-        .map_err(cannot_write)?
-        .len();
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(cannot_write)?;
+    let rendered = pages.len();
     timer.lap("pg+srch");
     let mut others: Files = statics
         .iter()
@@ -265,6 +280,9 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
         .collect();
     others.extend(assets::site_files(site));
     others.extend(search);
+    if let Some(worker) = offline::worker(site, pages.into_iter().flatten().collect(), &others) {
+        others.insert(offline::WORKER.to_string(), worker);
+    }
     others
         .par_iter()
         .try_for_each(|(path, bytes)| sink.put(path, bytes))

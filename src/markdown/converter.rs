@@ -11,7 +11,7 @@ use super::footnotes::Footnotes;
 use super::images::OpenImage;
 use super::layout::{Layout, THEME_IDS};
 use crate::config::Autolink;
-use crate::content::Item;
+use crate::content::{Item, Kind};
 use crate::site::{Converted, EntryId, FragmentRef, Heading, OutLink};
 use crate::text::escape_attr;
 
@@ -251,6 +251,10 @@ impl<'a, 'c> Converter<'a, 'c> {
                     self.refuse_heading_attribute(key, range);
                 }
                 let id = layout.heading(i).map(|h| h.id.clone()).unwrap_or_default();
+                if self.anchors_heading(level) {
+                    let class = format!("<div class=\"heading-anchored anchored-{level}\">\n");
+                    self.out.push(Event::Html(class.into()));
+                }
                 self.start_heading(Tag::Heading {
                     level,
                     id: Some(id.into()),
@@ -332,6 +336,25 @@ impl<'a, 'c> Converter<'a, 'c> {
         });
         self.result.text.push('\n');
         self.out.push(Event::End(TagEnd::Heading(level)));
+        if self.anchors_heading(level) {
+            let id = escape_attr(self.result.headings.last().map_or("", |h| h.id.as_str()));
+            let label = escape_attr(self.ctx.strings.get("link_to_section"));
+            self.out.push(Event::Html(
+                format!(
+                    "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{label}\"><span aria-hidden=\"true\">#</span></a>\n</div>\n"
+                )
+                .into(),
+            ));
+        }
+    }
+
+    /// Whether a heading gets a link to itself: an essay's sections and subsections (h2–h4),
+    /// which readers cite and share. The link stands beside the heading, not inside it, so
+    /// that the heading's name (read by screen readers, listed in the contents, indexed for
+    /// search) is its text alone.
+    fn anchors_heading(&self, level: pulldown_cmark::HeadingLevel) -> bool {
+        use pulldown_cmark::HeadingLevel::{H2, H3, H4};
+        self.item.kind == Kind::Essay && matches!(level, H2 | H3 | H4)
     }
 
     /// Events that need no resolving: code, raw HTML, footnotes, breaks and block ends.

@@ -181,7 +181,13 @@ impl Engine {
         let timer = crate::timing::Timer::start();
         let config = match last {
             Some(l) => l.config.clone(),
-            None => Config::load(&self.root)?,
+            None => {
+                // A preview always shows the latest build: no worker keeps its pages for
+                // reading offline, and one left from an earlier visit removes itself.
+                let mut config = Config::load(&self.root)?;
+                config.value.offline = false;
+                config
+            }
         };
         let theme = match last {
             Some(l) if !scope.templates && !scope.statics => Ok(Arc::clone(&l.prepared.theme)),
