@@ -97,6 +97,7 @@ pub fn render_each<R: Send>(
         site_value: views::site_value(site, &views),
         config_value: tera::Value::from_serializable(&site.config),
         strings_value: tera::Value::from_serializable(site.config.strings.table()),
+        script_words: tera::Value::safe_string(&script_words(site)),
     };
     let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
     timer.lap("p:views");
@@ -136,6 +137,8 @@ struct Shared<'a> {
     config_value: tera::Value,
     /// The interface strings, as `t`.
     strings_value: tera::Value,
+    /// The scripts' words, as JSON for a data block (`script_words`).
+    script_words: tera::Value,
 }
 
 impl Shared<'_> {
@@ -145,6 +148,7 @@ impl Shared<'_> {
         ctx.insert_value("config", self.config_value.clone());
         ctx.insert_value("site", self.site_value.clone());
         ctx.insert_value("t", self.strings_value.clone());
+        ctx.insert_value("script_words", self.script_words.clone());
         ctx.insert("base", &site.config.base_path);
         ctx.insert("current_url", &job.url);
         ctx.insert("permalink", &site.config.permalink(&job.url));
@@ -277,4 +281,12 @@ fn tag_jobs(site: &Site) -> Vec<Job> {
         });
     }
     jobs
+}
+
+/// The interface strings' `script` table as JSON that can stand inside `<script>`.
+fn script_words(site: &Site) -> String {
+    let words = site.config.strings.table().get("script");
+    serde_json::to_string(&words)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
 }

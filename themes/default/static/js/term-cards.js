@@ -13,6 +13,13 @@
   const CLOSE_DELAY = 280; // ms of grace to move the pointer from the link into the card
   const GAP = 6; // px between the link and the card
   const MARGIN = 8; // px kept free at the viewport's edges
+  // The card's words, in the site's language, from the page's data block.
+  let WORDS = {};
+  try {
+    WORDS = JSON.parse(document.getElementById("lectern-words")?.textContent || "{}") || {};
+  } catch (e) {
+    // No words given: the card shows without its link label.
+  }
 
 
   const summaryOf = (link) => link.dataset.termSummary || "";
@@ -40,7 +47,7 @@
   more.className = "term-card-more";
   // The term link itself goes to the same place, so the card adds no extra Tab stop.
   more.tabIndex = -1;
-  const moreLabel = document.createTextNode("Read the entry");
+  const moreLabel = document.createTextNode(WORDS.read_the_entry || "");
   const arrow = document.createElement("span");
   arrow.setAttribute("aria-hidden", "true");
   arrow.textContent = " →";
@@ -84,7 +91,7 @@
     summary.hidden = !summary.textContent;
     more.setAttribute("href", link.getAttribute("href"));
     // A citation's card shows its full reference and goes to it in the page's references.
-    moreLabel.textContent = link.classList.contains("cite-link") ? "Go to the reference" : "Read the entry";
+    moreLabel.textContent = link.classList.contains("cite-link") ? WORDS.go_to_reference : WORDS.read_the_entry;
     card.hidden = false;
     place();
     describe(link, true);
@@ -264,7 +271,7 @@
     const section = document.createElement("section");
     section.className = "term-notes";
     const heading = document.createElement("h2");
-    heading.textContent = "Terms";
+    heading.textContent = WORDS.terms_heading;
     const list = document.createElement("ol");
     for (const { n, name: term, summary: text } of entries) {
       const item = document.createElement("li");
