@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::document::Doc;
+use super::phrases::{Phrases, attach_names};
 use super::tokenize::Analyzer;
-use super::vocabulary::{Chunk, Part, Vocabulary, few_pieces};
+use super::vocabulary::{Chunk, JOINED, PART, Part, STOP, Vocabulary, WORD, few_pieces};
 
 /// BM25's term-frequency saturation and length normalisation, at their usual values.
 const K1: f64 = 1.2;
@@ -16,14 +17,22 @@ const B: f64 = 0.75;
 pub(super) const HEADING_WEIGHT: f32 = 3.0;
 pub(super) const SUMMARY_WEIGHT: f32 = 1.5;
 pub(super) const BODY_WEIGHT: f32 = 1.0;
+pub(super) const SUBJECT_WEIGHT: f32 = 1.5;
 /// A title match is worth more than any number of body mentions (BM25's text part stays below
 /// K1 + 1 = 2.2), a shorter title more than a longer one; an alias a little less than a title.
 const TITLE_BONUS: (f64, f64) = (2.4, 1.8);
 const ALIAS_BONUS: (f64, f64) = (2.2, 1.2);
+/// A word counts for this share where it is only part of a hyphenated word: "self-trust" is
+/// about trust, but less so than "trust" is.
+const PART_SHARE: f32 = 0.5;
 /// Scores are stored as integers: hundredths.
 const SCORE_SCALE: f64 = 100.0;
 /// A posting names at most this many passages to show, best first.
 pub const PASSAGES_PER_POSTING: usize = 2;
+/// How much one occurrence counts in the text of a link to another page: the titles a page
+/// links to say less about the page itself than its own words (and count for the page they
+/// name: see `Doc::subjects`).
+pub(super) const LINK_WEIGHT: f32 = 0.5;
 
 /// One document a stem occurs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +68,9 @@ pub struct Phrase {
     pub doc: u32,
     /// The stems after the first one.
     pub rest: Vec<String>,
+    /// For an alias, the term's name, lowercase: a query that names the term by an alias finds
+    /// the pages that use its name as well.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,13 +83,14 @@ pub struct SearchIndex {
 pub(super) const NOT_INDEXED: u32 = u32::MAX;
 
 /// How often a stem occurs in each part of one document. Kept small (there is one for every
-/// stem of every document); weights are sums of 1, 1.5 and 3, exact in an f32.
+/// stem of every document); weights are sums of halves and quarters, exact in an f32.
 #[derive(Clone, Copy)]
 struct Counts {
     stem: u32,
-    /// Whether the stem is in the title and in an alias.
-    title: bool,
-    alias: bool,
+    /// Whether the stem is in the title and in an alias: as a word (`WHOLE`), only as part of a
+    /// hyphenated word (`PARTLY`), or not (0).
+    title: u8,
+    alias: u8,
     shown: u8,
     text: f32,
     /// The passage being read and the stem's weighted occurrences in it so far.
@@ -91,8 +104,8 @@ impl Counts {
     fn new(stem: u32) -> Counts {
         Counts {
             stem,
-            title: false,
-            alias: false,
+            title: 0,
+            alias: 0,
             shown: 0,
             text: 0.0,
             current: (NOT_INDEXED, 0.0),
@@ -133,6 +146,9 @@ impl Counts {
     }
 }
 
+const WHOLE: u8 = 2;
+const PARTLY: u8 = 1;
+
 /// A document's stems with their counts, its title length and its text length.
 struct Analysed {
     counts: Vec<Counts>,
@@ -151,21 +167,22 @@ impl SearchIndex {
             .collect();
         timer.lap("i:read");
         let vocab = Vocabulary::build(&chunks, analyzer);
+        let phrases = Phrases::build(docs, analyzer, &vocab.stems);
         timer.lap("i:vocab");
-        let analysed = analyse_all(&chunks, &vocab);
+        let analysed = analyse_all(&chunks, &vocab, &phrases);
         drop(chunks);
         timer.lap("i:count");
-        let mut postings = score(&analysed, vocab.stems.len());
+        let mut postings = score(&analysed, vocab.stems.len() + phrases.len());
         timer.lap("i:post");
         drop(analysed);
         postings.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
         });
-        let mut stems: BTreeMap<String, Stem> = vocab
-            .stems
-            .into_iter()
+        let keys = vocab.stems.into_iter().chain(phrases.keys);
+        let surfaces = vocab.surfaces.into_iter().chain(std::iter::repeat_with(Vec::new));
+        let mut stems: BTreeMap<String, Stem> = keys
             .zip(postings)
-            .zip(vocab.surfaces)
+            .zip(surfaces)
             .filter(|((_, postings), _)| !postings.is_empty())
             .map(|((stem, postings), surfaces)| {
                 let entry = Stem {
@@ -177,7 +194,7 @@ impl SearchIndex {
             })
             .collect();
         timer.lap("i:sort");
-        add_phrases(docs, analyzer, &mut stems);
+        attach_names(docs, analyzer, &mut stems);
         timer.lap("i:phrase");
         SearchIndex { stems }
     }
@@ -186,20 +203,28 @@ impl SearchIndex {
 /// Every document's stems counted, in document order. Each chunk keeps a slot per stem (its
 /// place in the document's counts), reset after each document, instead of a hash map per
 /// document.
-fn analyse_all(chunks: &[Chunk], vocab: &Vocabulary) -> Vec<Analysed> {
+fn analyse_all(chunks: &[Chunk], vocab: &Vocabulary, phrases: &Phrases) -> Vec<Analysed> {
     use rayon::prelude::*;
     let stem_count = vocab.stems.len();
+    let keys = Keys {
+        stem_count: stem_count as u32,
+        phrases,
+    };
     chunks
         .par_iter()
         .zip(&vocab.stem_of)
         .map(|(chunk, stem_of)| {
-            let mut slots = vec![NOT_INDEXED; stem_count];
+            let mut slots = vec![NOT_INDEXED; stem_count + phrases.len()];
             let mut start = 0;
             chunk
                 .pieces
                 .iter()
                 .map(|pieces| {
-                    let a = analyse(&chunk.ids, start, pieces, stem_of, &mut slots);
+                    let words = Words {
+                        ids: &chunk.ids,
+                        stem_of,
+                    };
+                    let a = analyse(words, start, pieces, &keys, &mut slots);
                     start = pieces.last().map_or(start, |&(_, end)| end);
                     a
                 })
@@ -256,11 +281,18 @@ fn saturate(tf: f64, norm: f64) -> f64 {
 }
 
 fn bonus(c: &Counts, a: &Analysed) -> f64 {
+    let share = |found: u8| {
+        if found == WHOLE {
+            1.0
+        } else {
+            f64::from(PART_SHARE)
+        }
+    };
     let scaled = |(base, extra): (f64, f64), len: usize| base + extra / len.max(1) as f64;
-    let title = c.title.then(|| scaled(TITLE_BONUS, a.title_len));
-    let alias = c.alias.then(|| {
+    let title = (c.title > 0).then(|| scaled(TITLE_BONUS, a.title_len) * share(c.title));
+    let alias = (c.alias > 0).then(|| {
         let shortest = a.alias_lens.iter().copied().min().unwrap_or(1);
-        scaled(ALIAS_BONUS, shortest)
+        scaled(ALIAS_BONUS, shortest) * share(c.alias)
     });
     match (title, alias) {
         (Some(t), Some(al)) => t.max(al) + 0.25 * t.min(al),
@@ -269,46 +301,87 @@ fn bonus(c: &Counts, a: &Analysed) -> f64 {
     }
 }
 
-/// Counts one document's stems: its words are `ids[start..]`, cut into `pieces`, and `stem_of`
-/// gives each word's stem. `slots` has one entry per stem of the vocabulary, all
-/// `NOT_INDEXED`, and is left that way.
+/// A chunk's words and the stem of each.
+#[derive(Clone, Copy)]
+struct Words<'a> {
+    ids: &'a [u32],
+    stem_of: &'a [u32],
+}
+
+/// What is counted besides stems: phrases, numbered after the vocabulary's stems.
+struct Keys<'a> {
+    stem_count: u32,
+    phrases: &'a Phrases,
+}
+
+/// Counts one document's stems and phrases: its words are `words.ids[start..]`, cut into
+/// `pieces`. `slots` has one entry per stem and phrase, all `NOT_INDEXED`, and is left that way.
 fn analyse(
-    ids: &[u32],
+    words: Words,
     start: u32,
     pieces: &[(Part, u32)],
-    stem_of: &[u32],
+    keys: &Keys,
     slots: &mut [u32],
 ) -> Analysed {
     let mut counts: Vec<Counts> = Vec::new();
+    // `whole`: the word stands on its own, not as part of a hyphenated word.
+    let mut count = |key: u32, part: Part, whole: bool| {
+        let slot = &mut slots[key as usize];
+        if *slot == NOT_INDEXED {
+            *slot = counts.len() as u32;
+            counts.push(Counts::new(key));
+        }
+        let c = &mut counts[*slot as usize];
+        let found = if whole { WHOLE } else { PARTLY };
+        match part {
+            Part::Title => c.title = c.title.max(found),
+            Part::Alias => c.alias = c.alias.max(found),
+            Part::Subject(weight) => c.text += if whole { weight } else { weight * PART_SHARE },
+            Part::Passage(number, weight) if whole => c.add(number, weight),
+            Part::Passage(number, weight) => c.add(number, weight * PART_SHARE),
+        }
+    };
     let mut title_len = 0;
     let mut alias_lens = Vec::new();
     let mut length = 0;
     let mut from = start as usize;
+    // The piece's stems as phrases are matched against: whole words, hyphenated ones whole.
+    let mut stream: Vec<u32> = Vec::new();
     for &(part, end) in pieces {
-        let mut words = 0;
-        for &id in &ids[from..end as usize] {
-            let stem = stem_of[id as usize];
+        let mut counted = 0;
+        stream.clear();
+        for &id in &words.ids[from..end as usize] {
+            let stem = words.stem_of[(id & WORD) as usize];
+            let whole = id & PART == 0;
             if stem == NOT_INDEXED {
+                if whole {
+                    stream.push(u32::MAX);
+                }
                 continue;
             }
-            words += 1;
-            let slot = &mut slots[stem as usize];
-            if *slot == NOT_INDEXED {
-                *slot = counts.len() as u32;
-                counts.push(Counts::new(stem));
+            let stop = stem & STOP != 0;
+            let stem = stem & !STOP;
+            if whole {
+                stream.push(stem);
             }
-            let c = &mut counts[*slot as usize];
-            match part {
-                Part::Title => c.title = true,
-                Part::Alias => c.alias = true,
-                Part::Passage(number, weight) => c.add(number, weight),
+            // A stop word counts only in a title or alias, or as part of a hyphenated word;
+            // a word's length counts its words, not their hyphenated whole.
+            let in_name = matches!(part, Part::Title | Part::Alias);
+            if stop && id & PART == 0 && !in_name {
+                continue;
             }
+            if !stop && id & JOINED == 0 {
+                counted += 1;
+            }
+            count(stem, part, whole);
         }
+        keys.phrases
+            .find(&stream, |p| count(keys.stem_count + p, part, true));
         from = end as usize;
         match part {
-            Part::Title => title_len = words,
-            Part::Alias => alias_lens.push(words),
-            Part::Passage(..) => length += words,
+            Part::Title => title_len = counted,
+            Part::Alias => alias_lens.push(counted),
+            Part::Passage(..) | Part::Subject(_) => length += counted,
         }
     }
     for c in &mut counts {
@@ -320,32 +393,6 @@ fn analyse(
         title_len,
         alias_lens,
         length,
-    }
-}
-
-/// Attaches each glossary name to the stem of its first word, where the client looks when the
-/// query starts with that word.
-fn add_phrases(docs: &[Doc], analyzer: &Analyzer, terms: &mut BTreeMap<String, Stem>) {
-    for (n, d) in docs.iter().enumerate() {
-        if d.kind != crate::content::Kind::Term {
-            continue;
-        }
-        for name in std::iter::once(&d.title).chain(&d.aliases) {
-            let stems: Vec<String> = analyzer.tokens(name).into_iter().map(|t| t.stem).collect();
-            let Some((first, rest)) = stems.split_first() else {
-                continue;
-            };
-            if let Some(term) = terms.get_mut(first) {
-                let phrase = Phrase {
-                    doc: n as u32,
-                    rest: rest.to_vec(),
-                };
-                if !term.phrases.contains(&phrase) {
-                    term.phrases.push(phrase);
-                }
-                term.phrases.sort();
-            }
-        }
     }
 }
 
@@ -362,6 +409,7 @@ mod tests {
             title: title.into(),
             url: format!("{}/", title.to_lowercase().replace(' ', "-")),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            subjects: Vec::new(),
             passages: body
                 .iter()
                 .map(|(heading, text)| Passage {
@@ -370,6 +418,7 @@ mod tests {
                     text: text.to_string(),
                     is_summary: false,
                     opens_section: !heading.is_empty(),
+                    links: Vec::new(),
                 })
                 .collect(),
         }
@@ -472,12 +521,14 @@ mod tests {
         assert!(term.postings.iter().any(|p| p.doc == 0));
         assert!(term.phrases.contains(&Phrase {
             doc: 0,
-            rest: Vec::new()
+            rest: Vec::new(),
+            name: Some("alliance rupture".into()),
         }));
         let alliance = &index.stems["allianc"];
         assert!(alliance.phrases.contains(&Phrase {
             doc: 0,
-            rest: vec!["ruptur".into()]
+            rest: vec!["ruptur".into()],
+            name: None,
         }));
     }
 

@@ -5,7 +5,9 @@
 pub mod document;
 pub mod files;
 pub mod index;
+pub mod phrases;
 pub mod tokenize;
+mod stop_words;
 mod vocabulary;
 
 use std::collections::BTreeMap;

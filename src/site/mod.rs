@@ -5,7 +5,7 @@ mod converted;
 
 use std::sync::Arc;
 
-pub use converted::{Converted, FragmentRef, Heading, OutLink};
+pub use converted::{Converted, FragmentRef, Heading, LinkSpan, OutLink};
 
 use crate::config::Config;
 use crate::content::{Item, Kind, Meta};
