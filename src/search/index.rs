@@ -32,7 +32,11 @@ pub const PASSAGES_PER_POSTING: usize = 2;
 /// How much one occurrence counts in the text of a link to another page: the titles a page
 /// links to say less about the page itself than its own words (and count for the page they
 /// name: see `Doc::subjects`).
-pub(super) const LINK_WEIGHT: f32 = 0.5;
+const LINK_WEIGHT: f32 = 0.5;
+/// A page whose text is more than the first share links to other pages is a hub (a session's
+/// plan, a list of readings): it gathers other pages' subjects rather than treating its own, so
+/// every word counts for less on it, down to half from the second share.
+const HUB_LINK_SHARE: (f64, f64) = (0.15, 0.25);
 
 /// One document a stem occurs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +159,8 @@ struct Analysed {
     title_len: usize,
     alias_lens: Vec<usize>,
     length: usize,
+    /// Words of `length` in the text of links to other pages.
+    link_length: usize,
 }
 
 impl SearchIndex {
@@ -255,8 +261,9 @@ fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
         df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
     for (doc, a) in analysed.iter().enumerate() {
         let norm = 1.0 - B + B * a.length as f64 / average;
+        let hub = hub_factor(a);
         for c in &a.counts {
-            let score = idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
+            let score = hub * idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
             let mut best = [0; PASSAGES_PER_POSTING];
             for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
                 *slot = *passage;
@@ -270,6 +277,13 @@ fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
         }
     }
     postings
+}
+
+/// 1 for a page of its own prose, less for a hub (see `HUB_LINK_SHARE`).
+fn hub_factor(a: &Analysed) -> f64 {
+    let share = a.link_length as f64 / a.length.max(1) as f64;
+    let (from, half) = HUB_LINK_SHARE;
+    (1.0 - 0.5 * (share - from).max(0.0) / (half - from)).max(0.5)
 }
 
 fn saturate(tf: f64, norm: f64) -> f64 {
@@ -337,6 +351,7 @@ fn analyse(
             Part::Title => c.title = c.title.max(found),
             Part::Alias => c.alias = c.alias.max(found),
             Part::Subject(weight) => c.text += if whole { weight } else { weight * PART_SHARE },
+            Part::Link(number) => c.add(number, LINK_WEIGHT * if whole { 1.0 } else { PART_SHARE }),
             Part::Passage(number, weight) if whole => c.add(number, weight),
             Part::Passage(number, weight) => c.add(number, weight * PART_SHARE),
         }
@@ -344,6 +359,7 @@ fn analyse(
     let mut title_len = 0;
     let mut alias_lens = Vec::new();
     let mut length = 0;
+    let mut link_length = 0;
     let mut from = start as usize;
     // The piece's stems as phrases are matched against: whole words, hyphenated ones whole.
     let mut stream: Vec<u32> = Vec::new();
@@ -381,7 +397,12 @@ fn analyse(
         match part {
             Part::Title => title_len = counted,
             Part::Alias => alias_lens.push(counted),
-            Part::Passage(..) | Part::Subject(_) => length += counted,
+            Part::Passage(..) => length += counted,
+            Part::Link(_) => {
+                length += counted;
+                link_length += counted;
+            }
+            Part::Subject(_) => {}
         }
     }
     for c in &mut counts {
@@ -393,6 +414,7 @@ fn analyse(
         title_len,
         alias_lens,
         length,
+        link_length,
     }
 }
 

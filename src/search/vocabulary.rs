@@ -5,9 +5,7 @@
 use ahash::AHashMap as HashMap;
 
 use super::document::Doc;
-use super::index::{
-    BODY_WEIGHT, HEADING_WEIGHT, LINK_WEIGHT, NOT_INDEXED, SUBJECT_WEIGHT, SUMMARY_WEIGHT,
-};
+use super::index::{BODY_WEIGHT, HEADING_WEIGHT, NOT_INDEXED, SUBJECT_WEIGHT, SUMMARY_WEIGHT};
 use super::tokenize::Analyzer;
 
 /// Marks on a word's number in `Chunk::ids`: a part of a hyphenated word ("well" and "being" of
@@ -212,6 +210,8 @@ pub(super) enum Part {
     /// A subject the author gives the page (a tag, a term a question names): counts like text
     /// of this weight, but in no passage.
     Subject(f32),
+    /// The text of a link to another page in passage `number`.
+    Link(u32),
     /// Passage number and weight.
     Passage(u32, f32),
 }
@@ -244,7 +244,7 @@ fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
                 continue;
             };
             f(own, Part::Passage(number, weight));
-            f(link, Part::Passage(number, LINK_WEIGHT));
+            f(link, Part::Link(number));
             last = b;
         }
         f(&p.text[last..], Part::Passage(number, weight));
