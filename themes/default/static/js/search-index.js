@@ -292,8 +292,10 @@ export class SearchIndex {
     const limit = options.limit || DEFAULT_LIMIT;
     let { ranked, more } = await this.readPostings(q.candidates, q.phrases, limit, wanted);
     let { words, candidates } = q;
-    // A query that names a term by an alias also finds the pages that use the term's name.
-    if (named?.name && options.aliases !== false) {
+    // A query that names a term by an alias also finds the pages that use the term's name
+    // (unless the name holds every word of the alias: "rupture" for "alliance rupture").
+    const inName = (w) => parseQuery(named.name).some((n) => n.text === w.text || (w.prefix && n.text.startsWith(w.text)));
+    if (named?.name && !q.words.every(inName)) {
       const also = await this.read(named.name, false);
       const found = await this.readPostings(also.candidates, also.phrases, limit, wanted);
       ranked = merge(ranked, words.length, found.ranked, also.words.length);
