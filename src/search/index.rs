@@ -338,7 +338,7 @@ fn analyse(
     slots: &mut [u32],
 ) -> Analysed {
     let mut counts: Vec<Counts> = Vec::new();
-    // `whole`: the word stands on its own, not as part of a hyphenated word.
+    // `whole`: the word stands on its own, not as part of a longer name.
     let mut count = |key: u32, part: Part, whole: bool| {
         let slot = &mut slots[key as usize];
         if *slot == NOT_INDEXED {
@@ -361,27 +361,40 @@ fn analyse(
     let mut length = 0;
     let mut link_length = 0;
     let mut from = start as usize;
-    // The piece's stems as phrases are matched against: whole words, hyphenated ones whole.
+    // The piece's stems as phrases are matched against (whole words, hyphenated ones whole),
+    // and whether each stands in a phrase.
     let mut stream: Vec<u32> = Vec::new();
+    let mut in_phrase: Vec<bool> = Vec::new();
     for &(part, end) in pieces {
-        let mut counted = 0;
+        let piece = &words.ids[from..end as usize];
         stream.clear();
-        for &id in &words.ids[from..end as usize] {
+        stream.extend(piece.iter().filter(|&&id| id & PART == 0).map(|&id| {
             let stem = words.stem_of[(id & WORD) as usize];
-            let whole = id & PART == 0;
+            if stem == NOT_INDEXED { u32::MAX } else { stem & !STOP }
+        }));
+        in_phrase.clear();
+        in_phrase.resize(stream.len(), false);
+        keys.phrases.find(&stream, |p, at, len| {
+            count(keys.stem_count + p, part, true);
+            in_phrase[at..at + len].fill(true);
+        });
+        let mut counted = 0;
+        let mut place = 0;
+        for &id in piece {
+            let stem = words.stem_of[(id & WORD) as usize];
+            // A word counts in part where it is part of a hyphenated word or of a glossary
+            // name of several words: "trust" in "self-trust" and in "epistemic trust".
+            let whole = id & PART == 0 && !in_phrase[place];
+            if id & PART == 0 {
+                place += 1;
+            }
             if stem == NOT_INDEXED {
-                if whole {
-                    stream.push(u32::MAX);
-                }
                 continue;
             }
             let stop = stem & STOP != 0;
             let stem = stem & !STOP;
-            if whole {
-                stream.push(stem);
-            }
             // A stop word counts only in a title or alias, or as part of a hyphenated word;
-            // a word's length counts its words, not their hyphenated whole.
+            // a text's length counts its words, not their hyphenated whole.
             let in_name = matches!(part, Part::Title | Part::Alias);
             if stop && id & PART == 0 && !in_name {
                 continue;
@@ -391,8 +404,6 @@ fn analyse(
             }
             count(stem, part, whole);
         }
-        keys.phrases
-            .find(&stream, |p| count(keys.stem_count + p, part, true));
         from = end as usize;
         match part {
             Part::Title => title_len = counted,

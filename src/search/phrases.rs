@@ -66,9 +66,10 @@ impl Phrases {
         self.stems.len()
     }
 
-    /// Calls `found` with the number of each phrase that starts at each place of `stream` (stem
-    /// numbers of consecutive words, `u32::MAX` for a word that matches nothing).
-    pub(super) fn find(&self, stream: &[u32], mut found: impl FnMut(u32)) {
+    /// Calls `found` with the number, place and length of each phrase that starts at each place
+    /// of `stream` (stem numbers of consecutive words, `u32::MAX` for a word that matches
+    /// nothing).
+    pub(super) fn find(&self, stream: &[u32], mut found: impl FnMut(u32, usize, usize)) {
         if self.by_first.is_empty() {
             return;
         }
@@ -79,7 +80,7 @@ impl Phrases {
             for &p in candidates {
                 let stems = &self.stems[p as usize];
                 if stream[i..].starts_with(stems) {
-                    found(p);
+                    found(p, i, stems.len());
                 }
             }
         }
