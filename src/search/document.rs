@@ -27,9 +27,12 @@ pub struct Doc {
     pub url: String,
     /// A term's aliases.
     pub aliases: Vec<String>,
-    /// What the page is said to be about: an essay's tags, and the text of the links to it from
-    /// other pages. Searched, never shown.
-    pub subjects: Vec<String>,
+    /// An essay's tags: searched (never shown), and those of several words as phrases, as
+    /// glossary names are.
+    pub tags: Vec<String>,
+    /// The text of the links to the page from other pages: what they call it. Searched, never
+    /// shown.
+    pub anchors: Vec<String>,
     /// Never empty: a page without text has one empty passage, so a title match has somewhere to
     /// point.
     pub passages: Vec<Passage>,
@@ -113,11 +116,10 @@ fn document(e: &Entry, base: &str, anchors: &[&str]) -> Doc {
         Meta::Question { kind, .. } => (Vec::new(), kind.clone()),
         _ => (Vec::new(), None),
     };
-    let mut subjects = match &item.meta {
+    let tags = match &item.meta {
         Meta::Essay { tags, .. } => tags.clone(),
         _ => Vec::new(),
     };
-    subjects.extend(anchors.iter().map(|a| a.to_string()));
     let mut passages = Vec::new();
     if let Some(summary) = item.summary().filter(|s| !s.trim().is_empty()) {
         passages.push(Passage {
@@ -173,7 +175,8 @@ fn document(e: &Entry, base: &str, anchors: &[&str]) -> Doc {
         title: item.title.clone(),
         url: e.url.strip_prefix(base).unwrap_or(&e.url).to_string(),
         aliases,
-        subjects,
+        tags,
+        anchors: anchors.iter().map(|a| a.to_string()).collect(),
         passages,
     }
 }

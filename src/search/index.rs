@@ -31,7 +31,7 @@ const SCORE_SCALE: f64 = 100.0;
 pub const PASSAGES_PER_POSTING: usize = 2;
 /// How much one occurrence counts in the text of a link to another page: the titles a page
 /// links to say less about the page itself than its own words (and count for the page they
-/// name: see `Doc::subjects`).
+/// name: see `Doc::anchors`).
 const LINK_WEIGHT: f32 = 0.5;
 /// A page whose text is more than the first share links to other pages is a hub (a session's
 /// plan, a list of readings): it gathers other pages' subjects rather than treating its own, so
@@ -442,7 +442,8 @@ mod tests {
             title: title.into(),
             url: format!("{}/", title.to_lowercase().replace(' ', "-")),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            subjects: Vec::new(),
+            tags: Vec::new(),
+            anchors: Vec::new(),
             passages: body
                 .iter()
                 .map(|(heading, text)| Passage {

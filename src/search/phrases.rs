@@ -1,8 +1,8 @@
-//! Glossary names as phrases. A name of several words ("therapeutic alliance", "up to us") is
-//! indexed as a key of its own, its stems joined by `_`, found wherever its words stand together
-//! in that order (stop words included), so that pages with the phrase rank above pages with its
-//! words apart. And every name is attached to the stem of its first word, where the client
-//! looks when a query might name a term (for the definition card).
+//! Glossary names and tags as phrases. A name of several words ("therapeutic alliance", "up to
+//! us", "group therapy") is indexed as a key of its own, its stems joined by `_`, found wherever
+//! its words stand together in that order (stop words included), so that pages with the phrase
+//! rank above pages with its words apart. And every glossary name is attached to the stem of its
+//! first word, where the client looks when a query might name a term (for the definition card).
 
 use ahash::AHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ use crate::content::Kind;
 /// apostrophes), and it is safe in a file name and a URL.
 pub const PHRASE_JOIN: &str = "_";
 
-/// The site's glossary names of two words or more, as stem numbers of the vocabulary.
+/// The site's glossary names and tags of two words or more, as stem numbers of the vocabulary.
 #[derive(Default)]
 pub(super) struct Phrases {
     /// Each phrase's stems, in order.
@@ -28,13 +28,13 @@ pub(super) struct Phrases {
 }
 
 impl Phrases {
-    /// The names and aliases of the glossary's terms in `docs`; `stems` is the vocabulary,
-    /// sorted. A name whose words are not all in it (which the site's own names always are) is
-    /// left out.
+    /// The names and aliases of the glossary's terms in `docs`, and the essays' tags; `stems` is
+    /// the vocabulary, sorted. A name whose words are not all in it (which the site's own names
+    /// always are) is left out.
     pub(super) fn build(docs: &[Doc], analyzer: &Analyzer, stems: &[String]) -> Phrases {
         let mut phrases = Phrases::default();
         let mut seen: HashMap<Vec<u32>, u32> = HashMap::new();
-        for name in glossary_names(docs) {
+        for name in subject_names(docs) {
             let terms = analyzer.terms(name);
             if terms.len() < 2 {
                 continue;
@@ -87,12 +87,14 @@ impl Phrases {
     }
 }
 
-/// Every glossary term's name and aliases, in document order.
-fn glossary_names(docs: &[Doc]) -> impl Iterator<Item = &str> {
-    docs.iter()
+/// Every glossary term's name and aliases, and every essay's tags, in document order: the
+/// names of the course's subjects.
+fn subject_names(docs: &[Doc]) -> impl Iterator<Item = &str> {
+    let names = docs
+        .iter()
         .filter(|d| d.kind == Kind::Term)
-        .flat_map(|d| std::iter::once(&d.title).chain(&d.aliases))
-        .map(String::as_str)
+        .flat_map(|d| std::iter::once(&d.title).chain(&d.aliases));
+    names.chain(docs.iter().flat_map(|d| &d.tags)).map(String::as_str)
 }
 
 /// Attaches each glossary name to the stem of its first word, where the client looks when the

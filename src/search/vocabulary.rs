@@ -216,7 +216,8 @@ pub(super) enum Part {
     Passage(u32, f32),
 }
 
-/// Calls `f` with each piece of `doc`'s text in order: title, aliases, subjects, then each passage's
+/// Calls `f` with each piece of `doc`'s text in order: title, aliases, tags, anchors, then each
+/// passage's
 /// heading (where it opens a section) and text, the text cut where links to other pages start
 /// and end.
 fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
@@ -224,7 +225,7 @@ fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
     for alias in &doc.aliases {
         f(alias, Part::Alias);
     }
-    for subject in &doc.subjects {
+    for subject in doc.tags.iter().chain(&doc.anchors) {
         f(subject, Part::Subject(SUBJECT_WEIGHT));
     }
     for (number, p) in doc.passages.iter().enumerate() {

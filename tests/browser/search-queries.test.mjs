@@ -109,6 +109,17 @@ test("session pages, lists of links, rank below the essays and questions about t
   assert.ok(!results.slice(0, 5).includes("reading-list/"), results.join(" "));
 });
 
+test("a query of three words or more also finds the pages that lack one of them", async () => {
+  // The question on experience never says "better"; it is what the query asks.
+  const { results } = await pages(showcase, "does experience make therapists better");
+  assert.equal(results[0], "questions/does-experience-make-better-therapists/");
+  // Two words must both be there.
+  const both = await fixture.search("trust qqxyzzy");
+  assert.ok(both.partial);
+  const three = await fixture.search("trust limits qqxyzzy");
+  assert.ok(!three.partial && three.results.every((r) => r.matched === 2), JSON.stringify(three.results));
+});
+
 test("an alias finds the pages that use its term's name", async () => {
   const { card, results } = await pages(showcase, "positive regard");
   assert.equal(card, "glossary/acceptance/");

@@ -29,8 +29,12 @@ const WORD = new RegExp(WORD_CHARS, "gu");
 /** A word, or words joined each to the next by one hyphen ("well-being"). */
 const RUN = new RegExp(`${WORD_CHARS}(?:[-\u2010\u2011]${WORD_CHARS})*`, "gu");
 const HYPHEN = /[-\u2010\u2011]/;
-/** Joins the stems of a glossary name of several words into the key it is indexed under. */
+/** Joins the stems of a glossary name or tag of several words into the key it is indexed under. */
 const PHRASE_JOIN = "_";
+/** A query of this many words or more finds pages that lack one of them (see `enough`). */
+const QUORUM_WORDS = 3;
+/** Words of the longest name looked up from consecutive query words. */
+const MAX_PHRASE_WORDS = 4;
 /** Sorts after every key: `[w, w + LAST]` holds the keys that begin with `w`. */
 const LAST = "\u{10ffff}";
 /** Endings by which a word of the text may be a form of a matched stem that the dictionary's
@@ -278,8 +282,9 @@ export class SearchIndex {
    * typed (it then stands for the words it begins as well). Returns `{words, candidates, card,
    * results, more, partial}`: `words` are the words searched for and `candidates` the stems each
    * may mean; each result is `{doc, kind, questionKind, score, matched, passage}`, best first.
-   * Results have every word of the query unless no page has (`partial`: then they have some);
-   * so a filter that leaves nothing while other kinds have every word gives no results. `more`
+   * Results have every word of the query (all but one in a query of three words or more)
+   * unless no page has (`partial`: then they have some); so a filter that leaves nothing while
+   * other kinds have every word gives no results. `more`
    * says whether there may be results beyond them. `early` says the query is one or two
    * letters of a first word: too little to search for yet.
    */
@@ -302,11 +307,10 @@ export class SearchIndex {
       more ||= found.more;
       words = [...words, ...also.words];
       candidates = [...candidates, ...also.candidates];
-    } else {
-      ranked.forEach((r) => (r.complete = r.matched === words.length));
     }
-    // Pages with every word are the results; only when no page of any kind has every word do
-    // pages with some of them stand in (`partial`), so that a count means pages that match.
+    // Pages with every word (all but one, in a longer query: see `enough`) are the results;
+    // only when no page of any kind has them do pages with fewer stand in (`partial`), so that
+    // a count means pages that match.
     const partial = !ranked.some((r) => r.complete);
     const shown = ranked.filter((r) => wanted(r.doc) && (partial || r.complete));
     const results = shown.map((r) => ({ ...r, kind: this.kindOf(m, r.doc), questionKind: this.questionKindOf(m, r.doc) }));
@@ -345,20 +349,28 @@ export class SearchIndex {
     return true;
   }
 
-  /** The glossary names of several words that the query holds, word for word in order, as
-   * dictionary records of their phrase keys. `sequence` is every word of the query with its
-   * candidates, stop words included. */
+  /** The names of several words (glossary names, tags) that the query holds, word for word in
+   * order, as dictionary records of their phrase keys. `sequence` is every word of the query
+   * with its candidates, stop words included. A glossary name is found from the phrases its
+   * first word's record lists; any other name by looking up the key that consecutive words make
+   * (in the shard of their first word, which is already loaded). */
   async phrases(sequence) {
     const keys = new Set();
+    const usable = (c) => c.how !== "typoPrefix";
     sequence.forEach(({ candidates }, i) => {
-      for (const c of candidates) {
-        if (c.how === "typoPrefix") continue;
-        for (const phrase of c.stem.phrases) {
-          const { rest } = phrase;
+      for (const c of candidates.filter(usable)) {
+        for (const { rest } of c.stem.phrases) {
           if (!rest.length || i + rest.length >= sequence.length) continue;
-          const follows = rest.every((stem, j) => sequence[i + 1 + j].candidates.some((d) => d.stem.key === stem && d.how !== "typoPrefix"));
+          const follows = rest.every((stem, j) => sequence[i + 1 + j].candidates.some((d) => d.stem.key === stem && usable(d)));
           if (follows) keys.add([c.stem.key, ...rest].join(PHRASE_JOIN));
         }
+      }
+      const run = [];
+      for (let j = i; j < Math.min(sequence.length, i + MAX_PHRASE_WORDS); j++) {
+        const best = sequence[j].candidates.find(usable);
+        if (!best) break;
+        run.push(best.stem.key);
+        if (run.length > 1) keys.add(run.join(PHRASE_JOIN));
       }
     });
     const records = await Promise.all([...keys].map((key) => this.stem(key)));
@@ -385,7 +397,7 @@ export class SearchIndex {
       await Promise.all(jobs);
       rounds = round + 1;
       ranked = rank(loaded, lists);
-      if (ranked.filter((r) => r.matched === candidates.length && wanted(r.doc)).length >= limit + 1) break;
+      if (ranked.filter((r) => r.complete && wanted(r.doc)).length >= limit + 1) break;
     }
     const more = lists.some((list) => list.some((c) => c.stem.chunks > rounds));
     return { ranked, more };
@@ -565,14 +577,29 @@ function parseShard(raw) {
 function rank(loaded, lists) {
   const out = [];
   const words = lists.length - 1;
+  const need = enough(words);
   for (const d of documentWords(loaded, lists)) {
     const matched = d.words.slice(0, words).filter(Boolean);
     const phrase = d.words[words];
-    const score = matched.reduce((sum, w) => sum + w.score, 0) + (phrase ? phrase.score : 0);
+    const sum = matched.reduce((total, w) => total + w.score, 0) + (phrase ? phrase.score : 0);
+    // A page that lacks a word of a longer query counts for less, by the square of its share.
+    const score = sum * (matched.length / words) ** 2;
     const exact = matched.filter((w) => w.exact).length;
-    out.push({ doc: d.doc, score, matched: matched.length, phrase: Boolean(phrase), exact, passage: bestPassage(phrase ? [phrase, ...matched] : matched) });
+    const complete = matched.length >= need;
+    out.push({ doc: d.doc, score, matched: matched.length, complete, phrase: Boolean(phrase), exact, passage: bestPassage(phrase ? [phrase, ...matched] : matched) });
   }
-  return out.sort((a, b) => b.matched - a.matched || b.phrase - a.phrase || b.exact - a.exact || b.score - a.score || a.doc - b.doc);
+  // Below the words a page must have, more of them come first.
+  const tier = (r) => (r.complete ? need : r.matched);
+  // Then pages that match every word as written before those where a word is only guessed.
+  const guessed = (r) => r.matched - r.exact;
+  return out.sort((a, b) => tier(b) - tier(a) || b.phrase - a.phrase || guessed(a) - guessed(b) || b.score - a.score || a.doc - b.doc);
+}
+
+/** How many of a query's `words` a page must have to be a result: all of them, or all but one
+ * in a query of `QUORUM_WORDS` or more (a question rarely uses every word of the page that
+ * answers it). */
+function enough(words) {
+  return words >= QUORUM_WORDS ? words - 1 : words;
 }
 
 /** Two rankings of the same documents for two queries of `n` and `k` words (a term's alias and
@@ -584,7 +611,7 @@ function merge(a, n, b, k) {
   const better = (x, y) => y.complete - x.complete || (y.exact === y.matched) - (x.exact === x.matched) || y.perWord - x.perWord || x.doc - y.doc;
   for (const [list, words] of [[a, n], [b, k]]) {
     for (const r of list) {
-      const entry = { ...r, complete: r.matched === words, perWord: r.score / words };
+      const entry = { ...r, perWord: r.score / words };
       const known = docs.get(r.doc);
       if (!known || better(entry, known) < 0) docs.set(r.doc, entry);
     }
