@@ -105,7 +105,11 @@ fn a_page_of_links_ranks_below_the_pages_it_links_to() {
     let served = served();
     // Session two lists the pages about trustworthiness; they discuss it.
     let q = served.first_query("trustworthiness", 10);
-    let pages: Vec<&str> = q.results.iter().map(|u| u.split('#').next().unwrap_or(u)).collect();
+    let pages: Vec<&str> = q
+        .results
+        .iter()
+        .map(|u| u.split('#').next().unwrap_or(u))
+        .collect();
     assert_eq!(
         pages,
         [

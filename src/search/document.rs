@@ -74,15 +74,17 @@ pub fn documents(site: &Site) -> Vec<Doc> {
 fn anchors<'s>(site: &'s Site, entries: &[(EntryId, &'s Entry)]) -> HashMap<EntryId, Vec<&'s str>> {
     let mut out: HashMap<EntryId, Vec<&str>> = HashMap::new();
     for (_, e) in entries {
-        let mut seen: Vec<(EntryId, &str)> = Vec::new();
+        let mut seen: std::collections::HashSet<(EntryId, &str)> = Default::default();
         for span in &e.body.link_spans {
             let Some(text) = e.body.text.get(span.start..span.end).map(str::trim) else {
                 continue;
             };
-            if text.is_empty() || !site.entry(span.target).included || seen.contains(&(span.target, text)) {
+            if text.is_empty()
+                || !site.entry(span.target).included
+                || !seen.insert((span.target, text))
+            {
                 continue;
             }
-            seen.push((span.target, text));
             out.entry(span.target).or_default().push(text);
         }
     }
@@ -226,7 +228,7 @@ fn mark_links<'t>(body: &Converted, section: &'t str) -> std::borrow::Cow<'t, st
     if !inside || (spans.peek().is_none() && !section.contains(marks)) {
         return section.into();
     }
-    let clean = |text: &str| text.replace(marks, "");
+    let clean = without_marks;
     let mut marked = String::with_capacity(section.len() + 16);
     let mut last = start;
     for (a, b) in spans {
@@ -241,6 +243,16 @@ fn mark_links<'t>(body: &Converted, section: &'t str) -> std::borrow::Cow<'t, st
     }
     marked.push_str(&clean(&body.text[last..end]));
     marked.into()
+}
+
+/// `text` without link marks, which the author's text might hold (they are private-use
+/// characters).
+fn without_marks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([LINK_OPEN, LINK_CLOSE]) {
+        text.replace([LINK_OPEN, LINK_CLOSE], "").into()
+    } else {
+        text.into()
+    }
 }
 
 /// A passage without its link marks, and where its link text is. `in_link` says whether a link's
@@ -310,8 +322,7 @@ pub fn split_passages(text: &str) -> Vec<String> {
                     count = 0;
                 }
                 if !current.is_empty() {
-                    let ends =
-                        bare(&current).ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
+                    let ends = bare(&current).ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
                     current.push_str(if block_start && !ends { " · " } else { " " });
                 }
                 push_words(&mut current, block, piece);

@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use super::count::{Analysed, Counts, PART_SHARE, WHOLE, analyse_all};
 use super::document::Doc;
 use super::phrases::{Phrases, attach_names};
 use super::tokenize::Analyzer;
-use super::vocabulary::{Chunk, JOINED, PART, Part, STOP, Vocabulary, WORD, few_pieces};
+use super::vocabulary::{Chunk, Vocabulary, few_pieces};
 
 /// BM25's term-frequency saturation and length normalisation, at their usual values.
 const K1: f64 = 1.2;
@@ -22,17 +23,10 @@ pub(super) const SUBJECT_WEIGHT: f32 = 1.5;
 /// K1 + 1 = 2.2), a shorter title more than a longer one; an alias a little less than a title.
 const TITLE_BONUS: (f64, f64) = (2.4, 1.8);
 const ALIAS_BONUS: (f64, f64) = (2.2, 1.2);
-/// A word counts for this share where it is only part of a hyphenated word: "self-trust" is
-/// about trust, but less so than "trust" is.
-const PART_SHARE: f32 = 0.5;
 /// Scores are stored as integers: hundredths.
 const SCORE_SCALE: f64 = 100.0;
 /// A posting names at most this many passages to show, best first.
 pub const PASSAGES_PER_POSTING: usize = 2;
-/// How much one occurrence counts in the text of a link to another page: the titles a page
-/// links to say less about the page itself than its own words (and count for the page they
-/// name: see `Doc::anchors`).
-const LINK_WEIGHT: f32 = 0.5;
 /// A page whose text is more than the first share links to other pages is a hub (a session's
 /// plan, a list of readings): it gathers other pages' subjects rather than treating its own, so
 /// every word counts for less on it, down to half from the second share.
@@ -86,83 +80,6 @@ pub struct SearchIndex {
 /// Marks a word that is not indexed (a stop word, an overlong word).
 pub(super) const NOT_INDEXED: u32 = u32::MAX;
 
-/// How often a stem occurs in each part of one document. Kept small (there is one for every
-/// stem of every document); weights are sums of halves and quarters, exact in an f32.
-#[derive(Clone, Copy)]
-struct Counts {
-    stem: u32,
-    /// Whether the stem is in the title and in an alias: as a word (`WHOLE`), only as part of a
-    /// hyphenated word (`PARTLY`), or not (0).
-    title: u8,
-    alias: u8,
-    shown: u8,
-    text: f32,
-    /// The passage being read and the stem's weighted occurrences in it so far.
-    current: (u32, f32),
-    /// The best finished passages, best first: passages are read in order, so a passage's weight
-    /// is final once a later one starts.
-    best: [(u32, f32); PASSAGES_PER_POSTING],
-}
-
-impl Counts {
-    fn new(stem: u32) -> Counts {
-        Counts {
-            stem,
-            title: 0,
-            alias: 0,
-            shown: 0,
-            text: 0.0,
-            current: (NOT_INDEXED, 0.0),
-            best: [(0, 0.0); PASSAGES_PER_POSTING],
-        }
-    }
-
-    fn add(&mut self, passage: u32, weight: f32) {
-        self.text += weight;
-        if self.current.0 != passage {
-            self.finish_passage();
-            self.current = (passage, 0.0);
-        }
-        self.current.1 += weight;
-    }
-
-    /// Ranks the passage being read among the best: by weight, then the earlier passage.
-    fn finish_passage(&mut self) {
-        let (passage, weight) = self.current;
-        if passage == NOT_INDEXED {
-            return;
-        }
-        self.current = (NOT_INDEXED, 0.0);
-        let better =
-            |a: (u32, f32), b: (u32, f32)| a.1.total_cmp(&b.1).reverse().then(a.0.cmp(&b.0));
-        let shown = usize::from(self.shown);
-        let mut at = shown;
-        while at > 0 && better((passage, weight), self.best[at - 1]).is_lt() {
-            at -= 1;
-        }
-        if at >= PASSAGES_PER_POSTING {
-            return;
-        }
-        let end = shown.min(PASSAGES_PER_POSTING - 1);
-        self.best.copy_within(at..end, at + 1);
-        self.best[at] = (passage, weight);
-        self.shown = (shown + 1).min(PASSAGES_PER_POSTING) as u8;
-    }
-}
-
-const WHOLE: u8 = 2;
-const PARTLY: u8 = 1;
-
-/// A document's stems with their counts, its title length and its text length.
-struct Analysed {
-    counts: Vec<Counts>,
-    title_len: usize,
-    alias_lens: Vec<usize>,
-    length: usize,
-    /// Words of `length` in the text of links to other pages.
-    link_length: usize,
-}
-
 impl SearchIndex {
     pub fn build(docs: &[Doc], analyzer: &Analyzer) -> SearchIndex {
         use rayon::prelude::*;
@@ -185,7 +102,10 @@ impl SearchIndex {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
         });
         let keys = vocab.stems.into_iter().chain(phrases.keys);
-        let surfaces = vocab.surfaces.into_iter().chain(std::iter::repeat_with(Vec::new));
+        let surfaces = vocab
+            .surfaces
+            .into_iter()
+            .chain(std::iter::repeat_with(Vec::new));
         let mut stems: BTreeMap<String, Stem> = keys
             .zip(postings)
             .zip(surfaces)
@@ -204,40 +124,6 @@ impl SearchIndex {
         timer.lap("i:phrase");
         SearchIndex { stems }
     }
-}
-
-/// Every document's stems counted, in document order. Each chunk keeps a slot per stem (its
-/// place in the document's counts), reset after each document, instead of a hash map per
-/// document.
-fn analyse_all(chunks: &[Chunk], vocab: &Vocabulary, phrases: &Phrases) -> Vec<Analysed> {
-    use rayon::prelude::*;
-    let stem_count = vocab.stems.len();
-    let keys = Keys {
-        stem_count: stem_count as u32,
-        phrases,
-    };
-    chunks
-        .par_iter()
-        .zip(&vocab.stem_of)
-        .map(|(chunk, stem_of)| {
-            let mut slots = vec![NOT_INDEXED; stem_count + phrases.len()];
-            let mut start = 0;
-            chunk
-                .pieces
-                .iter()
-                .map(|pieces| {
-                    let words = Words {
-                        ids: &chunk.ids,
-                        stem_of,
-                    };
-                    let a = analyse(words, start, pieces, &keys, &mut slots);
-                    start = pieces.last().map_or(start, |&(_, end)| end);
-                    a
-                })
-                .collect::<Vec<_>>()
-        })
-        .flatten()
-        .collect()
 }
 
 /// Each stem's postings, scored by BM25 with the title and alias bonuses, in document order.
@@ -263,7 +149,8 @@ fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
         let norm = 1.0 - B + B * a.length as f64 / average;
         let hub = hub_factor(a);
         for c in &a.counts {
-            let score = hub * idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
+            let score =
+                hub * idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
             let mut best = [0; PASSAGES_PER_POSTING];
             for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
                 *slot = *passage;
@@ -312,120 +199,6 @@ fn bonus(c: &Counts, a: &Analysed) -> f64 {
         (Some(t), Some(al)) => t.max(al) + 0.25 * t.min(al),
         (Some(x), None) | (None, Some(x)) => x,
         (None, None) => 0.0,
-    }
-}
-
-/// A chunk's words and the stem of each.
-#[derive(Clone, Copy)]
-struct Words<'a> {
-    ids: &'a [u32],
-    stem_of: &'a [u32],
-}
-
-/// What is counted besides stems: phrases, numbered after the vocabulary's stems.
-struct Keys<'a> {
-    stem_count: u32,
-    phrases: &'a Phrases,
-}
-
-/// Counts one document's stems and phrases: its words are `words.ids[start..]`, cut into
-/// `pieces`. `slots` has one entry per stem and phrase, all `NOT_INDEXED`, and is left that way.
-fn analyse(
-    words: Words,
-    start: u32,
-    pieces: &[(Part, u32)],
-    keys: &Keys,
-    slots: &mut [u32],
-) -> Analysed {
-    let mut counts: Vec<Counts> = Vec::new();
-    // `whole`: the word stands on its own, not as part of a longer name.
-    let mut count = |key: u32, part: Part, whole: bool| {
-        let slot = &mut slots[key as usize];
-        if *slot == NOT_INDEXED {
-            *slot = counts.len() as u32;
-            counts.push(Counts::new(key));
-        }
-        let c = &mut counts[*slot as usize];
-        let found = if whole { WHOLE } else { PARTLY };
-        match part {
-            Part::Title => c.title = c.title.max(found),
-            Part::Alias => c.alias = c.alias.max(found),
-            Part::Subject(weight) => c.text += if whole { weight } else { weight * PART_SHARE },
-            Part::Link(number) => c.add(number, LINK_WEIGHT * if whole { 1.0 } else { PART_SHARE }),
-            Part::Passage(number, weight) if whole => c.add(number, weight),
-            Part::Passage(number, weight) => c.add(number, weight * PART_SHARE),
-        }
-    };
-    let mut title_len = 0;
-    let mut alias_lens = Vec::new();
-    let mut length = 0;
-    let mut link_length = 0;
-    let mut from = start as usize;
-    // The piece's stems as phrases are matched against (whole words, hyphenated ones whole),
-    // and whether each stands in a phrase.
-    let mut stream: Vec<u32> = Vec::new();
-    let mut in_phrase: Vec<bool> = Vec::new();
-    for &(part, end) in pieces {
-        let piece = &words.ids[from..end as usize];
-        stream.clear();
-        stream.extend(piece.iter().filter(|&&id| id & PART == 0).map(|&id| {
-            let stem = words.stem_of[(id & WORD) as usize];
-            if stem == NOT_INDEXED { u32::MAX } else { stem & !STOP }
-        }));
-        in_phrase.clear();
-        in_phrase.resize(stream.len(), false);
-        keys.phrases.find(&stream, |p, at, len| {
-            count(keys.stem_count + p, part, true);
-            in_phrase[at..at + len].fill(true);
-        });
-        let mut counted = 0;
-        let mut place = 0;
-        for &id in piece {
-            let stem = words.stem_of[(id & WORD) as usize];
-            // A word counts in part where it is part of a hyphenated word or of a glossary
-            // name of several words: "trust" in "self-trust" and in "epistemic trust".
-            let whole = id & PART == 0 && !in_phrase[place];
-            if id & PART == 0 {
-                place += 1;
-            }
-            if stem == NOT_INDEXED {
-                continue;
-            }
-            let stop = stem & STOP != 0;
-            let stem = stem & !STOP;
-            // A stop word counts only in a title or alias, or as part of a hyphenated word;
-            // a text's length counts its words, not their hyphenated whole.
-            let in_name = matches!(part, Part::Title | Part::Alias);
-            if stop && id & PART == 0 && !in_name {
-                continue;
-            }
-            if !stop && id & JOINED == 0 {
-                counted += 1;
-            }
-            count(stem, part, whole);
-        }
-        from = end as usize;
-        match part {
-            Part::Title => title_len = counted,
-            Part::Alias => alias_lens.push(counted),
-            Part::Passage(..) => length += counted,
-            Part::Link(_) => {
-                length += counted;
-                link_length += counted;
-            }
-            Part::Subject(_) => {}
-        }
-    }
-    for c in &mut counts {
-        c.finish_passage();
-        slots[c.stem as usize] = NOT_INDEXED;
-    }
-    Analysed {
-        counts,
-        title_len,
-        alias_lens,
-        length,
-        link_length,
     }
 }
 

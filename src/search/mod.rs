@@ -2,12 +2,13 @@
 //! static files under `/search/`: documents cut into passages, an inverted index of stems with
 //! precomputed scores, and the files the client fetches piece by piece.
 
+mod count;
 pub mod document;
 pub mod files;
 pub mod index;
 pub mod phrases;
-pub mod tokenize;
 mod stop_words;
+pub mod tokenize;
 mod vocabulary;
 
 use std::collections::BTreeMap;

@@ -87,7 +87,11 @@ impl Analyzer {
             let mut parts = words(run).filter_map(|w| self.token(w)).peekable();
             let Some(first) = parts.next() else { continue };
             let joined = parts.peek().is_some();
-            out.extend(std::iter::once(first).chain(parts).filter(|t| joined || !t.stop));
+            out.extend(
+                std::iter::once(first)
+                    .chain(parts)
+                    .filter(|t| joined || !t.stop),
+            );
         }
         out
     }
@@ -173,21 +177,31 @@ pub fn is_hyphen(c: char) -> bool {
 /// The words of `text` with hyphenated words kept whole: each item is a word of `words`, or
 /// several of them joined each to the next by a single hyphen ("self-reliance", "up-to-date").
 pub fn runs(text: &str) -> impl Iterator<Item = &str> {
+    marked_runs(text).map(|(run, _)| run)
+}
+
+/// `runs(text)`, each with whether it is hyphenated (several words).
+pub fn marked_runs(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let at = |word: &str| word.as_ptr() as usize - text.as_ptr() as usize;
     let mut words = words(text).peekable();
     std::iter::from_fn(move || {
         let first = words.next()?;
         let start = at(first);
         let mut end = start + first.len();
+        let mut joined = false;
         while let Some(next) = words.peek() {
-            let mut gap = text[end..at(next)].chars();
-            if !(gap.next().is_some_and(is_hyphen) && gap.next().is_none()) {
+            // One hyphen, and the next word right after it.
+            let Some(c) = text[end..].chars().next().filter(|&c| is_hyphen(c)) else {
+                break;
+            };
+            if at(next) != end + c.len_utf8() {
                 break;
             }
             end = at(next) + next.len();
+            joined = true;
             words.next();
         }
-        Some(&text[start..end])
+        Some((&text[start..end], joined))
     })
 }
 

@@ -47,12 +47,12 @@ impl<'d> Chunk<'d> {
             let n = n as u32;
             let mut pieces = Vec::with_capacity(doc.passages.len() + 2);
             for_each_text(doc, |text, part| {
-                for run in super::tokenize::runs(text) {
+                for (run, joined) in super::tokenize::marked_runs(text) {
                     let mut add = |word: &'d str, mark: u32| {
                         let id = chunk.number(word, &mut short, &mut long, &mut last_seen, n);
                         chunk.ids.push(id | mark);
                     };
-                    if run.contains(super::tokenize::is_hyphen) {
+                    if joined {
                         for word in super::tokenize::words(run) {
                             add(word, PART);
                         }

@@ -125,7 +125,11 @@ impl Served {
     }
 
     /// The stem record a folded word leads to, with the stem's id.
-    pub fn record(&self, word: &str, fetched: &mut BTreeMap<String, usize>) -> Option<(u64, Value)> {
+    pub fn record(
+        &self,
+        word: &str,
+        fetched: &mut BTreeMap<String, usize>,
+    ) -> Option<(u64, Value)> {
         let dict: Vec<&str> = self.manifest["dict"]
             .as_array()
             .expect("dict")
@@ -162,4 +166,3 @@ pub struct FirstQuery {
     pub results: Vec<String>,
     pub card: Option<String>,
 }
-
