@@ -12,7 +12,7 @@ use super::images::OpenImage;
 use super::layout::{Layout, THEME_IDS};
 use crate::config::Autolink;
 use crate::content::{Item, Kind};
-use crate::site::{Converted, EntryId, FragmentRef, Heading, OutLink};
+use crate::site::{Converted, EntryId, FragmentRef, Heading, LinkSpan, OutLink};
 use crate::text::escape_attr;
 
 /// How to close a link that is open in the output.
@@ -62,6 +62,9 @@ pub(super) struct Converter<'a, 'c> {
     skip_inner: bool,
     /// The text of the heading being read.
     heading_text: Option<String>,
+    /// Where in `result.text` the text of the open link began, and the page it links to, when
+    /// that is another page.
+    link_text_from: Option<(usize, EntryId)>,
     /// `<a>` elements the author wrote as HTML and that are open: no link may go inside one.
     raw_anchors: usize,
     /// While inside a footnote definition, `out` collects it and the flow waits here.
@@ -112,6 +115,7 @@ impl<'a, 'c> Converter<'a, 'c> {
             open_links: Vec::new(),
             skip_inner: false,
             heading_text: None,
+            link_text_from: None,
             raw_anchors: 0,
             flow: None,
             cursor: std::cell::Cell::new((0, 1, 1)),
@@ -270,7 +274,11 @@ impl<'a, 'c> Converter<'a, 'c> {
                 link_type: LinkType::WikiLink { has_pothole },
                 dest_url,
                 ..
-            }) => self.start_wikilink(&dest_url, has_pothole, range, in_notes),
+            }) => {
+                let (links, from) = (self.result.links.len(), self.result.text.len());
+                self.start_wikilink(&dest_url, has_pothole, range, in_notes);
+                self.mark_link_text(links, from);
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -278,7 +286,10 @@ impl<'a, 'c> Converter<'a, 'c> {
                 id,
             }) => {
                 self.suppress += 1;
-                match self.rewrite_link(&dest_url, range, in_notes) {
+                let links = self.result.links.len();
+                let rewritten = self.rewrite_link(&dest_url, range, in_notes);
+                self.mark_link_text(links, self.result.text.len());
+                match rewritten {
                     Some(dest) => {
                         self.open_links.push(OpenLink::Parser);
                         self.out.push(Event::Start(Tag::Link {
@@ -441,9 +452,25 @@ impl<'a, 'c> Converter<'a, 'c> {
         self.open_links.push(open);
     }
 
+    /// Starts a link's text span when the link just opened (whose `OutLink`s start at `links`)
+    /// goes to another page.
+    fn mark_link_text(&mut self, links: usize, from: usize) {
+        let me = self.me;
+        let elsewhere = self.result.links[links..]
+            .iter()
+            .find(|l| !l.auto && l.target != me);
+        self.link_text_from = elsewhere.map(|l| (from, l.target));
+    }
+
     fn end_link(&mut self) {
         self.suppress = self.suppress.saturating_sub(1);
         self.skip_inner = false;
+        if let Some((start, target)) = self.link_text_from.take()
+            && self.result.text.len() > start
+        {
+            let end = self.result.text.len();
+            self.result.link_spans.push(LinkSpan { start, end, target });
+        }
         match self.open_links.pop() {
             Some(OpenLink::Raw) => self.out.push(Event::Html("</a>".into())),
             Some(OpenLink::Plain) => {}

@@ -2,13 +2,19 @@
 //! into passages under their headings. A passage is what a result shows as its excerpt and links
 //! to (`url#heading-id`), so it is short: a few sentences.
 
+use std::collections::HashMap;
+
 use crate::content::{Kind, Meta};
-use crate::site::{Converted, Entry, Site, entry_id};
+use crate::site::{Converted, Entry, EntryId, Site, entry_id};
 
 /// Passages close once they reach this many words, at a sentence or block boundary.
 const PASSAGE_MIN_WORDS: usize = 24;
 /// And are never longer than this, so that an excerpt fits a phone screen without trimming much.
 const PASSAGE_MAX_WORDS: usize = 56;
+/// Mark where the text of a link to another page starts and ends while a section is cut into
+/// passages (characters of Unicode's private use area, taken out of the text beforehand).
+const LINK_OPEN: char = '\u{E000}';
+const LINK_CLOSE: char = '\u{E001}';
 
 /// What a search result is: a page of one of the content kinds, or a work of the bibliography.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +56,12 @@ pub struct Doc {
     pub url: String,
     /// A term's aliases.
     pub aliases: Vec<String>,
+    /// An essay's tags: searched (never shown), and those of several words as phrases, as
+    /// glossary names are.
+    pub tags: Vec<String>,
+    /// The text of the links to the page from other pages: what they call it. Searched, never
+    /// shown.
+    pub anchors: Vec<String>,
     /// Never empty: a page without text has one empty passage, so a title match has somewhere to
     /// point.
     pub passages: Vec<Passage>,
@@ -65,6 +77,9 @@ pub struct Passage {
     pub is_summary: bool,
     /// Whether this is the first passage under its heading (where the heading's words count).
     pub opens_section: bool,
+    /// Where the text of links to other pages is in `text` (byte ranges, in order): words that
+    /// count for less than the passage's own.
+    pub links: Vec<(u32, u32)>,
 }
 
 /// The included entries of `site` as search documents, in a stable order: grouped by kind (and
@@ -72,10 +87,11 @@ pub struct Passage {
 pub fn documents(site: &Site) -> Vec<Doc> {
     let base = site.config.base_path.as_str();
     use rayon::prelude::*;
-    let entries: Vec<&Entry> = site.included().map(|(_, e)| e).collect();
+    let entries: Vec<(EntryId, &Entry)> = site.included().collect();
+    let anchors = anchors(site, &entries);
     let mut docs: Vec<((usize, String), Doc)> = entries
         .par_iter()
-        .map(|e| document(e, base))
+        .map(|&(id, e)| document(e, base, anchors.get(&id).map_or(&[][..], Vec::as_slice)))
         .chain(references(site).into_par_iter())
         .map(|d| (group_key(&d), d))
         .collect();
@@ -87,6 +103,28 @@ pub fn documents(site: &Site) -> Vec<Doc> {
             .then_with(|| id(da).cmp(&id(db)))
     });
     docs.into_iter().map(|(_, d)| d).collect()
+}
+
+/// The text of the links to each entry from the others, each text once for each page it is on:
+/// what other pages call a page says what it is about.
+fn anchors<'s>(site: &'s Site, entries: &[(EntryId, &'s Entry)]) -> HashMap<EntryId, Vec<&'s str>> {
+    let mut out: HashMap<EntryId, Vec<&str>> = HashMap::new();
+    for (_, e) in entries {
+        let mut seen: std::collections::HashSet<(EntryId, &str)> = Default::default();
+        for span in &e.body.link_spans {
+            let Some(text) = e.body.text.get(span.start..span.end).map(str::trim) else {
+                continue;
+            };
+            if text.is_empty()
+                || !site.entry(span.target).included
+                || !seen.insert((span.target, text))
+            {
+                continue;
+            }
+            out.entry(span.target).or_default().push(text);
+        }
+    }
+    out
 }
 
 /// A document's kind's place, then its question kind (lowercase): computed once per document.
@@ -130,23 +168,30 @@ fn references(site: &Site) -> Vec<Doc> {
             url: "references/".to_string(),
             // Found by its authors almost as by its title.
             aliases: r.authors.clone(),
+            anchors: Vec::new(),
+            tags: Vec::new(),
             passages: vec![Passage {
                 heading_id: entry_id(&r.key),
                 heading: String::new(),
                 text: r.text.clone(),
                 is_summary: true,
                 opens_section: false,
+                links: Vec::new(),
             }],
         })
         .collect()
 }
 
-fn document(e: &Entry, base: &str) -> Doc {
+fn document(e: &Entry, base: &str, anchors: &[&str]) -> Doc {
     let item = &e.item;
     let (aliases, question_kind) = match &item.meta {
         Meta::Term { aliases, .. } => (aliases.clone(), None),
         Meta::Question { kind, .. } => (Vec::new(), kind.clone()),
         _ => (Vec::new(), None),
+    };
+    let tags = match &item.meta {
+        Meta::Essay { tags, .. } => tags.clone(),
+        _ => Vec::new(),
     };
     let mut passages = Vec::new();
     if let Some(summary) = item.summary().filter(|s| !s.trim().is_empty()) {
@@ -156,17 +201,22 @@ fn document(e: &Entry, base: &str) -> Doc {
             text: summary.trim().to_string(),
             is_summary: true,
             opens_section: false,
+            links: Vec::new(),
         });
     }
     for (id, heading, text) in sections(&e.body) {
         let mut first = true;
-        for text in split_passages(text) {
+        let marked = mark_links(&e.body, text);
+        let mut in_link = false;
+        for text in split_passages(&marked) {
+            let (text, links) = unmark(&text, &mut in_link);
             passages.push(Passage {
                 heading_id: id.to_string(),
                 heading: heading.to_string(),
                 text,
                 is_summary: false,
                 opens_section: first && !id.is_empty(),
+                links,
             });
             first = false;
         }
@@ -178,6 +228,7 @@ fn document(e: &Entry, base: &str) -> Doc {
                 text: String::new(),
                 is_summary: false,
                 opens_section: true,
+                links: Vec::new(),
             });
         }
     }
@@ -188,6 +239,7 @@ fn document(e: &Entry, base: &str) -> Doc {
             text: String::new(),
             is_summary: false,
             opens_section: false,
+            links: Vec::new(),
         });
     }
     Doc {
@@ -196,6 +248,8 @@ fn document(e: &Entry, base: &str) -> Doc {
         title: item.title.clone(),
         url: e.url.strip_prefix(base).unwrap_or(&e.url).to_string(),
         aliases,
+        tags,
+        anchors: anchors.iter().map(|a| a.to_string()).collect(),
         passages,
     }
 }
@@ -227,6 +281,82 @@ fn sections(body: &Converted) -> Vec<(&str, &str, &str)> {
         out.push((h.id.as_str(), h.text.as_str(), under));
     }
     out
+}
+
+/// A section's text (a slice of `body.text`) with the text of its links to other pages between
+/// `LINK_OPEN` and `LINK_CLOSE`.
+fn mark_links<'t>(body: &Converted, section: &'t str) -> std::borrow::Cow<'t, str> {
+    let marks = [LINK_OPEN, LINK_CLOSE];
+    let start = (section.as_ptr() as usize).wrapping_sub(body.text.as_ptr() as usize);
+    let end = start.wrapping_add(section.len());
+    let inside = start <= body.text.len() && end <= body.text.len();
+    let mut spans = body
+        .link_spans
+        .iter()
+        .map(|l| (l.start.max(start), l.end.min(end)))
+        .filter(|&(a, b)| a < b && body.text.is_char_boundary(a) && body.text.is_char_boundary(b))
+        .peekable();
+    if !inside || (spans.peek().is_none() && !section.contains(marks)) {
+        return section.into();
+    }
+    let clean = without_marks;
+    let mut marked = String::with_capacity(section.len() + 16);
+    let mut last = start;
+    for (a, b) in spans {
+        if a < last {
+            continue;
+        }
+        marked.push_str(&clean(&body.text[last..a]));
+        marked.push(LINK_OPEN);
+        marked.push_str(&clean(&body.text[a..b]));
+        marked.push(LINK_CLOSE);
+        last = b;
+    }
+    marked.push_str(&clean(&body.text[last..end]));
+    marked.into()
+}
+
+/// `text` without link marks, which the author's text might hold (they are private-use
+/// characters).
+fn without_marks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([LINK_OPEN, LINK_CLOSE]) {
+        text.replace([LINK_OPEN, LINK_CLOSE], "").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A passage without its link marks, and where its link text is. `in_link` says whether a link's
+/// text runs on from the passage before, and is left saying whether one runs on to the next.
+fn unmark(passage: &str, in_link: &mut bool) -> (String, Vec<(u32, u32)>) {
+    if !*in_link && !passage.contains([LINK_OPEN, LINK_CLOSE]) {
+        return (passage.to_string(), Vec::new());
+    }
+    let mut text = String::with_capacity(passage.len());
+    let mut links = Vec::new();
+    let mut from = in_link.then_some(0);
+    for c in passage.chars() {
+        match c {
+            LINK_OPEN => from = Some(text.len()),
+            LINK_CLOSE => {
+                if let Some(a) = from.take() {
+                    links.push((a as u32, text.len() as u32));
+                }
+            }
+            c => text.push(c),
+        }
+    }
+    *in_link = from.is_some();
+    if let Some(a) = from {
+        links.push((a as u32, text.len() as u32));
+    }
+    links.retain(|(a, b)| a < b);
+    (text, links)
+}
+
+/// A word without the link marks around it.
+fn bare(word: &str) -> &str {
+    word.trim_matches([LINK_OPEN, LINK_CLOSE])
 }
 
 /// Cuts a section's text into passages of about PASSAGE_MIN_WORDS..PASSAGE_MAX_WORDS words,
@@ -263,7 +393,7 @@ pub fn split_passages(text: &str) -> Vec<String> {
                     count = 0;
                 }
                 if !current.is_empty() {
-                    let ends = current.ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
+                    let ends = bare(&current).ends_with(['.', '!', '?', ':', ';', '…', '"', '”']);
                     current.push_str(if block_start && !ends { " · " } else { " " });
                 }
                 push_words(&mut current, block, piece);
@@ -311,6 +441,7 @@ fn push_words(out: &mut String, block: &str, words: &[&str]) {
 /// word starts with an uppercase letter, a digit or a quote. Good enough for excerpts, and never
 /// splits "e.g. this".
 fn ends_sentence(word: &str, next: &str) -> bool {
+    let (word, next) = (bare(word), bare(next));
     word.ends_with(['.', '?', '!', '…'])
         && next
             .chars()

@@ -14,7 +14,10 @@
 //!   `[stem, documents, postings group, postings chunks, surfaces, phrases?]`, and stems are
 //!   numbered in order from `first`; any other word seen is `[word, its stem]`. `surfaces` are
 //!   the space-separated words seen for the stem (for highlighting); `phrases` are
-//!   `[document, "further stems"]` for glossary names starting with it.
+//!   `[document, "further stems", "name"?]` for glossary names starting with it, `name` being the
+//!   term's own name when the name is an alias. A glossary name of several words is also a key
+//!   of its own, its stems joined by `_` (`therapeut_allianc`), with postings like a stem's and
+//!   no surfaces.
 //! - `p/<n>`: a postings group, `{"<stem id>": [[document, score, passage…], …]}`: each stem's
 //!   best postings, best first, for the stems of consecutive ids.
 //! - `x/<stem>-<k>`: further postings of a common stem, chunk k ≥ 1 (a short last one is in `t/`).
@@ -37,7 +40,7 @@ use super::index::{Posting, SearchIndex, Stem};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Target sizes: small enough that a query's files add up to little on a phone, large enough
 /// that a 10,000-item site is not hundreds of thousands of files.
 const DICT_SHARD_BYTES: usize = 6 * 1024;
@@ -337,6 +340,10 @@ fn dictionary_entry(out: &mut Vec<u8>, stem: &str, term: &Stem, group: usize, ch
             push_num(out, p.doc);
             out.push(b',');
             push_str(out, &p.rest.join(" "));
+            if let Some(name) = &p.name {
+                out.push(b',');
+                push_str(out, name);
+            }
             out.push(b']');
         }
         out.push(b']');

@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use super::count::{Analysed, Counts, PART_SHARE, WHOLE, analyse_all};
 use super::document::Doc;
+use super::phrases::{Phrases, attach_names};
 use super::tokenize::Analyzer;
-use super::vocabulary::{Chunk, Part, Vocabulary, few_pieces};
+use super::vocabulary::{Chunk, Vocabulary, few_pieces};
 
 /// BM25's term-frequency saturation and length normalisation, at their usual values.
 const K1: f64 = 1.2;
@@ -16,6 +18,7 @@ const B: f64 = 0.75;
 pub(super) const HEADING_WEIGHT: f32 = 3.0;
 pub(super) const SUMMARY_WEIGHT: f32 = 1.5;
 pub(super) const BODY_WEIGHT: f32 = 1.0;
+pub(super) const SUBJECT_WEIGHT: f32 = 1.5;
 /// A title match is worth more than any number of body mentions (BM25's text part stays below
 /// K1 + 1 = 2.2), a shorter title more than a longer one; an alias a little less than a title.
 const TITLE_BONUS: (f64, f64) = (2.4, 1.8);
@@ -24,6 +27,10 @@ const ALIAS_BONUS: (f64, f64) = (2.2, 1.2);
 const SCORE_SCALE: f64 = 100.0;
 /// A posting names at most this many passages to show, best first.
 pub const PASSAGES_PER_POSTING: usize = 2;
+/// A page whose text is more than the first share links to other pages is a hub (a session's
+/// plan, a list of readings): it gathers other pages' subjects rather than treating its own, so
+/// every word counts for less on it, down to half from the second share.
+const HUB_LINK_SHARE: (f64, f64) = (0.15, 0.25);
 
 /// One document a stem occurs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +66,9 @@ pub struct Phrase {
     pub doc: u32,
     /// The stems after the first one.
     pub rest: Vec<String>,
+    /// For an alias, the term's name, lowercase: a query that names the term by an alias finds
+    /// the pages that use its name as well.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,77 +80,6 @@ pub struct SearchIndex {
 /// Marks a word that is not indexed (a stop word, an overlong word).
 pub(super) const NOT_INDEXED: u32 = u32::MAX;
 
-/// How often a stem occurs in each part of one document. Kept small (there is one for every
-/// stem of every document); weights are sums of 1, 1.5 and 3, exact in an f32.
-#[derive(Clone, Copy)]
-struct Counts {
-    stem: u32,
-    /// Whether the stem is in the title and in an alias.
-    title: bool,
-    alias: bool,
-    shown: u8,
-    text: f32,
-    /// The passage being read and the stem's weighted occurrences in it so far.
-    current: (u32, f32),
-    /// The best finished passages, best first: passages are read in order, so a passage's weight
-    /// is final once a later one starts.
-    best: [(u32, f32); PASSAGES_PER_POSTING],
-}
-
-impl Counts {
-    fn new(stem: u32) -> Counts {
-        Counts {
-            stem,
-            title: false,
-            alias: false,
-            shown: 0,
-            text: 0.0,
-            current: (NOT_INDEXED, 0.0),
-            best: [(0, 0.0); PASSAGES_PER_POSTING],
-        }
-    }
-
-    fn add(&mut self, passage: u32, weight: f32) {
-        self.text += weight;
-        if self.current.0 != passage {
-            self.finish_passage();
-            self.current = (passage, 0.0);
-        }
-        self.current.1 += weight;
-    }
-
-    /// Ranks the passage being read among the best: by weight, then the earlier passage.
-    fn finish_passage(&mut self) {
-        let (passage, weight) = self.current;
-        if passage == NOT_INDEXED {
-            return;
-        }
-        self.current = (NOT_INDEXED, 0.0);
-        let better =
-            |a: (u32, f32), b: (u32, f32)| a.1.total_cmp(&b.1).reverse().then(a.0.cmp(&b.0));
-        let shown = usize::from(self.shown);
-        let mut at = shown;
-        while at > 0 && better((passage, weight), self.best[at - 1]).is_lt() {
-            at -= 1;
-        }
-        if at >= PASSAGES_PER_POSTING {
-            return;
-        }
-        let end = shown.min(PASSAGES_PER_POSTING - 1);
-        self.best.copy_within(at..end, at + 1);
-        self.best[at] = (passage, weight);
-        self.shown = (shown + 1).min(PASSAGES_PER_POSTING) as u8;
-    }
-}
-
-/// A document's stems with their counts, its title length and its text length.
-struct Analysed {
-    counts: Vec<Counts>,
-    title_len: usize,
-    alias_lens: Vec<usize>,
-    length: usize,
-}
-
 impl SearchIndex {
     pub fn build(docs: &[Doc], analyzer: &Analyzer) -> SearchIndex {
         use rayon::prelude::*;
@@ -151,21 +90,25 @@ impl SearchIndex {
             .collect();
         timer.lap("i:read");
         let vocab = Vocabulary::build(&chunks, analyzer);
+        let phrases = Phrases::build(docs, analyzer, &vocab.stems);
         timer.lap("i:vocab");
-        let analysed = analyse_all(&chunks, &vocab);
+        let analysed = analyse_all(&chunks, &vocab, &phrases);
         drop(chunks);
         timer.lap("i:count");
-        let mut postings = score(&analysed, vocab.stems.len());
+        let mut postings = score(&analysed, vocab.stems.len() + phrases.len());
         timer.lap("i:post");
         drop(analysed);
         postings.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
         });
-        let mut stems: BTreeMap<String, Stem> = vocab
-            .stems
+        let keys = vocab.stems.into_iter().chain(phrases.keys);
+        let surfaces = vocab
+            .surfaces
             .into_iter()
+            .chain(std::iter::repeat_with(Vec::new));
+        let mut stems: BTreeMap<String, Stem> = keys
             .zip(postings)
-            .zip(vocab.surfaces)
+            .zip(surfaces)
             .filter(|((_, postings), _)| !postings.is_empty())
             .map(|((stem, postings), surfaces)| {
                 let entry = Stem {
@@ -177,36 +120,10 @@ impl SearchIndex {
             })
             .collect();
         timer.lap("i:sort");
-        add_phrases(docs, analyzer, &mut stems);
+        attach_names(docs, analyzer, &mut stems);
         timer.lap("i:phrase");
         SearchIndex { stems }
     }
-}
-
-/// Every document's stems counted, in document order. Each chunk keeps a slot per stem (its
-/// place in the document's counts), reset after each document, instead of a hash map per
-/// document.
-fn analyse_all(chunks: &[Chunk], vocab: &Vocabulary) -> Vec<Analysed> {
-    use rayon::prelude::*;
-    let stem_count = vocab.stems.len();
-    chunks
-        .par_iter()
-        .zip(&vocab.stem_of)
-        .map(|(chunk, stem_of)| {
-            let mut slots = vec![NOT_INDEXED; stem_count];
-            let mut start = 0;
-            chunk
-                .pieces
-                .iter()
-                .map(|pieces| {
-                    let a = analyse(&chunk.ids, start, pieces, stem_of, &mut slots);
-                    start = pieces.last().map_or(start, |&(_, end)| end);
-                    a
-                })
-                .collect::<Vec<_>>()
-        })
-        .flatten()
-        .collect()
 }
 
 /// Each stem's postings, scored by BM25 with the title and alias bonuses, in document order.
@@ -230,8 +147,10 @@ fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
         df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
     for (doc, a) in analysed.iter().enumerate() {
         let norm = 1.0 - B + B * a.length as f64 / average;
+        let hub = hub_factor(a);
         for c in &a.counts {
-            let score = idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
+            let score =
+                hub * idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
             let mut best = [0; PASSAGES_PER_POSTING];
             for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
                 *slot = *passage;
@@ -247,6 +166,13 @@ fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
     postings
 }
 
+/// 1 for a page of its own prose, less for a hub (see `HUB_LINK_SHARE`).
+fn hub_factor(a: &Analysed) -> f64 {
+    let share = a.link_length as f64 / a.length.max(1) as f64;
+    let (from, half) = HUB_LINK_SHARE;
+    (1.0 - 0.5 * (share - from).max(0.0) / (half - from)).max(0.5)
+}
+
 fn saturate(tf: f64, norm: f64) -> f64 {
     if tf <= 0.0 {
         0.0
@@ -256,96 +182,23 @@ fn saturate(tf: f64, norm: f64) -> f64 {
 }
 
 fn bonus(c: &Counts, a: &Analysed) -> f64 {
+    let share = |found: u8| {
+        if found == WHOLE {
+            1.0
+        } else {
+            f64::from(PART_SHARE)
+        }
+    };
     let scaled = |(base, extra): (f64, f64), len: usize| base + extra / len.max(1) as f64;
-    let title = c.title.then(|| scaled(TITLE_BONUS, a.title_len));
-    let alias = c.alias.then(|| {
+    let title = (c.title > 0).then(|| scaled(TITLE_BONUS, a.title_len) * share(c.title));
+    let alias = (c.alias > 0).then(|| {
         let shortest = a.alias_lens.iter().copied().min().unwrap_or(1);
-        scaled(ALIAS_BONUS, shortest)
+        scaled(ALIAS_BONUS, shortest) * share(c.alias)
     });
     match (title, alias) {
         (Some(t), Some(al)) => t.max(al) + 0.25 * t.min(al),
         (Some(x), None) | (None, Some(x)) => x,
         (None, None) => 0.0,
-    }
-}
-
-/// Counts one document's stems: its words are `ids[start..]`, cut into `pieces`, and `stem_of`
-/// gives each word's stem. `slots` has one entry per stem of the vocabulary, all
-/// `NOT_INDEXED`, and is left that way.
-fn analyse(
-    ids: &[u32],
-    start: u32,
-    pieces: &[(Part, u32)],
-    stem_of: &[u32],
-    slots: &mut [u32],
-) -> Analysed {
-    let mut counts: Vec<Counts> = Vec::new();
-    let mut title_len = 0;
-    let mut alias_lens = Vec::new();
-    let mut length = 0;
-    let mut from = start as usize;
-    for &(part, end) in pieces {
-        let mut words = 0;
-        for &id in &ids[from..end as usize] {
-            let stem = stem_of[id as usize];
-            if stem == NOT_INDEXED {
-                continue;
-            }
-            words += 1;
-            let slot = &mut slots[stem as usize];
-            if *slot == NOT_INDEXED {
-                *slot = counts.len() as u32;
-                counts.push(Counts::new(stem));
-            }
-            let c = &mut counts[*slot as usize];
-            match part {
-                Part::Title => c.title = true,
-                Part::Alias => c.alias = true,
-                Part::Passage(number, weight) => c.add(number, weight),
-            }
-        }
-        from = end as usize;
-        match part {
-            Part::Title => title_len = words,
-            Part::Alias => alias_lens.push(words),
-            Part::Passage(..) => length += words,
-        }
-    }
-    for c in &mut counts {
-        c.finish_passage();
-        slots[c.stem as usize] = NOT_INDEXED;
-    }
-    Analysed {
-        counts,
-        title_len,
-        alias_lens,
-        length,
-    }
-}
-
-/// Attaches each glossary name to the stem of its first word, where the client looks when the
-/// query starts with that word.
-fn add_phrases(docs: &[Doc], analyzer: &Analyzer, terms: &mut BTreeMap<String, Stem>) {
-    for (n, d) in docs.iter().enumerate() {
-        if d.kind != crate::content::Kind::Term {
-            continue;
-        }
-        for name in std::iter::once(&d.title).chain(&d.aliases) {
-            let stems: Vec<String> = analyzer.tokens(name).into_iter().map(|t| t.stem).collect();
-            let Some((first, rest)) = stems.split_first() else {
-                continue;
-            };
-            if let Some(term) = terms.get_mut(first) {
-                let phrase = Phrase {
-                    doc: n as u32,
-                    rest: rest.to_vec(),
-                };
-                if !term.phrases.contains(&phrase) {
-                    term.phrases.push(phrase);
-                }
-                term.phrases.sort();
-            }
-        }
     }
 }
 
@@ -362,6 +215,8 @@ mod tests {
             title: title.into(),
             url: format!("{}/", title.to_lowercase().replace(' ', "-")),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            tags: Vec::new(),
+            anchors: Vec::new(),
             passages: body
                 .iter()
                 .map(|(heading, text)| Passage {
@@ -370,6 +225,7 @@ mod tests {
                     text: text.to_string(),
                     is_summary: false,
                     opens_section: !heading.is_empty(),
+                    links: Vec::new(),
                 })
                 .collect(),
         }
@@ -472,12 +328,14 @@ mod tests {
         assert!(term.postings.iter().any(|p| p.doc == 0));
         assert!(term.phrases.contains(&Phrase {
             doc: 0,
-            rest: Vec::new()
+            rest: Vec::new(),
+            name: Some("alliance rupture".into()),
         }));
         let alliance = &index.stems["allianc"];
         assert!(alliance.phrases.contains(&Phrase {
             doc: 0,
-            rest: vec!["ruptur".into()]
+            rest: vec!["ruptur".into()],
+            name: None,
         }));
     }
 

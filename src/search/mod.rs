@@ -2,9 +2,11 @@
 //! static files under `/search/`: documents cut into passages, an inverted index of stems with
 //! precomputed scores, and the files the client fetches piece by piece.
 
+mod count;
 pub mod document;
 pub mod files;
 pub mod index;
+pub mod phrases;
 mod stop_words;
 pub mod tokenize;
 mod vocabulary;

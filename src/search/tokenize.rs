@@ -1,6 +1,7 @@
-//! Words for search: how text splits into words, how a word is folded (case, accents,
-//! apostrophes), which words are too common to index, and stemming. The client applies the same
-//! splitting and folding to a query (see `js/search-index.js`), so the two must change together.
+//! Words for search: how text splits into words and hyphenated words, how a word is folded
+//! (case, accents, apostrophes), which words are too common to index on their own, and stemming.
+//! The client applies the same splitting and folding to a query (see `js/search-index.js`), so
+//! the two must change together.
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -9,11 +10,14 @@ use crate::text::fold;
 /// Words longer than this are not words a reader types (URLs, hashes) and are not indexed.
 const MAX_WORD_CHARS: usize = 40;
 
-/// One indexed word: as folded from the text, and its stem (the key it is indexed under).
+/// One word: as folded from the text, its stem (the key it is indexed under), and whether it is
+/// a stop word. A hyphenated word ("well-being") is also a word of its own, its parts joined
+/// ("wellbeing"), and never a stop word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub surface: String,
     pub stem: String,
+    pub stop: bool,
 }
 
 /// Splitting, stop words and stemming for one language.
@@ -56,7 +60,7 @@ impl Analyzer {
         Analyzer {
             stemmer: algorithm.map(Stemmer::create),
             stop_words: match primary.as_str() {
-                "en" => ENGLISH_STOP_WORDS,
+                "en" => super::stop_words::ENGLISH,
                 "de" => super::stop_words::GERMAN,
                 "fr" => super::stop_words::FRENCH,
                 "es" => super::stop_words::SPANISH,
@@ -79,19 +83,45 @@ impl Analyzer {
         self.stop_words.binary_search(&folded).is_ok()
     }
 
-    /// The indexed words of `text`, in order; stop words and overlong words are left out.
+    /// The words of `text` indexed in running text, in order: every word but stop words, and
+    /// every part of a hyphenated word (the "being" of "well-being" included).
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        words(text).filter_map(|w| self.token(w)).collect()
+        let mut out = Vec::new();
+        for run in runs(text) {
+            let mut parts = words(run).filter_map(|w| self.token(w)).peekable();
+            let Some(first) = parts.next() else { continue };
+            let joined = parts.peek().is_some();
+            out.extend(
+                std::iter::once(first)
+                    .chain(parts)
+                    .filter(|t| joined || !t.stop),
+            );
+        }
+        out
     }
 
-    /// One word of `words(text)` analysed, or None when it is not indexed.
+    /// The words of `text` as a query reads them: a hyphenated word is one word (its parts
+    /// joined), and stop words are kept, marked.
+    pub fn terms(&self, text: &str) -> Vec<Token> {
+        runs(text).filter_map(|run| self.token(run)).collect()
+    }
+
+    /// A word of `words(text)`, or a hyphenated word of `runs(text)`, analysed; None when it is
+    /// not indexed at all (overlong, or nothing left once folded).
     pub fn token(&self, word: &str) -> Option<Token> {
+        let joined: String;
+        let (word, compound) = if word.contains(is_hyphen) {
+            joined = word.chars().filter(|c| !is_hyphen(*c)).collect();
+            (joined.as_str(), true)
+        } else {
+            (word, false)
+        };
         if word.chars().count() > MAX_WORD_CHARS {
             return None;
         }
         let lower = word.to_lowercase().replace('’', "'");
         let surface = fold(&lower);
-        if surface.is_empty() || self.is_stop_word(&surface) {
+        if surface.is_empty() {
             return None;
         }
         // Stemmers expect the language's own accents, so stem first and fold the result.
@@ -104,7 +134,12 @@ impl Analyzer {
         } else {
             stem
         };
-        Some(Token { surface, stem })
+        let stop = !compound && self.is_stop_word(&surface);
+        Some(Token {
+            surface,
+            stem,
+            stop,
+        })
     }
 }
 
@@ -137,137 +172,42 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
-/// Sorted, for binary search; folded like any word. Words a query is unlikely to mean, whose
-/// postings would otherwise be the largest files of the index.
-const ENGLISH_STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "it's",
-    "its",
-    "itself",
-    "just",
-    "me",
-    "more",
-    "most",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "same",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-];
+/// A hyphen that joins two words into one ("well-being"): the ASCII one, Unicode's hyphen and
+/// its non-breaking form. Dashes separate words.
+pub fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// The words of `text` with hyphenated words kept whole: each item is a word of `words`, or
+/// several of them joined each to the next by a single hyphen ("self-reliance", "up-to-date").
+pub fn runs(text: &str) -> impl Iterator<Item = &str> {
+    marked_runs(text).map(|(run, _)| run)
+}
+
+/// `runs(text)`, each with whether it is hyphenated (several words).
+pub fn marked_runs(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let at = |word: &str| word.as_ptr() as usize - text.as_ptr() as usize;
+    let mut words = words(text).peekable();
+    std::iter::from_fn(move || {
+        let first = words.next()?;
+        let start = at(first);
+        let mut end = start + first.len();
+        let mut joined = false;
+        while let Some(next) = words.peek() {
+            // One hyphen, and the next word right after it.
+            let Some(c) = text[end..].chars().next().filter(|&c| is_hyphen(c)) else {
+                break;
+            };
+            if at(next) != end + c.len_utf8() {
+                break;
+            }
+            end = at(next) + next.len();
+            joined = true;
+            words.next();
+        }
+        Some((&text[start..end], joined))
+    })
+}
 
 #[cfg(test)]
 mod tests {
@@ -275,15 +215,6 @@ mod tests {
 
     fn stems(a: &Analyzer, text: &str) -> Vec<String> {
         a.tokens(text).into_iter().map(|t| t.stem).collect()
-    }
-
-    #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        use super::super::stop_words::{DUTCH, FRENCH, GERMAN, SPANISH};
-        for list in [ENGLISH_STOP_WORDS, GERMAN, FRENCH, SPANISH, DUTCH] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]));
-            assert!(list.iter().all(|w| crate::text::fold(w) == *w));
-        }
     }
 
     #[test]
@@ -320,6 +251,23 @@ mod tests {
         let t = a.tokens("The trust of the group");
         let surfaces: Vec<&str> = t.iter().map(|t| t.surface.as_str()).collect();
         assert_eq!(surfaces, ["trust", "group"]);
+    }
+
+    #[test]
+    fn hyphenated_words_are_runs_and_their_stop_word_parts_are_indexed() {
+        let r: Vec<&str> = runs("Well-being, self‑reliance - and up-to-date-").collect();
+        assert_eq!(r, ["Well-being", "self‑reliance", "and", "up-to-date"]);
+        let a = Analyzer::new("en");
+        let surfaces = |ts: Vec<Token>| ts.into_iter().map(|t| t.surface).collect::<Vec<_>>();
+        assert_eq!(
+            surfaces(a.tokens("The well-being of us")),
+            ["well", "being", "us"]
+        );
+        let terms = a.terms("The well-being of us");
+        assert_eq!(surfaces(terms.clone()), ["the", "wellbeing", "of", "us"]);
+        let stops: Vec<bool> = terms.iter().map(|t| t.stop).collect();
+        assert_eq!(stops, [true, false, true, false]);
+        assert_eq!(a.token("well-being"), a.token("wellbeing"));
     }
 
     #[test]

@@ -5,8 +5,18 @@
 use ahash::AHashMap as HashMap;
 
 use super::document::Doc;
-use super::index::{BODY_WEIGHT, HEADING_WEIGHT, NOT_INDEXED, SUMMARY_WEIGHT};
+use super::index::{BODY_WEIGHT, HEADING_WEIGHT, NOT_INDEXED, SUBJECT_WEIGHT, SUMMARY_WEIGHT};
 use super::tokenize::Analyzer;
+
+/// Marks on a word's number in `Chunk::ids`: a part of a hyphenated word ("well" and "being" of
+/// "well-being"), and a hyphenated word as a whole, which follows its parts. Word numbers stay
+/// below both.
+pub(super) const PART: u32 = 1 << 31;
+pub(super) const JOINED: u32 = 1 << 30;
+pub(super) const WORD: u32 = JOINED - 1;
+/// Marks on a stem number in `Vocabulary::stem_of`: the word is a stop word, indexed only in a
+/// title or alias, or as a part of a hyphenated word.
+pub(super) const STOP: u32 = 1 << 31;
 
 /// A run of consecutive documents read together. Reading turns every word into a number of the
 /// run's own with one hash lookup; from then on the index works with numbers, so the text is
@@ -17,7 +27,8 @@ pub(super) struct Chunk<'d> {
     pub(super) words: Vec<&'d str>,
     /// For each word, the number of the run's documents it is in.
     pub(super) docs: Vec<u32>,
-    /// Every word of every document of the run, in order, as its number.
+    /// Every word of every document of the run, in order, as its number: a hyphenated word's
+    /// parts (marked `PART`) and then the whole (marked `JOINED`).
     pub(super) ids: Vec<u32>,
     /// For each document, its pieces of text in order: where each counts and where it ends in
     /// `ids`. A document starts where the one before it ends.
@@ -36,29 +47,52 @@ impl<'d> Chunk<'d> {
             let n = n as u32;
             let mut pieces = Vec::with_capacity(doc.passages.len() + 2);
             for_each_text(doc, |text, part| {
-                for word in super::tokenize::words(text) {
-                    let add = || {
-                        chunk.words.push(word);
-                        chunk.docs.push(0);
-                        last_seen.push(u32::MAX);
-                        (chunk.words.len() - 1) as u32
+                for (run, joined) in super::tokenize::marked_runs(text) {
+                    let mut add = |word: &'d str, mark: u32| {
+                        let id = chunk.number(word, &mut short, &mut long, &mut last_seen, n);
+                        chunk.ids.push(id | mark);
                     };
-                    let id = match pack(word) {
-                        Some(key) => *short.entry(key).or_insert_with(add),
-                        None => *long.entry(word).or_insert_with(add),
-                    };
-                    let seen = &mut last_seen[id as usize];
-                    if *seen != n {
-                        *seen = n;
-                        chunk.docs[id as usize] += 1;
+                    if joined {
+                        for word in super::tokenize::words(run) {
+                            add(word, PART);
+                        }
+                        add(run, JOINED);
+                    } else {
+                        add(run, 0);
                     }
-                    chunk.ids.push(id);
                 }
                 pieces.push((part, chunk.ids.len() as u32));
             });
             chunk.pieces.push(pieces);
         }
         chunk
+    }
+
+    /// The run's number for `word`, counting the document `n` it is seen in.
+    fn number(
+        &mut self,
+        word: &'d str,
+        short: &mut HashMap<u128, u32>,
+        long: &mut HashMap<&'d str, u32>,
+        last_seen: &mut Vec<u32>,
+        n: u32,
+    ) -> u32 {
+        let add = || {
+            self.words.push(word);
+            self.docs.push(0);
+            last_seen.push(u32::MAX);
+            (self.words.len() - 1) as u32
+        };
+        let id = match pack(word) {
+            Some(key) => *short.entry(key).or_insert_with(add),
+            None => *long.entry(word).or_insert_with(add),
+        };
+        let seen = &mut last_seen[id as usize];
+        if *seen != n {
+            *seen = n;
+            self.docs[id as usize] += 1;
+        }
+        id
     }
 }
 
@@ -80,7 +114,8 @@ pub(super) struct Vocabulary {
     pub(super) stems: Vec<String>,
     /// For each stem, its surfaces with the number of documents each was written in.
     pub(super) surfaces: Vec<Vec<(String, u32)>>,
-    /// For each chunk, the stem number of each of its words, or `NOT_INDEXED`.
+    /// For each chunk, the stem number of each of its words (marked `STOP` for a stop word), or
+    /// `NOT_INDEXED`.
     pub(super) stem_of: Vec<Vec<u32>>,
 }
 
@@ -130,7 +165,7 @@ impl Vocabulary {
                 Some(t) => {
                     let n = number[t.stem.as_str()];
                     *surfaces[n as usize].entry(t.surface.as_str()).or_default() += docs;
-                    n
+                    if t.stop { n | STOP } else { n }
                 }
                 None => NOT_INDEXED,
             };
@@ -172,16 +207,26 @@ pub(super) fn few_pieces(n: usize) -> usize {
 pub(super) enum Part {
     Title,
     Alias,
+    /// A subject the author gives the page (a tag, a term a question names): counts like text
+    /// of this weight, but in no passage.
+    Subject(f32),
+    /// The text of a link to another page in passage `number`.
+    Link(u32),
     /// Passage number and weight.
     Passage(u32, f32),
 }
 
-/// Calls `f` with each piece of `doc`'s text in order: title, aliases, then each passage's
-/// heading (where it opens a section) and text.
+/// Calls `f` with each piece of `doc`'s text in order: title, aliases, tags, anchors, then each
+/// passage's
+/// heading (where it opens a section) and text, the text cut where links to other pages start
+/// and end.
 fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
     f(&doc.title, Part::Title);
     for alias in &doc.aliases {
         f(alias, Part::Alias);
+    }
+    for subject in doc.tags.iter().chain(&doc.anchors) {
+        f(subject, Part::Subject(SUBJECT_WEIGHT));
     }
     for (number, p) in doc.passages.iter().enumerate() {
         let number = number as u32;
@@ -193,6 +238,16 @@ fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
         } else {
             BODY_WEIGHT
         };
-        f(&p.text, Part::Passage(number, weight));
+        let mut last = 0;
+        for &(a, b) in &p.links {
+            let (a, b) = (a as usize, b as usize);
+            let (Some(own), Some(link)) = (p.text.get(last..a), p.text.get(a..b)) else {
+                continue;
+            };
+            f(own, Part::Passage(number, weight));
+            f(link, Part::Link(number));
+            last = b;
+        }
+        f(&p.text[last..], Part::Passage(number, weight));
     }
 }

@@ -22,6 +22,10 @@ pub struct Converted {
     /// Where each of `headings` starts in `text` (byte offsets), so search can split the text
     /// into sections.
     pub heading_offsets: Vec<usize>,
+    /// Where the text of each link to another page is in `text` (byte ranges, in order) and
+    /// the page it links to, so search can tell a page's own words from the titles it links to,
+    /// and read what other pages call a page.
+    pub link_spans: Vec<LinkSpan>,
     pub words: usize,
     pub has_notes: bool,
     /// The ids of headings inside facilitator notes: public text must not link to them.
@@ -68,6 +72,14 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+}
+
+/// The text of a link to another page: `text[start..end]` links to `target`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkSpan {
+    pub start: usize,
+    pub end: usize,
+    pub target: EntryId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

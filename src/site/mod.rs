@@ -8,7 +8,9 @@ mod references;
 use std::sync::Arc;
 
 pub use assets::{Assets, Size};
-pub use converted::{Cite, CiteItem, Converted, FragmentRef, Heading, OutLink, cite_marker};
+pub use converted::{
+    Cite, CiteItem, Converted, FragmentRef, Heading, LinkSpan, OutLink, cite_marker,
+};
 pub use references::{Reference, References, entry_id, fragment, reference_id};
 
 use crate::config::Config;

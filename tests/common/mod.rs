@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use lectern::{BuildOptions, Config, Warned};
 
+pub mod served;
+
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

@@ -2,15 +2,17 @@
 // format) and answers queries. Nothing is fetched until it is first asked; then only the
 // manifest, the dictionary shard a word falls in, that word's best postings and the passages of
 // the results to show. Words are split and folded exactly as the build does
-// (src/search/tokenize.rs).
+// (src/search/tokenize.rs): a hyphenated word is one word, its parts joined.
 //
 // No page is needed: this module touches no DOM, so it runs in Node as well as in the browser
 // (give `SearchIndex` a function that loads a file, or let it use the global `fetch`). The page
 // around it is js/search.js.
 
-const VERSION = 2;
+const VERSION = 3;
 /** How a candidate word counts, by how it matched what was typed. */
 const WEIGHT = { exact: 1, inflection: 0.85, prefix: 0.7, typo: 0.55, typoPrefix: 0.4 };
+/** Matches that take the word as written (or a form of it); the others guess. */
+const TAKEN_AS_WRITTEN = new Set(["exact", "inflection"]);
 /** A last word shorter than this is not expanded as a prefix: two letters match too much to
  * help, and each would fetch its own results' passages while the reader is still typing. */
 const MIN_PREFIX = 3;
@@ -22,27 +24,44 @@ const MAX_TYPO_SHARDS = 4;
 const MAX_EXTRA_ROUNDS = 3;
 /** Results a search is for when the caller does not say. */
 const DEFAULT_LIMIT = 20;
-const WORD = /[\p{Alphabetic}\p{N}]+(?:['’][\p{Alphabetic}\p{N}]+)*/gu;
+const WORD_CHARS = "[\\p{Alphabetic}\\p{N}]+(?:['’][\\p{Alphabetic}\\p{N}]+)*";
+const WORD = new RegExp(WORD_CHARS, "gu");
+/** A word, or words joined each to the next by one hyphen ("well-being"). */
+const RUN = new RegExp(`${WORD_CHARS}(?:[-\u2010\u2011]${WORD_CHARS})*`, "gu");
+const HYPHEN = /[-\u2010\u2011]/;
+/** Joins the stems of a glossary name or tag of several words into the key it is indexed under. */
+const PHRASE_JOIN = "_";
+/** A query of this many words or more finds pages that lack one of them (see `enough`). */
+const QUORUM_WORDS = 3;
+/** Words of the longest name looked up from consecutive query words. */
+const MAX_PHRASE_WORDS = 4;
 /** Sorts after every key: `[w, w + LAST]` holds the keys that begin with `w`. */
 const LAST = "\u{10ffff}";
+/** Endings by which a word of the text may be a form of a matched stem that the dictionary's
+ * short list of its words left out ("repairs" of "repair"), for highlighting. */
+const INFLECTIONS = ["s", "es", "ed", "d", "ing", "'s"];
 
 /** Lowercase, accents removed, typographic apostrophes made plain: as the build folds words. */
 export function fold(word) {
   return word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/’/g, "'");
 }
 
-/** The query's words: folded, stop words dropped (except a last word still being typed). */
-export function parseQuery(query, stopWords = []) {
-  const raw = query.match(WORD) || [];
-  const typing = raw.length > 0 && !/[\s\p{P}]$/u.test(query);
+/**
+ * The query's words, folded: `{text, prefix, stop, parts}`. A hyphenated word is one word, its
+ * parts joined (`parts` lists them). `stop` marks a stop word. `prefix` marks the last word when
+ * `typing` says it is still being typed (the query does not end with a space or punctuation).
+ */
+export function parseQuery(query, stopWords = [], typing = false) {
+  const runs = query.match(RUN) || [];
+  const open = typing && runs.length > 0 && !/[\s\p{P}]$/u.test(query);
   const stop = new Set(stopWords);
   const words = [];
-  raw.forEach((w, i) => {
-    const text = fold(w);
-    const prefix = typing && i === raw.length - 1;
+  runs.forEach((run, i) => {
+    const parts = (run.match(WORD) || []).map(fold);
+    const text = parts.join("");
     if (charCount(text) > 40) return;
-    if (stop.has(text) && !prefix) return;
-    words.push({ text, prefix });
+    const joined = parts.length > 1;
+    words.push({ text, prefix: open && i === runs.length - 1, stop: !joined && stop.has(text), parts: joined ? parts : null });
   });
   return words;
 }
@@ -192,14 +211,16 @@ export class SearchIndex {
   }
 
   /** The stems `word` may mean, each with how it matched: the word itself (or a form of it),
-   * words it begins (when still being typed), a stem it inflects, or a near spelling. */
-  async candidates(word) {
+   * words it begins (when still being typed), a stem it inflects, or a near spelling. With
+   * `asWritten`, only the word itself or a form of it. */
+  async candidates(word, asWritten = false) {
     const w = word.text;
     const found = new Matches(this);
     const near = await this.range(prefixOf(w, Math.max(3, charCount(w) - 3)), word.prefix ? w + LAST : w);
     await found.add(near.filter((r) => r.key === w), "exact");
     // A form the course never uses: "rupturing" still finds the stem "ruptur".
     if (!found.size) await found.add(near.filter((r) => inflects(w, r)), "inflection");
+    if (asWritten) return found.best();
     if (word.prefix && charCount(w) >= MIN_PREFIX) await found.add(near.filter((r) => r.key !== w && r.key.startsWith(w)), "prefix");
     if (!found.size && typoLimit(w) > 0) await this.addTypos(word, found);
     return found.best();
@@ -257,27 +278,68 @@ export class SearchIndex {
 
   /**
    * Searches. `options.kind` ("essay", …) and `options.questionKind` filter; `options.limit` is
-   * how many results the caller will show. Returns `{words, candidates, card, results, more,
-   * partial}`; each result is `{doc, kind, questionKind, score, matched, passage}`, best first;
-   * results have every word of the query unless none does (`partial`: then they have some);
-   * `more` says whether there may be results beyond them. `early` says the query is one or two
+   * how many results the caller will show; `options.typing` says the last word is still being
+   * typed (it then stands for the words it begins as well). Returns `{words, candidates, card,
+   * results, more, partial}`: `words` are the words searched for and `candidates` the stems each
+   * may mean; each result is `{doc, kind, questionKind, score, matched, passage}`, best first.
+   * Results have every word of the query (all but one in a query of three words or more)
+   * unless no page has (`partial`: then they have some); so a filter that leaves nothing while
+   * other kinds have every word gives no results. `more`
+   * says whether there may be results beyond them. `early` says the query is one or two
    * letters of a first word: too little to search for yet.
    */
   async search(query, options = {}) {
     const m = await this.manifest();
-    const words = parseQuery(query, m.stop_words);
-    const early = words.length === 1 && words[0].prefix && charCount(words[0].text) < MIN_PREFIX;
-    if (!words.length || early) return { words: [], candidates: [], card: null, results: [], more: false, early };
-    const candidates = await Promise.all(words.map((w) => this.candidates(w)));
+    const q = await this.read(query, options.typing);
+    if (!q.words.length || q.early) return { words: [], candidates: [], card: null, results: [], more: false, early: q.early };
+    const named = this.card(q.sequence, q.words.map((word, i) => ({ word, candidates: q.candidates[i] })));
     const wanted = (doc) => this.isWanted(m, doc, options);
-    const { ranked, more } = await this.readPostings(candidates, options.limit || DEFAULT_LIMIT, wanted);
-    // Pages with every word are the results; only when there are none do pages with some of
-    // them stand in (`partial`), so that a count means pages that match the query.
-    const complete = ranked.filter((r) => r.matched === words.length);
-    const partial = !complete.length && ranked.length > 0;
-    const results = (partial ? ranked : complete).map((r) => ({ ...r, kind: this.kindOf(m, r.doc), questionKind: this.questionKindOf(m, r.doc) }));
-    const card = options.kind && options.kind !== "term" ? null : this.card(words, candidates);
-    return { words, candidates, card, results, more, partial };
+    const limit = options.limit || DEFAULT_LIMIT;
+    let { ranked, more } = await this.readPostings(q.candidates, q.phrases, limit, wanted);
+    let { words, candidates } = q;
+    // A query that names a term by an alias also finds the pages that use the term's name
+    // (unless the name holds every word of the alias: "rupture" for "alliance rupture").
+    const inName = (w) => parseQuery(named.name).some((n) => n.text === w.text || (w.prefix && n.text.startsWith(w.text)));
+    if (named?.name && !q.words.every(inName)) {
+      const also = await this.read(named.name, false);
+      const found = await this.readPostings(also.candidates, also.phrases, limit, wanted);
+      ranked = merge(ranked, words.length, found.ranked, also.words.length);
+      more ||= found.more;
+      words = [...words, ...also.words];
+      candidates = [...candidates, ...also.candidates];
+    }
+    // Pages with every word (all but one, in a longer query: see `enough`) are the results;
+    // only when no page of any kind has them do pages with fewer stand in (`partial`), so that
+    // a count means pages that match.
+    const partial = !ranked.some((r) => r.complete);
+    const shown = ranked.filter((r) => wanted(r.doc) && (partial || r.complete));
+    const results = shown.map((r) => ({ ...r, kind: this.kindOf(m, r.doc), questionKind: this.questionKindOf(m, r.doc) }));
+    const card = options.kind && options.kind !== "term" ? null : named;
+    return { words, candidates, card, results, more, partial: partial && results.length > 0 };
+  }
+
+  /** A query read: its words to search for (`words`, with the stems each may mean in
+   * `candidates`), every word with its stems, stop words included (`sequence`), and the
+   * glossary names of several words it holds (`phrases`). */
+  async read(query, typing) {
+    const m = await this.manifest();
+    const all = parseQuery(query, m.stop_words, typing);
+    // Stop words are searched only in a query made of nothing else; otherwise they help name a
+    // phrase or a term, and a page need not have them.
+    let words = all.some((w) => !w.stop) ? all.filter((w) => !w.stop) : all;
+    const early = all.length === 1 && words[0].prefix && charCount(words[0].text) < MIN_PREFIX;
+    if (!words.length || early) return { words: [], early };
+    let candidates = await Promise.all(words.map((w) => this.candidates(w)));
+    // A hyphenated word the site never writes is searched as its words.
+    if (words.some((w, i) => w.parts && !candidates[i].length)) {
+      words = words.flatMap((w, i) => (w.parts && !candidates[i].length ? partsOf(w, m.stop_words) : [w]));
+      candidates = await Promise.all(words.map((w) => this.candidates(w)));
+    }
+    const sequence = await Promise.all(all.map(async (w) => {
+      const i = words.indexOf(w);
+      return { word: w, candidates: i >= 0 ? candidates[i] : w.parts ? [] : await this.candidates(w, true) };
+    }));
+    return { words, candidates, sequence, phrases: await this.phrases(sequence), early: false };
   }
 
   /** Whether document `doc` passes the filters of `options` (see `search`). */
@@ -287,16 +349,46 @@ export class SearchIndex {
     return true;
   }
 
-  /** Reads the candidates' postings a chunk at a time until more than `limit` wanted
-   * documents have every word (or nothing is left, or enough rounds were read); ranks them.
-   * `more` says whether postings were left unread, so that there may be results beyond. */
-  async readPostings(candidates, limit, wanted) {
-    const loaded = candidates.map((list) => list.map(() => []));
+  /** The names of several words (glossary names, tags) that the query holds, word for word in
+   * order, as dictionary records of their phrase keys. `sequence` is every word of the query
+   * with its candidates, stop words included. A glossary name is found from the phrases its
+   * first word's record lists; any other name by looking up the key that consecutive words make
+   * (in the shard of their first word, which is already loaded). */
+  async phrases(sequence) {
+    const keys = new Set();
+    const usable = (c) => c.how !== "typoPrefix";
+    sequence.forEach(({ candidates }, i) => {
+      for (const c of candidates.filter(usable)) {
+        for (const { rest } of c.stem.phrases) {
+          if (!rest.length || i + rest.length >= sequence.length) continue;
+          const follows = rest.every((stem, j) => sequence[i + 1 + j].candidates.some((d) => d.stem.key === stem && usable(d)));
+          if (follows) keys.add([c.stem.key, ...rest].join(PHRASE_JOIN));
+        }
+      }
+      const run = [];
+      for (let j = i; j < Math.min(sequence.length, i + MAX_PHRASE_WORDS); j++) {
+        const best = sequence[j].candidates.find(usable);
+        if (!best) break;
+        run.push(best.stem.key);
+        if (run.length > 1) keys.add(run.join(PHRASE_JOIN));
+      }
+    });
+    const records = await Promise.all([...keys].map((key) => this.stem(key)));
+    return records.filter(Boolean).map((stem) => ({ stem, how: "exact" }));
+  }
+
+  /** Reads the candidates' postings, and the phrases', a chunk at a time until more than
+   * `limit` wanted documents have every word (or nothing is left, or enough rounds were read);
+   * ranks every document read. `more` says whether postings were left unread, so that there
+   * may be results beyond. */
+  async readPostings(candidates, phrases, limit, wanted) {
+    const lists = [...candidates, phrases];
+    const loaded = lists.map((list) => list.map(() => []));
     let rounds = 0;
     let ranked = [];
     for (let round = 0; round <= MAX_EXTRA_ROUNDS; round++) {
       const jobs = [];
-      candidates.forEach((list, i) =>
+      lists.forEach((list, i) =>
         list.forEach((c, j) => {
           if (round < c.stem.chunks) jobs.push(this.chunk(c.stem, round).then((p) => loaded[i][j].push(...p)));
         }),
@@ -304,55 +396,56 @@ export class SearchIndex {
       if (!jobs.length) break;
       await Promise.all(jobs);
       rounds = round + 1;
-      ranked = rank(loaded, candidates).filter((r) => wanted(r.doc));
-      if (ranked.filter((r) => r.matched === candidates.length).length >= limit + 1) break;
+      ranked = rank(loaded, lists);
+      if (ranked.filter((r) => r.complete && wanted(r.doc)).length >= limit + 1) break;
     }
-    const more = candidates.some((list) => list.some((c) => c.stem.chunks > rounds));
+    const more = lists.some((list) => list.some((c) => c.stem.chunks > rounds));
     return { ranked, more };
   }
 
-  /** The glossary term the whole query names, by its title or an alias, if any. */
-  card(words, candidates) {
+  /** The glossary term the whole query names, by its title or an alias, if any: the query word
+   * for word (`sequence`, stop words included), or its words without stop words (`words`). */
+  card(sequence, words) {
     let best = null;
     // A guess from a few letters is not yet a name: "ru" does not mean "rupture".
     const named = (c, word) => c.how !== "typoPrefix" && (c.how !== "prefix" || charCount(word.text) >= 4);
-    for (const c of candidates[0]) {
-      if (!named(c, words[0])) continue;
-      for (const phrase of c.stem.phrases) {
-        if (phrase.rest.length !== words.length - 1) continue;
-        let weight = WEIGHT[c.how];
-        const ok = phrase.rest.every((stem, j) => {
-          const hit = candidates[j + 1].find((d) => d.stem.key === stem && named(d, words[j + 1]));
-          if (hit) weight *= WEIGHT[hit.how];
-          return Boolean(hit);
-        });
-        if (ok && (!best || weight > best.weight)) best = { doc: phrase.doc, weight };
+    for (const list of [sequence, words]) {
+      if (!list.length) continue;
+      for (const c of list[0].candidates) {
+        if (!named(c, list[0].word)) continue;
+        for (const phrase of c.stem.phrases) {
+          if (phrase.rest.length !== list.length - 1) continue;
+          let weight = WEIGHT[c.how];
+          const ok = phrase.rest.every((stem, j) => {
+            const { word, candidates } = list[j + 1];
+            const hit = candidates.find((d) => d.stem.key === stem && named(d, word));
+            if (hit) weight *= WEIGHT[hit.how];
+            return Boolean(hit);
+          });
+          if (ok && (!best || weight > best.weight)) best = { doc: phrase.doc, weight, name: phrase.name };
+        }
       }
     }
     return best;
   }
 
-  /** Every form a result's excerpt should highlight, as a test of a word: the words typed, the
-   * stems matched and their words. */
+  /** A test of a word of an excerpt: whether it is one of the forms of the stems the search
+   * matched (the words the dictionary lists for them, or a stem with an inflection added). A
+   * hyphenated word is tested whole, its parts joined. */
   highlighter(words, candidates) {
-    const exact = new Set();
-    const prefixes = [];
+    const forms = new Set();
     const stems = [];
     words.forEach((w, i) => {
-      exact.add(w.text);
-      if (w.prefix && charCount(w.text) >= MIN_PREFIX) prefixes.push(w.text);
       for (const c of candidates[i] || []) {
-        exact.add(c.stem.key);
-        for (const s of c.stem.surfaces) exact.add(s);
-        if (charCount(c.stem.key) >= 4) stems.push(c.stem.key);
+        forms.add(c.stem.key);
+        for (const s of c.stem.surfaces) forms.add(s);
+        stems.push(c.stem.key);
       }
     });
     return (token) => {
-      const t = fold(token);
-      if (exact.has(t)) return true;
-      if (prefixes.some((p) => t.startsWith(p))) return true;
-      // Forms the dictionary's short list of surfaces left out.
-      return stems.some((s) => t.startsWith(s) && charCount(t) - charCount(s) <= 3);
+      const t = fold(token).replace(new RegExp(HYPHEN.source, "g"), "");
+      if (forms.has(t)) return true;
+      return stems.some((s) => t.startsWith(s) && INFLECTIONS.includes(t.slice(s.length)));
     };
   }
 
@@ -419,6 +512,13 @@ function compare(a, b) {
   return a.length - b.length;
 }
 
+/** A hyphenated word's parts as words of their own: the last still being typed if the word
+ * was, and stop words left out unless nothing else is left. */
+function partsOf(word, stopWords) {
+  const parts = word.parts.map((text, i) => ({ text, prefix: word.prefix && i === word.parts.length - 1, stop: stopWords.includes(text), parts: null }));
+  return parts.some((p) => !p.stop) ? parts.filter((p) => !p.stop) : parts;
+}
+
 /** Letters, not UTF-16 units. */
 function charCount(word) {
   return Array.from(word).length;
@@ -465,35 +565,75 @@ function parseShard(raw) {
       group: t[2],
       chunks: t[3],
       surfaces: t[4] ? t[4].split(" ") : [],
-      phrases: (t[5] || []).map(([doc, rest]) => ({ doc, rest: rest ? rest.split(" ") : [] })),
+      phrases: (t[5] || []).map(([doc, rest, name]) => ({ doc, rest: rest ? rest.split(" ") : [], name: name || null })),
     };
   });
 }
 
-/** Documents by how many query words they match, then by score; each with its best passage. */
-function rank(loaded, candidates) {
+/** Documents ranked: by how many query words they match, then whether they hold a phrase the
+ * query names, then how many words they match as written (not as a prefix or a misspelling),
+ * then by score; each with its best passage. `lists` are each query word's candidates and,
+ * last, the phrases. */
+function rank(loaded, lists) {
   const out = [];
-  for (const d of documentWords(loaded, candidates)) {
-    const words = d.words.filter(Boolean);
-    const score = words.reduce((sum, w) => sum + w.score, 0);
-    out.push({ doc: d.doc, score, matched: words.length, passage: bestPassage(words) });
+  const words = lists.length - 1;
+  const need = enough(words);
+  for (const d of documentWords(loaded, lists)) {
+    const matched = d.words.slice(0, words).filter(Boolean);
+    const phrase = d.words[words];
+    const sum = matched.reduce((total, w) => total + w.score, 0) + (phrase ? phrase.score : 0);
+    // A page that lacks a word of a longer query counts for less, by the square of its share.
+    const score = sum * (matched.length / words) ** 2;
+    const exact = matched.filter((w) => w.exact).length;
+    const complete = matched.length >= need;
+    out.push({ doc: d.doc, score, matched: matched.length, complete, phrase: Boolean(phrase), exact, passage: bestPassage(phrase ? [phrase, ...matched] : matched) });
   }
-  return out.sort((a, b) => b.matched - a.matched || b.score - a.score || a.doc - b.doc);
+  // Below the words a page must have, more of them come first.
+  const tier = (r) => (r.complete ? need : r.matched);
+  // Then pages that match every word as written before those where a word is only guessed.
+  const guessed = (r) => r.matched - r.exact;
+  return out.sort((a, b) => tier(b) - tier(a) || b.phrase - a.phrase || guessed(a) - guessed(b) || b.score - a.score || a.doc - b.doc);
 }
 
-/** Each document in the postings, with its best match of each query word: `{doc, words}`,
- * `words[i]` being `{score, passages}` for word `i` or absent. */
-function documentWords(loaded, candidates) {
+/** How many of a query's `words` a page must have to be a result: all of them, or all but one
+ * in a query of `QUORUM_WORDS` or more (a question rarely uses every word of the page that
+ * answers it). */
+function enough(words) {
+  return words >= QUORUM_WORDS ? words - 1 : words;
+}
+
+/** Two rankings of the same documents for two queries of `n` and `k` words (a term's alias and
+ * its name) as one: each document where it ranks better, by whether it has every word of
+ * either query, then whether it has them all as written, then score per word (a query of
+ * more words adds more scores up). Marks each `complete`. */
+function merge(a, n, b, k) {
   const docs = new Map();
-  loaded.forEach((lists, i) =>
-    lists.forEach((postings, j) => {
-      const weight = WEIGHT[candidates[i][j].how];
+  const better = (x, y) => y.complete - x.complete || (y.exact === y.matched) - (x.exact === x.matched) || y.perWord - x.perWord || x.doc - y.doc;
+  for (const [list, words] of [[a, n], [b, k]]) {
+    for (const r of list) {
+      const entry = { ...r, perWord: r.score / words };
+      const known = docs.get(r.doc);
+      if (!known || better(entry, known) < 0) docs.set(r.doc, entry);
+    }
+  }
+  return [...docs.values()].sort(better);
+}
+
+/** Each document in the postings, with its best match of each list: `{doc, words}`, `words[i]`
+ * being `{score, passages, exact}` for list `i` or absent. A match of the word as written
+ * stands, whatever a prefix or a misspelling of it would score. */
+function documentWords(loaded, lists) {
+  const docs = new Map();
+  loaded.forEach((postingLists, i) =>
+    postingLists.forEach((postings, j) => {
+      const how = lists[i][j].how;
+      const exact = TAKEN_AS_WRITTEN.has(how);
       for (const p of postings) {
         let d = docs.get(p[0]);
         if (!d) docs.set(p[0], (d = { doc: p[0], words: [] }));
-        const score = p[1] * weight;
+        const score = p[1] * WEIGHT[how];
         const known = d.words[i];
-        if (!known || score > known.score) d.words[i] = { score, passages: p.slice(2) };
+        if (!known || (exact && !known.exact) || (exact === known.exact && score > known.score)) d.words[i] = { score, passages: p.slice(2), exact };
       }
     }),
   );
@@ -511,16 +651,29 @@ function bestPassage(words) {
   return passage;
 }
 
-/** A passage's text as words (`match` by `isMatch`) and the text between them. */
+/** A passage's text as words (`match` by `isMatch`) and the text between them. A hyphenated
+ * word that matches whole is one word; otherwise its parts are tested one by one. */
 function excerptTokens(text, isMatch) {
   const tokens = [];
   let last = 0;
-  for (const m of text.matchAll(WORD)) {
-    if (m.index > last) tokens.push({ text: text.slice(last, m.index), word: false });
-    tokens.push({ text: m[0], word: true, match: isMatch(m[0]) });
-    last = m.index + m[0].length;
+  const between = (end) => {
+    if (end > last) tokens.push({ text: text.slice(last, end), word: false });
+  };
+  for (const m of text.matchAll(RUN)) {
+    const run = m[0];
+    if (!HYPHEN.test(run) || isMatch(run)) {
+      between(m.index);
+      tokens.push({ text: run, word: true, match: isMatch(run) });
+      last = m.index + run.length;
+      continue;
+    }
+    for (const w of run.matchAll(WORD)) {
+      between(m.index + w.index);
+      tokens.push({ text: w[0], word: true, match: isMatch(w[0]) });
+      last = m.index + w.index + w[0].length;
+    }
   }
-  if (last < text.length) tokens.push({ text: text.slice(last), word: false });
+  between(text.length);
   return tokens;
 }
 

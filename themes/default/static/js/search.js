@@ -185,7 +185,8 @@ class HeaderSearch {
     this.index.gate = waitUnless(current);
     try {
       const started = performance.now();
-      const found = await this.index.search(query, { limit: DROPDOWN_RESULTS });
+      // Results as you type: the last word stands for the words it begins as well.
+      const found = await this.index.search(query, { limit: DROPDOWN_RESULTS, typing: true });
       const shown = await this.index.details(found, DROPDOWN_RESULTS);
       current();
       // The time of this keystroke's search (and render), whether it showed results or found the
@@ -265,6 +266,8 @@ class SearchPage {
     this.kind = params.get("kind") || "";
     this.questionKind = params.get("qkind") || "";
     input.value = params.get("q") || "";
+    /** Whether the query is being typed (the last word may be unfinished) rather than sent. */
+    this.typing = false;
     this.filters = el("div", { class: "search-filters" });
     this.summary = el("p", { class: "search-summary", role: "status", "aria-live": "polite" });
     this.list = el("div", { class: "search-page-results" });
@@ -278,10 +281,12 @@ class SearchPage {
   listen() {
     this.input.addEventListener("input", () => {
       this.limit = PAGE_RESULTS;
+      this.typing = true;
       this.update();
     });
     this.input.form?.addEventListener("submit", (e) => {
       e.preventDefault();
+      this.typing = false;
       this.update();
     });
     this.results.addEventListener("keydown", (e) => this.key(e));
@@ -368,10 +373,11 @@ class SearchPage {
       if (token !== this.token) throw new Superseded();
     });
     try {
-      const found = await this.index.search(this.input.value, { kind: this.kind, questionKind: this.questionKind, limit: this.limit });
+      const options = { limit: this.limit, typing: this.typing };
+      const found = await this.index.search(this.input.value, { ...options, kind: this.kind, questionKind: this.questionKind });
       if (!found.results.length && !found.card && (this.kind || this.questionKind)) {
         // Nothing of this kind: say what the other kinds have.
-        found.elsewhere = (await this.index.search(this.input.value, { limit: this.limit })).results.length;
+        found.elsewhere = (await this.index.search(this.input.value, options)).results.length;
       }
       const shown = await this.index.details(found, this.limit);
       if (token !== this.token) return;
