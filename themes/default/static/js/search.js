@@ -10,9 +10,28 @@ const FETCH_DELAY = 50;
 const PASSAGE_DELAY = 180;
 const DROPDOWN_RESULTS = 8;
 const PAGE_RESULTS = 20;
-const KIND_LABELS = { term: "Term", essay: "Essay", question: "Question", session: "Session", page: "Page", reference: "Reference" };
-const KIND_PLURALS = { term: "Terms", essay: "Essays", question: "Questions", session: "Sessions", page: "Pages", reference: "References" };
-const UNAVAILABLE = "Search is unavailable: the index could not be loaded.";
+
+/** The words search shows, in the site's language: the page's data block of script words. */
+const WORDS = (() => {
+  try {
+    return JSON.parse(document.getElementById("lectern-words")?.textContent || "{}")?.search || {};
+  } catch (e) {
+    return {};
+  }
+})();
+const KIND_LABELS = WORDS.kinds || {};
+const KIND_PLURALS = WORDS.kinds_plural || {};
+
+/** A phrase of WORDS with its `{name}`s filled in. */
+function say(key, vars = {}) {
+  return (WORDS[key] || "").replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : ""));
+}
+
+/** "1 result", "3 results", "20+ results". */
+function results(n, more = false) {
+  const forms = WORDS.results || ["{count}", "{count}"];
+  return forms[n === 1 && !more ? 0 : 1].replace("{count}", `${n}${more ? "+" : ""}`);
+}
 
 /** Base path of the site: this module lives at `<base>js/search.js`. */
 const BASE = new URL("../", import.meta.url);
@@ -53,10 +72,10 @@ function quoted(query) {
 }
 
 function resultCountText(n, more, query, partial = false) {
-  if (!n) return `No results for ${quoted(query)}`;
-  const count = `${n}${more ? "+" : ""} result${n === 1 && !more ? "" : "s"}`;
-  if (partial) return `No page has every word of ${quoted(query)}: ${count} with some of them`;
-  return `${count} for ${quoted(query)}`;
+  if (!n) return say("no_results", { query: quoted(query) });
+  const count = results(n, more);
+  if (partial) return say("partial", { query: quoted(query), results: count });
+  return say("results_for", { query: quoted(query), results: count });
 }
 
 /** A result's kind and the section its passage is in. */
@@ -84,7 +103,7 @@ class HeaderSearch {
     this.token = 0;
     this.active = -1;
     const id = `site-search-${++uid}`;
-    this.list = el("div", { id: `${id}-listbox`, role: "listbox", class: "search-dropdown", "aria-label": "Search results", hidden: true });
+    this.list = el("div", { id: `${id}-listbox`, role: "listbox", class: "search-dropdown", "aria-label": say("listbox_label"), hidden: true });
     this.status = el("div", { class: "visually-hidden", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     this.form.append(this.list, this.status);
     this.form.classList.add("has-dropdown");
@@ -203,7 +222,7 @@ class HeaderSearch {
       this.input.dataset.searchMs = took();
     } catch (err) {
       if (err instanceof Superseded) return;
-      this.list.replaceChildren(el("p", { class: "search-message" }, UNAVAILABLE));
+      this.list.replaceChildren(el("p", { class: "search-message" }, say("unavailable")));
       this.open();
       console.error(err);
     }
@@ -224,9 +243,9 @@ class HeaderSearch {
     const total = found.results.length;
     if (total || found.card) {
       const all = `${BASE.pathname}search/?q=${encodeURIComponent(query)}`;
-      options.push(el("a", { class: "search-all", role: "option", id: id(), href: all, tabindex: "-1" }, `All results for ${quoted(query)}`));
+      options.push(el("a", { class: "search-all", role: "option", id: id(), href: all, tabindex: "-1" }, say("all_results_for", { query: quoted(query) })));
     } else {
-      options.push(el("p", { class: "search-message" }, `No results for ${quoted(query)}`));
+      options.push(el("p", { class: "search-message" }, say("no_results", { query: quoted(query) })));
     }
     this.list.replaceChildren(...options);
     this.list.dataset.query = query;
@@ -236,13 +255,13 @@ class HeaderSearch {
     clearTimeout(this.announce);
     // Announced once typing pauses, not on every keystroke.
     this.announce = setTimeout(() => {
-      this.status.textContent = resultCountText(total, found.more, query, found.partial) + (found.card ? `, with the definition of ${shown.card.title}` : "");
+      this.status.textContent = resultCountText(total, found.more, query, found.partial) + (found.card ? say("with_definition", { title: shown.card.title }) : "");
     }, 500);
   }
 
   cardOption(card, id) {
     return el("a", { class: "search-card", role: "option", id, href: href(card.url, ""), tabindex: "-1" },
-      el("span", { class: "search-kind" }, "Definition"),
+      el("span", { class: "search-kind" }, say("definition")),
       el("span", { class: "search-title" }, card.title),
       el("span", { class: "search-excerpt" }, card.text));
   }
@@ -320,12 +339,12 @@ class SearchPage {
 
   /** A radio button for each kind the site has, and "All". */
   kindChips(m) {
-    const group = el("fieldset", { class: "search-kinds" }, el("legend", { class: "visually-hidden" }, "Show"));
+    const group = el("fieldset", { class: "search-kinds" }, el("legend", { class: "visually-hidden" }, say("show")));
     const kinds = ["", ...["term", "essay", "question", "session", "page", "reference"].filter((k) => m.kinds[k])];
     for (const k of kinds) {
       const radio = el("input", { type: "radio", name: "kind", value: k, checked: this.kind === k });
       radio.addEventListener("change", () => this.chooseKind(m, k, document.activeElement === radio));
-      group.append(el("label", { class: "search-chip" }, radio, k ? KIND_PLURALS[k] : "All"));
+      group.append(el("label", { class: "search-chip" }, radio, k ? KIND_PLURALS[k] : say("all")));
     }
     return group;
   }
@@ -341,14 +360,14 @@ class SearchPage {
   }
 
   questionKindSelect(m) {
-    const select = el("select", { id: "search-question-kind" }, el("option", { value: "" }, "Any kind"));
+    const select = el("select", { id: "search-question-kind" }, el("option", { value: "" }, say("any_kind")));
     for (const [label] of m.question_kinds) select.append(el("option", { value: label, selected: label === this.questionKind }, label));
     select.addEventListener("change", () => {
       this.questionKind = select.value;
       this.limit = PAGE_RESULTS;
       this.update();
     });
-    return el("p", { class: "search-qkind" }, el("label", { for: "search-question-kind" }, "Kind of question "), select);
+    return el("p", { class: "search-qkind" }, el("label", { for: "search-question-kind" }, `${say("kind_of_question")} `), select);
   }
 
   syncUrl(query) {
@@ -384,7 +403,7 @@ class SearchPage {
       this.render(query, found, shown);
     } catch (err) {
       if (err instanceof Superseded) return;
-      this.summary.textContent = UNAVAILABLE;
+      this.summary.textContent = say("unavailable");
       console.error(err);
     }
   }
@@ -399,16 +418,18 @@ class SearchPage {
     if (found.elsewhere === undefined) {
       this.summary.textContent = resultCountText(total, found.more, query, found.partial);
     } else {
-      const what = this.questionKind ? `${this.questionKind} questions` : KIND_PLURALS[this.kind].toLowerCase();
-      this.summary.textContent = `No ${what} for ${quoted(query)}`;
+      const what = this.questionKind
+        ? say("kind_questions", { kind: this.questionKind })
+        : (KIND_PLURALS[this.kind] || "").toLowerCase();
+      this.summary.textContent = say("no_kind_for", { what, query: quoted(query) });
       if (found.elsewhere) nodes.push(this.allKindsButton(found.elsewhere));
     }
     this.list.replaceChildren(...nodes);
   }
 
   cardAside(card) {
-    return el("aside", { class: "search-card search-card-page", "aria-label": "Definition" },
-      el("p", { class: "search-kind" }, "Definition"),
+    return el("aside", { class: "search-card search-card-page", "aria-label": say("definition") },
+      el("p", { class: "search-kind" }, say("definition")),
       el("h2", { class: "search-title" }, el("a", { class: "search-result-link", href: href(card.url, "") }, card.title)),
       el("p", { class: "search-excerpt" }, card.text));
   }
@@ -422,7 +443,7 @@ class SearchPage {
 
   /** Shows the next page of results, and moves the focus to the first of them. */
   moreButton() {
-    const button = el("button", { type: "button", class: "search-more" }, "Show more results");
+    const button = el("button", { type: "button", class: "search-more" }, say("show_more"));
     button.addEventListener("click", () => {
       const focusAt = this.links().length;
       this.limit += PAGE_RESULTS;
@@ -433,7 +454,7 @@ class SearchPage {
 
   /** When a filter leaves nothing: how many results the other kinds have, and a way to them. */
   allKindsButton(count) {
-    const button = el("button", { type: "button", class: "search-more" }, `Show all kinds: ${count} result${count === 1 ? "" : "s"}`);
+    const button = el("button", { type: "button", class: "search-more" }, say("show_all_kinds", { results: results(count) }));
     // "All" is drawn again when chosen: the new one takes the focus.
     const all = () => this.filters.querySelector('input[name="kind"][value=""]');
     button.addEventListener("click", () => {
