@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::count::{Analysed, Counts, PART_SHARE, WHOLE, analyse_all};
-use super::document::Doc;
+use super::document::{Doc, DocKind};
 use super::phrases::{Phrases, attach_names};
 use super::tokenize::Analyzer;
 use super::vocabulary::{Chunk, Vocabulary, few_pieces};
@@ -31,6 +31,9 @@ pub const PASSAGES_PER_POSTING: usize = 2;
 /// plan, a list of readings): it gathers other pages' subjects rather than treating its own, so
 /// every word counts for less on it, down to half from the second share.
 const HUB_LINK_SHARE: (f64, f64) = (0.15, 0.25);
+
+/// The standing of a work of the bibliography (see `standing`).
+const REFERENCE_STANDING: f64 = 0.3;
 
 /// One document a stem occurs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +98,8 @@ impl SearchIndex {
         let analysed = analyse_all(&chunks, &vocab, &phrases);
         drop(chunks);
         timer.lap("i:count");
-        let mut postings = score(&analysed, vocab.stems.len() + phrases.len());
+        let standing: Vec<f64> = docs.iter().map(standing).collect();
+        let mut postings = score(&analysed, &standing, vocab.stems.len() + phrases.len());
         timer.lap("i:post");
         drop(analysed);
         postings.par_iter_mut().for_each(|list| {
@@ -126,8 +130,20 @@ impl SearchIndex {
     }
 }
 
-/// Each stem's postings, scored by BM25 with the title and alias bonuses, in document order.
-fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
+/// How a document's matches count beside others': a work of the bibliography, whose title often
+/// holds the very words a course is about, ranks below the course's own pages on them (but not
+/// on its authors' names).
+fn standing(doc: &Doc) -> f64 {
+    if doc.kind == DocKind::Reference {
+        REFERENCE_STANDING
+    } else {
+        1.0
+    }
+}
+
+/// Each stem's postings, scored by BM25 with the title and alias bonuses and each document's
+/// standing, in document order.
+fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<Posting>> {
     let total = analysed.len().max(1) as f64;
     let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
     let mut df = vec![0u32; stem_count];
@@ -148,9 +164,17 @@ fn score(analysed: &[Analysed], stem_count: usize) -> Vec<Vec<Posting>> {
     for (doc, a) in analysed.iter().enumerate() {
         let norm = 1.0 - B + B * a.length as f64 / average;
         let hub = hub_factor(a);
+        let standing = standing.get(doc).copied().unwrap_or(1.0);
         for c in &a.counts {
-            let score =
-                hub * idf[c.stem as usize] * (saturate(f64::from(c.text), norm) + bonus(c, a));
+            // A work's author (its alias) names it as surely as a page's title; the rest of a
+            // work counts at its standing.
+            let named = if c.alias > 0 && standing < 1.0 {
+                bonus(c, a)
+            } else {
+                standing * bonus(c, a)
+            };
+            let text = standing * saturate(f64::from(c.text), norm);
+            let score = hub * idf[c.stem as usize] * (text + named);
             let mut best = [0; PASSAGES_PER_POSTING];
             for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
                 *slot = *passage;
