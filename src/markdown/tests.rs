@@ -249,3 +249,18 @@ fn text_for_search_follows_the_visible_words() {
     assert_eq!(c.heading_offsets.len(), c.headings.len());
     assert_eq!(c.words, 5);
 }
+
+#[test]
+fn the_text_of_links_to_other_pages_is_located_in_the_text() {
+    let c = convert_body(
+        "Read [[b]], [[b|the other essay]] and [Bee](../essays/b.md); trust [[#top|here]].\n",
+    );
+    let spans: Vec<&str> = c
+        .link_spans
+        .iter()
+        .map(|l| &c.text[l.start..l.end])
+        .collect();
+    // Not the glossary's automatic link, nor a link to the page itself.
+    assert_eq!(spans, ["Bee", "the other essay", "Bee"]);
+    assert!(c.link_spans.iter().all(|l| l.target == EntryId(1)));
+}
