@@ -412,3 +412,18 @@ fn leaving_out_the_author_is_for_one_work_at_a_time() {
     assert!(c.citations.is_empty());
     assert!(c.html.contains("[@a2021; -@b1986]"), "{}", c.html);
 }
+
+#[test]
+fn the_text_of_links_to_other_pages_is_located_in_the_text() {
+    let c = convert_body(
+        "Read [[b]], [[b|the other essay]] and [Bee](../essays/b.md); trust [[#top|here]].\n",
+    );
+    let spans: Vec<&str> = c
+        .link_spans
+        .iter()
+        .map(|l| &c.text[l.start..l.end])
+        .collect();
+    // Not the glossary's automatic link, nor a link to the page itself.
+    assert_eq!(spans, ["Bee", "the other essay", "Bee"]);
+    assert!(c.link_spans.iter().all(|l| l.target == EntryId(1)));
+}

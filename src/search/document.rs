@@ -209,7 +209,7 @@ fn document(e: &Entry, base: &str, anchors: &[&str]) -> Doc {
         let marked = mark_links(&e.body, text);
         let mut in_link = false;
         for text in split_passages(&marked) {
-            let (text, links) = unmark(&text, &mut in_link);
+            let (text, links) = unmark(text, &mut in_link);
             passages.push(Passage {
                 heading_id: id.to_string(),
                 heading: heading.to_string(),
@@ -285,7 +285,7 @@ fn sections(body: &Converted) -> Vec<(&str, &str, &str)> {
 
 /// A section's text (a slice of `body.text`) with the text of its links to other pages between
 /// `LINK_OPEN` and `LINK_CLOSE`.
-fn mark_links<'t>(body: &Converted, section: &'t str) -> std::borrow::Cow<'t, str> {
+fn mark_links<'t>(body: &'t Converted, section: &'t str) -> std::borrow::Cow<'t, str> {
     let marks = [LINK_OPEN, LINK_CLOSE];
     let start = (section.as_ptr() as usize).wrapping_sub(body.text.as_ptr() as usize);
     let end = start.wrapping_add(section.len());
@@ -296,10 +296,18 @@ fn mark_links<'t>(body: &Converted, section: &'t str) -> std::borrow::Cow<'t, st
         .map(|l| (l.start.max(start), l.end.min(end)))
         .filter(|&(a, b)| a < b && body.text.is_char_boundary(a) && body.text.is_char_boundary(b))
         .peekable();
-    if !inside || (spans.peek().is_none() && !section.contains(marks)) {
+    // The author's text holds no marks but by the rarest chance: look once.
+    let dirty = inside && section.contains(marks);
+    if !inside || (spans.peek().is_none() && !dirty) {
         return section.into();
     }
-    let clean = without_marks;
+    let clean = |text: &'t str| {
+        if dirty {
+            without_marks(text)
+        } else {
+            text.into()
+        }
+    };
     let mut marked = String::with_capacity(section.len() + 16);
     let mut last = start;
     for (a, b) in spans {
@@ -328,24 +336,24 @@ fn without_marks(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// A passage without its link marks, and where its link text is. `in_link` says whether a link's
 /// text runs on from the passage before, and is left saying whether one runs on to the next.
-fn unmark(passage: &str, in_link: &mut bool) -> (String, Vec<(u32, u32)>) {
+fn unmark(passage: String, in_link: &mut bool) -> (String, Vec<(u32, u32)>) {
     if !*in_link && !passage.contains([LINK_OPEN, LINK_CLOSE]) {
-        return (passage.to_string(), Vec::new());
+        return (passage, Vec::new());
     }
     let mut text = String::with_capacity(passage.len());
     let mut links = Vec::new();
     let mut from = in_link.then_some(0);
-    for c in passage.chars() {
-        match c {
-            LINK_OPEN => from = Some(text.len()),
-            LINK_CLOSE => {
-                if let Some(a) = from.take() {
-                    links.push((a as u32, text.len() as u32));
-                }
-            }
-            c => text.push(c),
+    let mut last = 0;
+    for (i, mark) in passage.match_indices([LINK_OPEN, LINK_CLOSE]) {
+        text.push_str(&passage[last..i]);
+        last = i + mark.len();
+        if mark.starts_with(LINK_OPEN) {
+            from = Some(text.len());
+        } else if let Some(a) = from.take() {
+            links.push((a as u32, text.len() as u32));
         }
     }
+    text.push_str(&passage[last..]);
     *in_link = from.is_some();
     if let Some(a) = from {
         links.push((a as u32, text.len() as u32));
@@ -355,8 +363,21 @@ fn unmark(passage: &str, in_link: &mut bool) -> (String, Vec<(u32, u32)>) {
 }
 
 /// A word without the link marks around it.
-fn bare(word: &str) -> &str {
-    word.trim_matches([LINK_OPEN, LINK_CLOSE])
+fn bare(mut word: &str) -> &str {
+    // Called for every word: plain byte compares, not a pattern search.
+    while let Some(rest) = word
+        .strip_prefix(LINK_OPEN)
+        .or_else(|| word.strip_prefix(LINK_CLOSE))
+    {
+        word = rest;
+    }
+    while let Some(rest) = word
+        .strip_suffix(LINK_CLOSE)
+        .or_else(|| word.strip_suffix(LINK_OPEN))
+    {
+        word = rest;
+    }
+    word
 }
 
 /// Cuts a section's text into passages of about PASSAGE_MIN_WORDS..PASSAGE_MAX_WORDS words,
@@ -508,6 +529,36 @@ mod tests {
             split_passages("  Already single spaced.  "),
             ["Already single spaced."]
         );
+    }
+
+    #[test]
+    fn link_text_is_found_again_in_the_passages_it_falls_in() {
+        use crate::site::{EntryId, LinkSpan};
+        let text = "Read Trust and its limits. Then the notes on it.\n".to_string();
+        let start = text.find("Trust").unwrap();
+        let end = start + "Trust and its limits".len();
+        let target = EntryId(0);
+        let body = Converted {
+            text,
+            link_spans: vec![LinkSpan { start, end, target }],
+            ..Converted::default()
+        };
+        let marked = mark_links(&body, &body.text);
+        let mut in_link = false;
+        let passages: Vec<(String, Vec<(u32, u32)>)> = split_passages(&marked)
+            .into_iter()
+            .map(|p| unmark(p, &mut in_link))
+            .collect();
+        let expected = "Read Trust and its limits. Then the notes on it.".to_string();
+        assert_eq!(passages, [(expected, vec![(5, 25)])]);
+        // A link's text may run from one passage into the next.
+        let mut in_link = false;
+        assert_eq!(unmark("a \u{E000}b c".into(), &mut in_link).1, [(2, 5)]);
+        assert_eq!(
+            unmark("d\u{E001} e".into(), &mut in_link),
+            ("d e".into(), vec![(0, 1)])
+        );
+        assert!(!in_link);
     }
 
     #[test]

@@ -378,8 +378,8 @@ export class SearchIndex {
   }
 
   /** Reads the candidates' postings, and the phrases', a chunk at a time until more than
-   * `limit` wanted documents have every word (or nothing is left, or enough rounds were read);
-   * ranks every document read. `more` says whether postings were left unread, so that there
+   * `limit` wanted documents have enough of the words (see `enough`; or nothing is left, or
+   * enough rounds were read); ranks every document read. `more` says whether postings were left unread, so that there
    * may be results beyond. */
   async readPostings(candidates, phrases, limit, wanted) {
     const lists = [...candidates, phrases];
@@ -570,10 +570,11 @@ function parseShard(raw) {
   });
 }
 
-/** Documents ranked: by how many query words they match, then whether they hold a phrase the
- * query names, then how many words they match as written (not as a prefix or a misspelling),
- * then by score; each with its best passage. `lists` are each query word's candidates and,
- * last, the phrases. */
+/** Documents ranked: those with enough of the query's words first (see `enough`; below that,
+ * more words first), then those that hold a phrase the query names, then those that match
+ * every word as written (not as a prefix or a misspelling), then by score; each marked
+ * `complete` when it has enough words, and with its best passage. `lists` are each query
+ * word's candidates and, last, the phrases. */
 function rank(loaded, lists) {
   const out = [];
   const words = lists.length - 1;
@@ -603,9 +604,9 @@ function enough(words) {
 }
 
 /** Two rankings of the same documents for two queries of `n` and `k` words (a term's alias and
- * its name) as one: each document where it ranks better, by whether it has every word of
- * either query, then whether it has them all as written, then score per word (a query of
- * more words adds more scores up). Marks each `complete`. */
+ * its name) as one: each document where it ranks better, by whether it is `complete` for
+ * either query, then whether it has its words all as written, then score per word (a query of
+ * more words adds more scores up). */
 function merge(a, n, b, k) {
   const docs = new Map();
   const better = (x, y) => y.complete - x.complete || (y.exact === y.matched) - (x.exact === x.matched) || y.perWord - x.perWord || x.doc - y.doc;
