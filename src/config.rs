@@ -334,13 +334,8 @@ impl Config {
             base_url = "/".to_string();
         }
         let cname = raw.cname.filter(|c| !c.trim().is_empty());
-        if let Some(c) = &cname
-            && !is_host_name(c.trim())
-        {
-            problems.push(
-                at_key("cname", format!("cname `{c}` is not a host name"))
-                    .with_hint("write the domain alone, e.g. cname = \"guide.example.org\""),
-            );
+        if let Some(d) = cname.as_deref().and_then(|c| cname_problem(c, &at_key)) {
+            problems.push(d);
         }
         let citation_style = read_citation_style(raw.citation_style.as_deref(), &keys, text)
             .unwrap_or_else(|d| {
@@ -524,6 +519,14 @@ fn starts_entry(line: &str) -> bool {
                 && k.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
         })
+}
+
+/// The error for a `cname` that is not a host name, if it is not.
+fn cname_problem(c: &str, at_key: &dyn Fn(&str, String) -> Diagnostic) -> Option<Diagnostic> {
+    (!is_host_name(c.trim())).then(|| {
+        at_key("cname", format!("cname `{c}` is not a host name"))
+            .with_hint("write the domain alone, e.g. cname = \"guide.example.org\"")
+    })
 }
 
 /// A domain such as `guide.example.org`: labels of letters, digits and inner hyphens.

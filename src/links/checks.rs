@@ -27,6 +27,21 @@ pub fn check_references_page(items: &[Item], diags: &mut Diagnostics) {
 }
 
 /// Every `#id` a link names must be a heading (or, on the same page, an element) of its target.
+/// The checks that need every body converted: fragments, drafts named, placeholders left,
+/// and the essays' tags.
+pub fn after_conversion(
+    items: &[Item],
+    bodies: &[Arc<Converted>],
+    matter_refs: &[MatterRef],
+    included: &[bool],
+    diags: &mut Diagnostics,
+) {
+    check_fragments(items, bodies, diags);
+    warn_drafts_named(items, matter_refs, included, diags);
+    warn_placeholders(items, included, diags);
+    super::tags::check(items, included, diags);
+}
+
 pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
     // One hint for each missing id of each target, however often it is linked; each target's
     // element ids read once.

@@ -143,23 +143,14 @@ pub fn resolve(
         assets,
     }
     .convert(config, options, previous.as_ref());
-    for body in &bodies {
-        diags.extend(body.diagnostics.iter().cloned());
-    }
+    diags.extend(bodies.iter().flat_map(|b| b.diagnostics.iter().cloned()));
     timer.lap("r:convert");
-    checks::check_fragments(&items, &bodies, &mut diags);
-    checks::warn_drafts_named(&items, &matter_refs, &included, &mut diags);
-    checks::warn_placeholders(&items, &included, &mut diags);
-    tags::check(&items, &included, &mut diags);
+    checks::after_conversion(&items, &bodies, &matter_refs, &included, &mut diags);
     citations::warn_uncited(bibliography, options, &items, &bodies, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    let kept: HashMap<PathBuf, Arc<Converted>> = items
-        .iter()
-        .zip(&bodies)
-        .map(|(item, body)| (item.path.clone(), Arc::clone(body)))
-        .collect();
+    let kept = kept_bodies(&items, &bodies);
     let made = previous.as_ref().and_then(|r| r.cache.citations.as_ref());
     let cited = citations::format(
         bibliography,
@@ -219,6 +210,15 @@ fn fingerprint(references: Option<&crate::site::References>) -> u64 {
         }
     }
     h.finish()
+}
+
+/// Each file's converted body, by path, for a later resolution to keep.
+fn kept_bodies(items: &[Item], bodies: &[Arc<Converted>]) -> HashMap<PathBuf, Arc<Converted>> {
+    items
+        .iter()
+        .zip(bodies)
+        .map(|(item, body)| (item.path.clone(), Arc::clone(body)))
+        .collect()
 }
 
 /// What converting the bodies needs of the corpus.

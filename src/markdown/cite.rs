@@ -111,44 +111,10 @@ impl<'a> Converter<'a, '_> {
                 return None;
             }
             let (line, col) = self.position(offset);
-            let entry = match self.ctx.targets.cite(item.key) {
-                CiteLookup::Found(entry) => entry,
-                CiteLookup::Unloaded => return None,
-                CiteLookup::NoBibliography if written.narrative => return None,
-                CiteLookup::NoBibliography => {
-                    let d = self
-                        .error(
-                            line,
-                            col,
-                            format!(
-                                "citation of `{}`, but the site has no bibliography",
-                                item.key
-                            ),
-                        )
-                        .with_hint("add the work to content/references.bib (BibTeX) or content/references.yaml; write `\\[` for a bracket that is no citation");
-                    self.result.diagnostics.push(d);
-                    complete = false;
-                    continue;
-                }
-                CiteLookup::Missing { suggestion } => {
-                    let hint = match suggestion {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if written.narrative => {
-                            "add an entry with this key to the bibliography; write `\\@` for an @ that is no citation".to_string()
-                        }
-                        None => "add an entry with this key to the bibliography".to_string(),
-                    };
-                    let d = self
-                        .error(
-                            line,
-                            col,
-                            format!(
-                                "citation of `{}`, which the bibliography does not have",
-                                item.key
-                            ),
-                        )
-                        .with_hint(hint);
-                    self.result.diagnostics.push(d);
+            let entry = match self.look_up(item.key, written.narrative, (line, col)) {
+                Looked::Found(entry) => entry,
+                Looked::NotACitation => return None,
+                Looked::Failed => {
                     complete = false;
                     continue;
                 }
@@ -182,6 +148,44 @@ impl<'a> Converter<'a, '_> {
         })
     }
 
+    /// The entry a cited key names, or an error at `line`:`col` said once.
+    fn look_up(&mut self, key: &str, narrative: bool, (line, col): (usize, usize)) -> Looked {
+        match self.ctx.targets.cite(key) {
+            CiteLookup::Found(entry) => Looked::Found(entry),
+            CiteLookup::Unloaded => Looked::NotACitation,
+            CiteLookup::NoBibliography if narrative => Looked::NotACitation,
+            CiteLookup::NoBibliography => {
+                let d = self
+                    .error(
+                        line,
+                        col,
+                        format!("citation of `{key}`, but the site has no bibliography"),
+                    )
+                    .with_hint("add the work to content/references.bib (BibTeX) or content/references.yaml; write `\\[` for a bracket that is no citation");
+                self.result.diagnostics.push(d);
+                Looked::Failed
+            }
+            CiteLookup::Missing { suggestion } => {
+                let hint = match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if narrative => {
+                        "add an entry with this key to the bibliography; write `\\@` for an @ that is no citation".to_string()
+                    }
+                    None => "add an entry with this key to the bibliography".to_string(),
+                };
+                let d = self
+                    .error(
+                        line,
+                        col,
+                        format!("citation of `{key}`, which the bibliography does not have"),
+                    )
+                    .with_hint(hint);
+                self.result.diagnostics.push(d);
+                Looked::Failed
+            }
+        }
+    }
+
     /// The offset in the body of the `@` at `at` in text made of `pieces`: where the piece holding
     /// it starts plus the distance into it when the piece is written as it reads, else the
     /// piece's first `@` (its text was an escape or an entity away from its source).
@@ -201,4 +205,14 @@ impl<'a> Converter<'a, '_> {
             .and_then(|s| s.find('@'))
             .map_or(range.start, |i| range.start + i)
     }
+}
+
+/// What a cited key turned out to be.
+enum Looked {
+    Found(usize),
+    /// Not a citation after all (an `@` in prose of a site without a bibliography, or a key a
+    /// file that failed to load would have): left as text.
+    NotACitation,
+    /// An error, reported.
+    Failed,
 }

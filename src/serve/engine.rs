@@ -173,6 +173,14 @@ impl Engine {
         }
     }
 
+    /// site.toml as a preview reads it: a preview always shows the latest build, so no worker
+    /// keeps its pages for reading offline, and one left from an earlier visit removes itself.
+    fn load_config(&self) -> Result<Warned<Config>, Diagnostics> {
+        let mut config = Config::load(&self.root)?;
+        config.value.offline = false;
+        Ok(config)
+    }
+
     fn rebuild_from(
         &mut self,
         last: Option<&Last>,
@@ -181,13 +189,7 @@ impl Engine {
         let timer = crate::timing::Timer::start();
         let config = match last {
             Some(l) => l.config.clone(),
-            None => {
-                // A preview always shows the latest build: no worker keeps its pages for
-                // reading offline, and one left from an earlier visit removes itself.
-                let mut config = Config::load(&self.root)?;
-                config.value.offline = false;
-                config
-            }
+            None => self.load_config()?,
         };
         let theme = match last {
             Some(l) if !scope.templates && !scope.statics => Ok(Arc::clone(&l.prepared.theme)),
