@@ -53,6 +53,8 @@ const PAGES = {
     async ready(page) {
       await page.focus("main .prose a.cite-link >> nth=0");
       await page.waitForSelector(".term-card:not([hidden])", { state: "visible" });
+    },
+  },
   "essay marked read, a heading's link focused": {
     path: "essays/trust-as-joint-commitment/",
     async ready(page) {
