@@ -175,8 +175,10 @@ pub(super) fn format(
                 return body;
             }
             let mut written = Converted::clone(&body);
-            written.html = replace_markers(&body.html, &forms, |f| &f.0);
-            written.text = replace_markers(&body.text, &forms, |f| &f.1);
+            written.html = replace_markers(&body.html, &forms, |f| &f.0, &mut Vec::new());
+            let mut moved = Vec::new();
+            written.text = replace_markers(&body.text, &forms, |f| &f.1, &mut moved);
+            shift_offsets(&mut written, &moved);
             Arc::new(written)
         })
         .collect();
@@ -253,8 +255,14 @@ pub(super) fn warn_uncited(
     }
 }
 
-/// `text` with each citation marker (NUL, number, NUL) replaced by its form.
-fn replace_markers<T>(text: &str, forms: &[T], form: impl Fn(&T) -> &String) -> String {
+/// `text` with each citation marker (NUL, number, NUL) replaced by its form. `moved` gets,
+/// for each marker, where the text after it started and starts now (byte offsets), in order.
+fn replace_markers<T>(
+    text: &str,
+    forms: &[T],
+    form: impl Fn(&T) -> &String,
+    moved: &mut Vec<(usize, usize)>,
+) -> String {
     let mut out = String::with_capacity(text.len() + forms.len() * 64);
     let mut rest = text;
     while let Some(start) = rest.find('\0') {
@@ -272,9 +280,30 @@ fn replace_markers<T>(text: &str, forms: &[T], form: impl Fn(&T) -> &String) -> 
             out.push_str(form(f));
         }
         rest = &after[end + 1..];
+        moved.push((text.len() - rest.len(), out.len()));
     }
     out.push_str(rest);
     out
+}
+
+/// Moves the offsets into a body's text (where its sections start, where its links' text is)
+/// to where they fall once its citation markers are replaced; `moved` as `replace_markers`
+/// gives it.
+fn shift_offsets(body: &mut Converted, moved: &[(usize, usize)]) {
+    let shift = |offset: usize| {
+        let passed = moved.partition_point(|&(old, _)| old <= offset);
+        match passed.checked_sub(1).map(|i| moved[i]) {
+            Some((old, new)) => offset - old + new,
+            None => offset,
+        }
+    };
+    for offset in &mut body.heading_offsets {
+        *offset = shift(*offset);
+    }
+    for span in &mut body.link_spans {
+        span.start = shift(span.start);
+        span.end = shift(span.end);
+    }
 }
 
 #[cfg(test)]
@@ -285,8 +314,37 @@ mod tests {
     fn markers_are_replaced_in_one_pass() {
         let forms = vec!["(A, 2021)".to_string(), "(B, 1986)".to_string()];
         assert_eq!(
-            replace_markers("x \u{0}1\u{0} y \u{0}0\u{0}.", &forms, |f| f),
+            replace_markers(
+                "x \u{0}1\u{0} y \u{0}0\u{0}.",
+                &forms,
+                |f| f,
+                &mut Vec::new()
+            ),
             "x (B, 1986) y (A, 2021)."
         );
+    }
+
+    #[test]
+    fn offsets_after_a_citation_move_with_the_text() {
+        let forms = vec!["(Allen, 2021)".to_string()];
+        let text = "See \u{0}0\u{0}. Trust matters.";
+        let mut moved = Vec::new();
+        let written = replace_markers(text, &forms, |f| f, &mut moved);
+        let mut body = Converted {
+            heading_offsets: vec![0, text.find("Trust").unwrap_or(0)],
+            ..Converted::default()
+        };
+        body.link_spans.push(crate::site::LinkSpan {
+            start: text.find("matters").unwrap_or(0),
+            end: text.len() - 1,
+            target: crate::site::EntryId(0),
+        });
+        shift_offsets(&mut body, &moved);
+        assert_eq!(&written[body.heading_offsets[1]..], "Trust matters.");
+        assert_eq!(
+            &written[body.link_spans[0].start..body.link_spans[0].end],
+            "matters"
+        );
+        assert_eq!(body.heading_offsets[0], 0);
     }
 }

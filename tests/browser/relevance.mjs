@@ -46,8 +46,14 @@ export async function lecternRanking(index, judged, options = {}) {
   const docs = found.results.map((r) => r.doc);
   if (found.card) docs.unshift(found.card.doc);
   const urls = [];
-  for (const doc of [...new Set(docs)].slice(0, CUTOFF)) urls.push((await index.passage(doc, 0)).url);
+  for (const doc of [...new Set(docs)].slice(0, options.limit || CUTOFF)) urls.push(resultName(await index.passage(doc, 0)));
   return urls;
+}
+
+/** How the judgments name a result: its page's path, and for an entry of a page that lists
+ * several (a work on the references page) the entry's anchor after `#`. */
+export function resultName(passage) {
+  return passage.headingId && passage.heading === "" ? `${passage.url}#${passage.headingId}` : passage.url;
 }
 
 /** Mean and per-query scores of `rank(judged) → urls` over every judged query. */
