@@ -268,3 +268,86 @@ fn a_sessions_file_name_is_no_link_name() {
     assert!(html.contains("href=\"/essays/forms/\""), "{html}");
     assert!(html.contains("href=\"/sessions/7/\""), "{html}");
 }
+
+/// A term's name and summary are written once per page for its card: in the page's key terms
+/// when they list it, else in the page's data block, never on the links themselves.
+#[test]
+fn each_summary_is_written_once_per_page() {
+    let site = TempSite::from_fixture("sites/links");
+    // The home page lists no terms: the summary of the one it links is in its data block.
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\n\nWe begin with [[care]].\n",
+    );
+    site.build();
+    let summaries = [
+        "The working bond between patient and therapist.",
+        "Concern for another&#x27;s good.",
+        "Trust in what someone tells you.",
+        "Counting on someone who responds to being counted on.",
+    ];
+    let pages = [
+        "index.html",
+        "essays/forms/index.html",
+        "essays/mentions/index.html",
+        "essays/all-mode/index.html",
+        "glossary/trust/index.html",
+        "glossary/care/index.html",
+        "questions/why-trust/index.html",
+        "sessions/1/index.html",
+    ];
+    let mut in_data_block = 0;
+    for page in pages {
+        let html = site.read(page);
+        assert!(
+            !html.contains("class=\"term-link auto\" data-term=\"trust\" title="),
+            "{page}"
+        );
+        let data = html
+            .split_once("<script type=\"application/json\" id=\"lectern-terms\">")
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(json, _)| json.to_string());
+        if let Some(json) = &data {
+            let terms: serde_json::Value = serde_json::from_str(json).expect("term data is JSON");
+            for (slug, entry) in terms.as_object().expect("an object by slug") {
+                assert!(
+                    html.contains(&format!("data-term=\"{slug}\">")),
+                    "{page}: {slug}"
+                );
+                assert!(
+                    entry[1].as_str().is_some_and(|s| !s.is_empty()),
+                    "{page}: {slug}"
+                );
+                in_data_block += 1;
+            }
+        }
+        for summary in summaries {
+            let escaped = summary.replace("&#x27;", "'");
+            // (A term's own page shows its summary as the lede and in its description too.)
+            let written = html
+                .matches(&format!("<span class=\"relation-note\">{summary}</span>"))
+                .count()
+                + data.as_deref().map_or(0, |d| d.matches(&escaped).count());
+            assert!(
+                written <= 1,
+                "{page}: {summary:?} is written {written} times"
+            );
+        }
+        // Every linked term's summary is on the page once, for its card.
+        for slug in ["trust", "care", "alliance", "epistemic-trust"] {
+            if html.contains(&format!("class=\"term-link auto\" data-term=\"{slug}\">"))
+                || html.contains(&format!("class=\"term-link\" data-term=\"{slug}\">"))
+            {
+                let listed = html.contains(&format!("\"{slug}\":["))
+                    || html.contains(&format!(
+                        "<a href=\"/glossary/{slug}/\" data-term=\"{slug}\">"
+                    ));
+                assert!(listed, "{page}: {slug} has no summary on the page");
+            }
+        }
+    }
+    assert!(
+        in_data_block > 0,
+        "some page links a term its lists do not show"
+    );
+}

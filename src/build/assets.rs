@@ -71,7 +71,7 @@ pub fn search_files(site: &Site) -> Files {
 }
 
 /// The files made from the whole site rather than one page: sitemap (when the base URL has a
-/// host: a sitemap holds absolute URLs), robots.txt, .nojekyll and CNAME.
+/// host: a sitemap holds absolute URLs), robots.txt, the scripts' words, .nojekyll and CNAME.
 pub fn site_files(site: &Site) -> Files {
     let mut files = Files::new();
     let mut add = |path: &str, text: String| {
@@ -95,6 +95,14 @@ pub fn site_files(site: &Site) -> Files {
     if let Some(calendar) = super::calendar::sessions_ics(site) {
         add("sessions.ics", calendar);
     }
+    // The scripts' words in the site's language, once for every page rather than in each.
+    add(
+        "js/words.js",
+        format!(
+            "window.lecternWords = {};\n",
+            crate::render::script_words(site)
+        ),
+    );
     add(".nojekyll", String::new());
     if let Some(cname) = &site.config.cname {
         add("CNAME", format!("{}\n", cname.trim()));

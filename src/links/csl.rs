@@ -322,11 +322,11 @@ fn citation(
             continue;
         }
         w.html.push_str(&format!(
-            "<a class=\"term-link cite-link\" href=\"#{}\" data-cite=\"{}\" data-term-name=\"{}\" title=\"{}\">",
+            // The card's text is the work's entry in the page's references, which it links to.
+            "<a class=\"term-link cite-link\" href=\"#{}\" data-cite=\"{}\" data-term-name=\"{}\">",
             escape_attr(&fragment(&reference_id(key))),
             escape_attr(key),
             escape_attr(reference.map_or(key, |r| r.title.as_str())),
-            escape_attr(reference.map_or("", |r| r.text.as_str())),
         ));
         w.html.push_str(&html);
         w.plain.push_str(&plain);

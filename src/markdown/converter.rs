@@ -525,6 +525,7 @@ impl<'a, 'c> Converter<'a, 'c> {
                 self.result.links.push(OutLink {
                     target: term,
                     auto: true,
+                    card: true,
                 });
             }
             last = range.end;

@@ -13,7 +13,7 @@ use crate::site::{EntryId, FragmentRef, OutLink};
 use crate::text::{escape_attr, percent_decode, url_scheme};
 
 impl<'a> Converter<'a, '_> {
-    /// The opening `<a>` of a link to item `target`, with a term's summary for its card.
+    /// The opening `<a>` of a link to item `target`; a term's carries the key its card is found by.
     pub(super) fn anchor_open(
         &self,
         target: EntryId,
@@ -23,13 +23,10 @@ impl<'a> Converter<'a, '_> {
         let t = self.ctx.item(target);
         let anchor = self.ctx.anchors[target.index()].get_or_init(|| super::Anchor {
             href: escape_attr(&self.ctx.urls[target.index()]),
+            // A term's name and summary are written once per page, where its card reads them
+            // (the page's key terms, or its data block), not on every link to it.
             attrs: match &t.meta {
-                Meta::Term { summary, .. } => format!(
-                    " data-term=\"{}\" data-term-name=\"{}\" title=\"{}\"",
-                    escape_attr(&t.slug),
-                    escape_attr(&t.title),
-                    escape_attr(summary)
-                ),
+                Meta::Term { .. } => format!(" data-term=\"{}\"", escape_attr(&t.slug)),
                 _ => format!(" class=\"xref xref-{}\"", t.kind.name()),
             },
         });
@@ -96,7 +93,7 @@ impl<'a> Converter<'a, '_> {
             self.warn_draft(line, col, target);
             return self.plain(&label, piped, hidden);
         }
-        self.record_link(target, in_notes);
+        self.record_link(target, in_notes, true);
         if self.ctx.item(target).kind == Kind::Term {
             self.linked_terms.insert(target);
         }
@@ -167,11 +164,12 @@ impl<'a> Converter<'a, '_> {
     }
 
     /// Records a link for backlinks: a link inside notes counts only where notes are shown.
-    fn record_link(&mut self, target: EntryId, in_notes: bool) {
+    fn record_link(&mut self, target: EntryId, in_notes: bool, card: bool) {
         if !in_notes || self.ctx.facilitator {
             self.result.links.push(OutLink {
                 target,
                 auto: false,
+                card,
             });
         }
     }
@@ -296,7 +294,7 @@ impl<'a> Converter<'a, '_> {
         if let Some(id) = fragment {
             self.record_fragment(target, id, (line, col), in_notes);
         }
-        self.record_link(target, in_notes);
+        self.record_link(target, in_notes, false);
         let mut url = self.ctx.urls[target.index()].clone();
         if let Some(f) = fragment {
             url.push('#');

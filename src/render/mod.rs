@@ -110,7 +110,7 @@ pub fn render_each<R: Send>(
                 .map_err(|e| theme.diagnostic(&e, &job.path))?;
             Ok(sink(Page {
                 path: job.path.clone(),
-                html,
+                html: crate::text::strip_indentation(&html),
             }))
         })
         .collect();
@@ -137,7 +137,8 @@ struct Shared<'a> {
     config_value: tera::Value,
     /// The interface strings, as `t`.
     strings_value: tera::Value,
-    /// The scripts' words, as JSON for a data block (`script_words`).
+    /// The scripts' words, as JSON for a data block (`script_words`): the default theme loads
+    /// them from `js/words.js`; a base template made before that still finds them here.
     script_words: tera::Value,
 }
 
@@ -284,7 +285,7 @@ fn tag_jobs(site: &Site) -> Vec<Job> {
 }
 
 /// The interface strings' `script` table as JSON that can stand inside `<script>`.
-fn script_words(site: &Site) -> String {
+pub fn script_words(site: &Site) -> String {
     let words = site.config.strings.table().get("script");
     serde_json::to_string(&words)
         .unwrap_or_default()

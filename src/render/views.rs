@@ -210,11 +210,45 @@ pub(super) fn page_value(site: &Site, views: &Views, id: EntryId) -> Value {
                 .or(site.config.image.as_deref())
                 .map(|i| image_url(site, i)),
         );
-    v.set("references", page_references(site, e));
+    v.set("references", page_references(site, e)).set(
+        "term_data",
+        term_data(site, e).map(|j| Value::safe_string(&j)),
+    );
     kind_values(&mut v, site, views, e);
     session_values(&mut v, site, views, id);
     listing_neighbours(&mut v, site, views, id);
     v.value()
+}
+
+/// The name and summary of each term the page's text links to that its relation lists do not
+/// show with its summary, by slug, as JSON for the page's data block: term cards read a term
+/// there or in the lists, so that a summary is written once per page, not on every link. (A
+/// template that shows a relation's terms marks each link `data-term`, its summary beside it.)
+fn term_data(site: &Site, e: &Entry) -> Option<String> {
+    let listed: std::collections::HashSet<EntryId> = e
+        .relations
+        .iter()
+        .flat_map(|r| r.entries.iter().copied())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut terms = serde_json::Map::new();
+    for link in &e.body.links {
+        if !link.card || listed.contains(&link.target) || !seen.insert(link.target) {
+            continue;
+        }
+        let t = site.entry(link.target);
+        if let Meta::Term { summary, .. } = &t.item.meta {
+            terms.insert(
+                t.item.slug.clone(),
+                serde_json::json!([t.item.title, summary]),
+            );
+        }
+    }
+    (!terms.is_empty()).then(|| {
+        serde_json::to_string(&terms)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+    })
 }
 
 /// The works a page cites, for its list of references: each with the id its citations link to.

@@ -41,10 +41,11 @@ use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
 const VERSION: u32 = 3;
-/// Target sizes: small enough that a query's files add up to little on a phone, large enough
-/// that a 10,000-item site is not hundreds of thousands of files.
-const DICT_SHARD_BYTES: usize = 6 * 1024;
-const POSTINGS_GROUP_BYTES: usize = 6 * 1024;
+/// Target sizes of dictionary shards, postings groups and tail files, from a small site's to a
+/// large one's: small enough that a query's files add up to little on a phone, large enough
+/// that a 10,000-item site is not tens of thousands of files (creating files is the slowest part
+/// of writing a site, and a host counts them). A query fetches one shard and one group.
+const PART_BYTES: (usize, usize) = (6 * 1024, 16 * 1024);
 /// Postings in a stem's first chunk (the results of a one-word query, with room for a filter)
 /// and in each further one (fetched for narrow filters and multi-word queries). Most stems have
 /// no further chunk, so most stems cost no file of their own.
@@ -52,8 +53,6 @@ const FIRST_CHUNK: usize = 100;
 const NEXT_CHUNK: usize = 1000;
 /// A last further chunk of at most this many postings goes into a shared tail file.
 const TAIL_POSTINGS: usize = 200;
-/// Target size of a tail file; their number is a power of two, so that it changes seldom.
-const TAIL_FILE_BYTES: usize = 6 * 1024;
 /// Passages in a fragment file: about 1.5 KB of text on a small site, so that the few results a
 /// query shows fetch little; up to a whole essay's on a large one, which would otherwise be
 /// tens of thousands of files (creating files is the slowest part of writing a site). A
@@ -70,8 +69,9 @@ const MAX_SURFACES: usize = 12;
 pub fn encode(docs: &[Doc], index: &SearchIndex, analyzer: &Analyzer) -> BTreeMap<String, Vec<u8>> {
     let mut parts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let stems: Vec<(&String, &Stem)> = index.stems.iter().collect();
-    let (groups, chunks, tails) = postings_parts(&stems, &mut parts);
-    let dict = dictionary_parts(&stems, &groups, &chunks, &mut parts);
+    let part = part_bytes(docs.len());
+    let (groups, chunks, tails) = postings_parts(&stems, part, &mut parts);
+    let dict = dictionary_parts(&stems, &groups, &chunks, part, &mut parts);
     let per_file = passages_per_file(docs.len());
     fragment_parts(docs, per_file, &mut parts);
 
@@ -139,9 +139,11 @@ fn push_postings(out: &mut Vec<u8>, postings: &[Posting]) {
 
 /// Cuts every stem's postings into its first chunk (grouped with its neighbours') and further
 /// chunks, the last of which goes into a tail file when it is short. Returns each stem's group,
-/// its number of chunks, and the number of tail files.
+/// its number of chunks, and the number of tail files (their number is a power of two, so that
+/// it changes seldom). Groups and tail files are about `part` bytes each.
 fn postings_parts(
     stems: &[(&String, &Stem)],
+    part: usize,
     parts: &mut BTreeMap<String, Vec<u8>>,
 ) -> (Vec<usize>, Vec<usize>, usize) {
     use rayon::prelude::*;
@@ -175,7 +177,7 @@ fn postings_parts(
     let tails = if tail_bytes == 0 {
         0
     } else {
-        tail_bytes.div_ceil(TAIL_FILE_BYTES).next_power_of_two()
+        tail_bytes.div_ceil(part).next_power_of_two()
     };
     let mut tail_files: Vec<Vec<u8>> = vec![Vec::new(); tails];
     let mut groups = Vec::with_capacity(stems.len());
@@ -183,7 +185,7 @@ fn postings_parts(
     let mut group: Vec<u8> = Vec::new();
     let mut group_number = 0;
     for (id, (head, mut rest)) in written.into_iter().enumerate() {
-        if !group.is_empty() && group.len() + head.len() + 2 > POSTINGS_GROUP_BYTES {
+        if !group.is_empty() && group.len() + head.len() + 2 > part {
             group.push(b'}');
             parts.insert(format!("p/{group_number}"), std::mem::take(&mut group));
             group_number += 1;
@@ -244,6 +246,7 @@ fn dictionary_parts(
     stems: &[(&String, &Stem)],
     groups: &[usize],
     chunks: &[usize],
+    part: usize,
     parts: &mut BTreeMap<String, Vec<u8>>,
 ) -> Vec<String> {
     // (key, is a word pointing at a stem, stem id)
@@ -270,7 +273,7 @@ fn dictionary_parts(
             dictionary_entry(&mut record, stem, term, groups[id], chunks[id]);
         }
         match shards.last_mut() {
-            Some((_, _, bytes, last)) if bytes.len() + record.len() < DICT_SHARD_BYTES => {
+            Some((_, _, bytes, last)) if bytes.len() + record.len() < part => {
                 bytes.push(b',');
                 bytes.extend_from_slice(&record);
                 *last = key;
@@ -349,6 +352,12 @@ fn dictionary_entry(out: &mut Vec<u8>, stem: &str, term: &Stem, group: usize, ch
         out.push(b']');
     }
     out.push(b']');
+}
+
+/// Grows with the number of documents, from the small-site size to the cap.
+fn part_bytes(docs: usize) -> usize {
+    let (small, most) = PART_BYTES;
+    (small * docs / SMALL_SITE_DOCS).clamp(small, most)
 }
 
 /// Grows with the number of documents, from the small-site size to the cap.

@@ -87,6 +87,9 @@ pub struct OutLink {
     pub target: EntryId,
     /// Made by glossary auto-linking rather than written by the author.
     pub auto: bool,
+    /// Written as a wikilink or auto-link, which a term's card opens from; a Markdown link is
+    /// an ordinary link.
+    pub card: bool,
 }
 
 /// A `#heading-id` on a link to an item, checked once every item's headings are known.

@@ -202,9 +202,59 @@ pub fn capitalize(s: &str) -> String {
     })
 }
 
+/// `html` without the indentation of its lines or its blank lines, except inside `<pre>` and
+/// `<textarea>`, where whitespace is content. A browser collapses whitespace between words and
+/// tags to one space, and each line keeps its line break, so the page reads and lays out the
+/// same in fewer bytes.
+pub fn strip_indentation(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut verbatim = false;
+    for line in html.split_inclusive('\n') {
+        let kept = if verbatim {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        if verbatim || !kept.trim_end_matches(['\r', '\n']).is_empty() {
+            out.push_str(kept);
+        }
+        let opened = ["<pre", "<textarea"]
+            .map(|t| line.rfind(t))
+            .into_iter()
+            .flatten()
+            .max();
+        let closed = ["</pre>", "</textarea>"]
+            .map(|t| line.rfind(t))
+            .into_iter()
+            .flatten()
+            .max();
+        verbatim = match (opened, closed) {
+            (Some(o), Some(c)) => o > c,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => verbatim,
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indentation_goes_but_preformatted_text_stays() {
+        let html = "<ul>\n    <li>a</li>\n\n    <li>b</li>\n</ul>\n<pre><code>fn x() {\n    y\n\n}\n</code></pre>\n  <p>z</p>\n";
+        assert_eq!(
+            strip_indentation(html),
+            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre><code>fn x() {\n    y\n\n}\n</code></pre>\n<p>z</p>\n"
+        );
+        let area = "<textarea>\n  kept\n</textarea>  <p>\n    x</p>";
+        assert_eq!(
+            strip_indentation(area),
+            "<textarea>\n  kept\n</textarea>  <p>\nx</p>"
+        );
+    }
 
     #[test]
     fn slugify_makes_url_safe_names() {

@@ -4,6 +4,8 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { copySite, buildSite, serveStatic, launch } from "./lib.mjs";
 
 const TRUST = "Counting on someone who responds to your counting on them.";
@@ -13,6 +15,8 @@ let server, browser;
 
 before(async () => {
   const root = copySite("sites/basic");
+  // A page that lists no terms: the card of the one it links reads the page's data block.
+  appendFileSync(join(root, "content/about.md"), "\nWe lean on [[reliance]] here.\n");
   const out = buildSite(root, "/course/");
   server = await serveStatic(out, "/course/");
   browser = await launch();
@@ -58,16 +62,30 @@ test("with JavaScript the summary moves from title to a data attribute; the link
   await page.close();
 });
 
-test("without JavaScript a term link keeps its title and prints plainly", async () => {
+test("without JavaScript a term link goes to its entry, the page's key terms show its summary, and it prints plainly", async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(server.url("essays/alpha/"));
-  assert.equal(await page.$eval(FIRST, (a) => a.getAttribute("title")), TRUST);
+  assert.equal(await page.$eval(FIRST, (a) => a.getAttribute("href")), "/course/glossary/trust/");
   assert.equal(await page.$(".term-card"), null);
+  const listed = await page.$eval('.relations a[data-term="trust"]', (a) => a.nextElementSibling.textContent);
+  assert.equal(listed, TRUST);
   await page.emulateMedia({ media: "print" });
   const deco = await page.$eval(FIRST, (a) => getComputedStyle(a).textDecorationLine);
   assert.equal(deco, "none");
   await context.close();
+});
+
+test("a term the page does not list shows its card from the page's data block", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url("about/"));
+  assert.equal(await page.$(".relations"), null);
+  await page.hover('main a.term-link[data-term="reliance"]');
+  await waitOpen(page);
+  const card = await cardState(page);
+  assert.equal(card.name, "Reliance");
+  assert.equal(card.summary, "Depending on something without expecting it to care.");
+  await page.close();
 });
 
 test("hovering shows the card; the pointer can move into it; leaving closes it", async () => {

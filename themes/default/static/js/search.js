@@ -11,10 +11,11 @@ const PASSAGE_DELAY = 180;
 const DROPDOWN_RESULTS = 8;
 const PAGE_RESULTS = 20;
 
-/** The words search shows, in the site's language: the page's data block of script words. */
+/** The words search shows, in the site's language: from js/words.js (or, in a base template
+ * made before it, the page's data block of script words). */
 const WORDS = (() => {
   try {
-    return JSON.parse(document.getElementById("lectern-words")?.textContent || "{}")?.search || {};
+    return (window.lecternWords || JSON.parse(document.getElementById("lectern-words")?.textContent || "{}"))?.search || {};
   } catch (e) {
     return {};
   }

@@ -2,10 +2,14 @@
 // first tap, and prints as a numbered note with a "Terms" list at the end of the page. A
 // citation (class cite-link) shows its work's title and full reference in the same card.
 //
-// Every term link is rendered as <a class="term-link" data-term data-term-name title>; without
-// this script it is an ordinary link with a native tooltip. With it, the summary moves from
-// `title` to `data-term-summary` and one shared card (appended to <body>, positioned absolutely,
-// so the text never moves) describes whichever link is active via aria-describedby.
+// Every term link is rendered as <a class="term-link" data-term="slug">, and a term's name and
+// summary are written once per page: in the page's lists of terms (<a data-term> followed by its
+// .relation-note, or in a <dt> whose <dd> holds the summary) or, for a term they do not list, in
+// the #lectern-terms data block. A citation
+// links to its work's entry in the page's references, which is the card's text. Without this
+// script each is an ordinary link. With it, each link gets `data-term-name` and
+// `data-term-summary`, and one shared card (appended to <body>, positioned absolutely, so the
+// text never moves) describes whichever link is active via aria-describedby.
 (function () {
   if (!document.querySelector("a.term-link") && !document.querySelector('script[src*="__lectern/"]')) return;
 
@@ -13,10 +17,10 @@
   const CLOSE_DELAY = 280; // ms of grace to move the pointer from the link into the card
   const GAP = 6; // px between the link and the card
   const MARGIN = 8; // px kept free at the viewport's edges
-  // The card's words, in the site's language, from the page's data block.
+  // The card's words, in the site's language, from js/words.js (or an older template's data block).
   let WORDS = {};
   try {
-    WORDS = JSON.parse(document.getElementById("lectern-words")?.textContent || "{}") || {};
+    WORDS = window.lecternWords || JSON.parse(document.getElementById("lectern-words")?.textContent || "{}") || {};
   } catch (e) {
     // No words given: the card shows without its link label.
   }
@@ -143,16 +147,41 @@
   // Links are prepared once each; the preview's live reload may swap in new ones.
   const prepared = new WeakSet();
   const prepare = () => {
+    const terms = pageTerms();
     for (const link of document.querySelectorAll("a.term-link")) {
       if (prepared.has(link)) continue;
       prepared.add(link);
-      if (link.hasAttribute("title")) {
-        link.dataset.termSummary = link.getAttribute("title");
-        link.removeAttribute("title");
+      const known = link.classList.contains("cite-link") ? citedWork(link) : terms.get(link.dataset.term);
+      if (known) {
+        if (known[0] && !link.dataset.termName) link.dataset.termName = known[0];
+        if (known[1]) link.dataset.termSummary = known[1];
       }
       bind(link);
     }
   };
+  // Each term's [name, summary] by slug, from the data block and the relation lists.
+  function pageTerms() {
+    const terms = new Map();
+    try {
+      const data = JSON.parse(document.getElementById("lectern-terms")?.textContent || "{}") || {};
+      for (const [slug, entry] of Object.entries(data)) terms.set(slug, entry);
+    } catch (e) {
+      // No data block: the relation lists hold the page's terms.
+    }
+    // A listed term: its summary follows its link (.relation-note), or is its <dt>'s <dd>.
+    for (const a of document.querySelectorAll("a[data-term]:not(.term-link)")) {
+      const next = a.nextElementSibling;
+      const note = next?.classList.contains("relation-note") ? next : a.closest("dt")?.nextElementSibling;
+      if (note) terms.set(a.dataset.term, [a.textContent.trim(), note.textContent.trim()]);
+    }
+    return terms;
+  }
+  // A citation's [title, full reference]: the entry its link goes to in the page's references.
+  function citedWork(link) {
+    const id = decodeURIComponent((link.getAttribute("href") || "").replace(/^#/, ""));
+    const entry = id && document.getElementById(id);
+    return [link.dataset.termName, entry ? entry.textContent.replace(/\s+/g, " ").trim() : ""];
+  }
   const bind = (link) => {
     link.addEventListener("pointerenter", (e) => {
       if (e.pointerType !== "mouse") return;
