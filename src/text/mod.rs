@@ -205,37 +205,53 @@ pub fn capitalize(s: &str) -> String {
 /// `html` without the indentation of its lines or its blank lines, except inside `<pre>` and
 /// `<textarea>`, where whitespace is content. A browser collapses whitespace between words and
 /// tags to one space, and each line keeps its line break, so the page reads and lays out the
-/// same in fewer bytes.
+/// same in fewer bytes. One pass over the page, finding the preformatted parts as it goes.
 pub fn strip_indentation(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut verbatim = false;
-    for line in html.split_inclusive('\n') {
-        let kept = if verbatim {
-            line
-        } else {
-            line.trim_start_matches([' ', '\t'])
-        };
-        if verbatim || !kept.trim_end_matches(['\r', '\n']).is_empty() {
-            out.push_str(kept);
+    let mut at = 0;
+    let mut line_start = true;
+    // Where the next `<pre` and `<textarea` are (or the end), found once each and again only
+    // when passed, so that a page without them is searched once.
+    let mut next = [("<pre", "</pre>", 0), ("<textarea", "</textarea>", 0)]
+        .map(|(open, close, _)| (open, close, html.find(open).unwrap_or(html.len())));
+    while at < html.len() {
+        let (_, close, start) = next
+            .iter()
+            .copied()
+            .min_by_key(|&(_, _, start)| start)
+            .unwrap_or(("", "", html.len()));
+        strip_lines(&html[at..start], line_start, &mut out);
+        if start == html.len() {
+            break;
         }
-        let opened = ["<pre", "<textarea"]
-            .map(|t| line.rfind(t))
-            .into_iter()
-            .flatten()
-            .max();
-        let closed = ["</pre>", "</textarea>"]
-            .map(|t| line.rfind(t))
-            .into_iter()
-            .flatten()
-            .max();
-        verbatim = match (opened, closed) {
-            (Some(o), Some(c)) => o > c,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => verbatim,
-        };
+        let end = html[start..]
+            .find(close)
+            .map_or(html.len(), |e| start + e + close.len());
+        out.push_str(&html[start..end]);
+        at = end;
+        line_start = false;
+        for (o, _, s) in &mut next {
+            if *s < at {
+                *s = html[at..].find(*o).map_or(html.len(), |f| at + f);
+            }
+        }
     }
     out
+}
+
+/// Appends `text` with each line's indentation and the blank lines removed; its first line is
+/// left whole when it continues a line (after preformatted text).
+fn strip_lines(text: &str, line_start: bool, out: &mut String) {
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == 0 && !line_start {
+            out.push_str(line);
+            continue;
+        }
+        let kept = line.trim_start_matches([' ', '\t']);
+        if !kept.trim_end_matches(['\r', '\n']).is_empty() {
+            out.push_str(kept);
+        }
+    }
 }
 
 #[cfg(test)]
