@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { copySite, buildSite, serveStatic } from "../tests/browser/lib.mjs";
 import { CUTOFF, judgments, kindOfUrl, lecternRanking, score, report } from "../tests/browser/relevance.mjs";
-import { SearchIndex } from "../themes/default/static/js/search-index.js";
+import { SearchIndex, readJson } from "../themes/default/static/js/search-index.js";
 
 const BASE = "/trust-guide/";
 /** Single-word first queries to time, as a reader's first search. */
@@ -49,7 +49,7 @@ function transfer(log, start, dir, prefix) {
 }
 
 async function measureLectern(out, server) {
-  const fetchJson = async (url) => (await fetch(url)).json();
+  const fetchJson = async (url) => readJson(new Uint8Array(await (await fetch(url)).arrayBuffer()));
   const index = new SearchIndex(server.url("search/"), fetchJson);
   const scored = await score((judged) => lecternRanking(index, judged));
   const firsts = [];
@@ -124,7 +124,7 @@ const urls = [];
   const m = JSON.parse(readFileSync(join(out, "search", "manifest.json"), "utf8"));
   const index = new SearchIndex("file:///search/", async (url) => {
     const p = decodeURI(new URL(url).pathname).replace(/^\/search\//, "");
-    return p === "manifest.json" ? m : JSON.parse(readFileSync(join(out, "search", p), "utf8"));
+    return p === "manifest.json" ? m : readJson(readFileSync(join(out, "search", p)));
   });
   for (let doc = 0; doc < m.docs; doc++) urls.push((await index.passage(doc, 0)).url);
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use common::served::{FirstQuery, Served};
+use common::served::{FirstQuery, Served, unpack};
 use common::{TempSite, snapshot_dir};
 use lectern::BuildOptions;
 use serde_json::Value;
@@ -21,14 +21,15 @@ const MARKER: &str = "SECRET-FACILITATOR-MARKER";
 fn search_files(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
     snapshot_dir(&site.out().join("search"))
         .into_iter()
-        .filter(|(path, _)| path.ends_with(".json"))
+        .filter(|(path, _)| path.ends_with(".json") || path.ends_with(".json.gz"))
         .collect()
 }
 
+/// Whether any index file holds `needle`, read as the client reads it.
 fn contains(files: &BTreeMap<String, Vec<u8>>, needle: &str) -> bool {
     files
         .values()
-        .any(|b| String::from_utf8_lossy(b).contains(needle))
+        .any(|b| String::from_utf8_lossy(&unpack(b)).contains(needle))
 }
 
 #[test]
@@ -240,8 +241,7 @@ fn an_alias_leads_to_its_term() {
         .find(|p| p[1] == "relationship")
         .expect("alias phrase");
     let doc = alias[0].as_u64().expect("doc");
-    let file = served.part(&format!("f/{doc}-0"), &mut fetched);
-    assert_eq!(file["doc"][1], "glossary/trust/");
+    assert_eq!(served.passage(doc, 0, &mut fetched).0, "glossary/trust/");
     assert_eq!(
         served.first_query("relationship", 5).results[0],
         "glossary/trust/"
@@ -329,14 +329,14 @@ fn a_first_query_on_10000_items_fetches_at_most_100_kb() {
     }
 }
 
-/// A stem's further postings are in `x/<stem>-<k>.json` for k = 1 … chunks - 1, the names the
+/// A stem's further postings are in `x/<stem>-<k>.json.gz` for k = 1 … chunks - 1, the names the
 /// client asks for: named by the stem, they keep their names when other words come and go. A
-/// short last chunk is instead in the tail file `t/<FNV-1a(stem) mod tails>.json`, under the
+/// short last chunk is instead in the tail file `t/<FNV-1a(stem) mod tails>.json.gz`, under the
 /// stem. Every stem's postings, read as the client reads them, are all its documents once.
 #[test]
 fn further_postings_are_where_the_client_looks() {
     let dir = tempfile::tempdir().expect("tempdir");
-    corpus::generate(dir.path(), 400, &corpus::Options::short()).expect("generate corpus");
+    corpus::generate(dir.path(), 5000, &corpus::Options::short()).expect("generate corpus");
     let config = lectern::Config::load(dir.path()).expect("config");
     let site = common::resolved(&config);
     let files = lectern::search::build_index(&site);
@@ -354,16 +354,16 @@ fn further_postings_are_where_the_client_looks() {
     let (tail_postings, tails) = (number("tail_postings"), number("tails"));
     let json = |name: &str| -> Value {
         let bytes = files
-            .get(&format!("{name}.json"))
-            .unwrap_or_else(|| panic!("no {name}.json"));
-        serde_json::from_slice(bytes).expect("json")
+            .get(&format!("{name}.json.gz"))
+            .unwrap_or_else(|| panic!("no {name}.json.gz"));
+        serde_json::from_slice(&unpack(bytes)).expect("json")
     };
     let (mut expected_x, mut in_tails) = (Vec::new(), 0);
     for (name, bytes) in &files {
         if !name.starts_with("d/") {
             continue;
         }
-        let shard: Value = serde_json::from_slice(bytes).expect("shard");
+        let shard: Value = serde_json::from_slice(&unpack(bytes)).expect("shard");
         let mut id = shard["first"].as_u64().expect("first");
         for record in shard["terms"].as_array().expect("terms") {
             if record.as_array().expect("record").len() == 2 {
@@ -384,7 +384,7 @@ fn further_postings_are_where_the_client_looks() {
                     in_tails += 1;
                     json(&format!("t/{}", fnv1a(stem) % tails))[stem].clone()
                 } else {
-                    expected_x.push(format!("x/{stem}-{k}.json"));
+                    expected_x.push(format!("x/{stem}-{k}.json.gz"));
                     json(&format!("x/{stem}-{k}"))
                 };
                 let chunk = chunk.as_array().expect("chunk").clone();

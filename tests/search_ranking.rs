@@ -16,7 +16,7 @@ fn served() -> Served {
     site.build();
     let files = common::snapshot_dir(&site.out().join("search"))
         .into_iter()
-        .filter(|(path, _)| path.ends_with(".json"))
+        .filter(|(path, _)| path.ends_with(".json") || path.ends_with(".json.gz"))
         .collect();
     Served::from_files(&files)
 }
@@ -36,10 +36,7 @@ fn postings(served: &Served, key: &str) -> Vec<String> {
     list.iter()
         .map(|p| {
             let doc = p[0].as_u64().expect("doc");
-            served.part(&format!("f/{doc}-0"), &mut fetched)["doc"][1]
-                .as_str()
-                .expect("url")
-                .to_string()
+            served.passage(doc, 0, &mut fetched).0
         })
         .collect()
 }

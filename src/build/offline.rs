@@ -66,7 +66,7 @@ const WHOLE_INDEX_BYTES: usize = 3 << 20;
 fn keep<'a>(files: impl Iterator<Item = (&'a str, usize)> + Clone) -> Vec<String> {
     let index: usize = files
         .clone()
-        .filter(|(path, _)| path.starts_with("search/") && path.ends_with(".json"))
+        .filter(|(path, _)| is_index_file(path))
         .map(|(_, size)| size)
         .sum();
     let mut keep = vec!["./".to_string(), "search/".to_string()];
@@ -76,14 +76,18 @@ fn keep<'a>(files: impl Iterator<Item = (&'a str, usize)> + Clone) -> Vec<String
             .iter()
             .any(|ext| path.ends_with(ext))
             && (top || path.starts_with("js/") || path.starts_with("fonts/"));
-        let search = path.starts_with("search/")
-            && path.ends_with(".json")
-            && (index <= WHOLE_INDEX_BYTES || path == "search/manifest.json");
+        let search =
+            is_index_file(path) && (index <= WHOLE_INDEX_BYTES || path == "search/manifest.json");
         if path != WORKER && (shell || search || (top && path.starts_with("favicon."))) {
             keep.push(path.to_string());
         }
     }
     keep
+}
+
+/// A file of the search index: its manifest (JSON) or one of its compressed parts.
+fn is_index_file(path: &str) -> bool {
+    path.starts_with("search/") && (path.ends_with(".json") || path.ends_with(".json.gz"))
 }
 
 /// The page the worker answers with for a page it did not keep, in the site's language and
@@ -121,7 +125,7 @@ mod tests {
     #[test]
     fn the_worker_keeps_the_home_search_and_what_pages_load() {
         let files = [
-            ("search/d/0.json", 100),
+            ("search/d/0.json.gz", 100),
             ("search/manifest.json", 10),
             ("style.css", 1),
             ("js/search.js", 1),
@@ -135,7 +139,7 @@ mod tests {
             [
                 "./",
                 "search/",
-                "search/d/0.json",
+                "search/d/0.json.gz",
                 "search/manifest.json",
                 "style.css",
                 "js/search.js",
@@ -145,7 +149,7 @@ mod tests {
         );
         // A large index is kept as it is used, but for its manifest.
         let large = [
-            ("search/d/0.json", WHOLE_INDEX_BYTES),
+            ("search/d/0.json.gz", WHOLE_INDEX_BYTES),
             ("search/manifest.json", 10),
         ];
         assert_eq!(

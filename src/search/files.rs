@@ -1,13 +1,18 @@
 //! The index as static files under `/search/`, cut so that a query fetches little: the client
 //! reads the fixed-name `manifest.json`, then only the dictionary shard, postings and passages
 //! that the query and its shown results need. The manifest carries the index's content hash
-//! (`"id"`) and the client asks for every other file with it (`d/3.json?v=<id>`), so that a
+//! (`"id"`) and the client asks for every other file with it (`d/3.json.gz?v=<id>`), so that a
 //! cache never mixes parts of two builds, while a part's name stays the same from build to build
 //! and an unchanged part is an unchanged file (a rebuild rewrites only what changed). A site
 //! whose whole index is small gets it inside the manifest itself (`"index"`), every part by the
 //! same names, so that its search fetches one file.
 //!
-//! The parts, by their names (`<name>.json`):
+//! Every part but the manifest is written gzip-compressed (`<name>.json.gz`), which the client
+//! reads with `DecompressionStream`: a third of the bytes on disk and in transfer, whatever the
+//! host does about compression (a host that sends them with `Content-Encoding: gzip` is fine
+//! too: the client looks at the bytes it gets).
+//!
+//! The parts, by their names:
 //! - `d/<n>`: a dictionary shard, `{"first": id of its first stem, "terms": [record, …]}`.
 //!   Records are sorted by key; the manifest lists where each shard starts (the shortest prefix
 //!   of its first key that sorts after the previous shard's last). A stem's record is
@@ -26,9 +31,9 @@
 //!   `{"<stem>": [[document, score, passage…], …]}`, several stems to a file: stem `s` is in
 //!   file FNV-1a(s) mod `tails`. Most common stems have one such short chunk, which would
 //!   otherwise be a file of a few hundred bytes.
-//! - `f/<document>-<k>`: passages k·P … k·P+P-1 of a document, `{"doc": [title, url],
-//!   "passages": [[heading id, heading, text], …]}`, where `[text]` alone is under the same
-//!   heading as the passage before it; P is the manifest's `passages_per_file`.
+//! - `f/<g>-<k>`: passages, several documents' to a file: see `fragments`; the manifest's
+//!   `fragments` lists how each run of documents is cut, `[first document, documents to a
+//!   file, passages to a file or 0]`.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -36,28 +41,30 @@ use std::io::Write as _;
 use serde_json::{Value, json};
 
 use super::document::{Doc, KIND_ORDER};
+use super::fragments::{self, Segment};
 use super::index::{Posting, SearchIndex, Stem};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// Target sizes of dictionary shards, postings groups and tail files, from a small site's to a
 /// large one's: small enough that a query's files add up to little on a phone, large enough
 /// that a 10,000-item site is not tens of thousands of files (creating files is the slowest part
 /// of writing a site, and a host counts them). A query fetches one shard and one group.
-const PART_BYTES: (usize, usize) = (6 * 1024, 16 * 1024);
+const PART_BYTES: (usize, usize) = (6 * 1024, 24 * 1024);
 /// Postings in a stem's first chunk (the results of a one-word query, with room for a filter)
 /// and in each further one (fetched for narrow filters and multi-word queries). Most stems have
 /// no further chunk, so most stems cost no file of their own.
 const FIRST_CHUNK: usize = 100;
-const NEXT_CHUNK: usize = 1000;
-/// A last further chunk of at most this many postings goes into a shared tail file.
-const TAIL_POSTINGS: usize = 200;
-/// Passages in a fragment file: about 1.5 KB of text on a small site, so that the few results a
-/// query shows fetch little; up to a whole essay's on a large one, which would otherwise be
-/// tens of thousands of files (creating files is the slowest part of writing a site). A
-/// results page then fetches more, within budget: see tests/search.rs.
-const PASSAGES_PER_FILE: (usize, usize) = (6, 24);
+const NEXT_CHUNK: usize = 4000;
+/// A last further chunk of at most this many postings goes into a shared tail file: every last
+/// one, so that only the few stems found in thousands of documents have files of their own.
+const TAIL_POSTINGS: usize = NEXT_CHUNK;
+/// Target sizes of passage files (before compression): a few passages on a small site, so that
+/// the few results a query shows fetch little; several documents' on a large one, which would
+/// otherwise be tens of thousands of files (creating files is the slowest part of writing a
+/// site). A results page then fetches more, within budget: see tests/search.rs.
+const FRAGMENT_BYTES: (usize, usize) = (2 * 1024, 16 * 1024);
 /// Documents up to which a site counts as small for the above.
 const SMALL_SITE_DOCS: usize = 500;
 /// A site whose whole index is at most this size gets it in one file.
@@ -69,11 +76,11 @@ const MAX_SURFACES: usize = 12;
 pub fn encode(docs: &[Doc], index: &SearchIndex, analyzer: &Analyzer) -> BTreeMap<String, Vec<u8>> {
     let mut parts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let stems: Vec<(&String, &Stem)> = index.stems.iter().collect();
-    let part = part_bytes(docs.len());
+    let part = scaled(PART_BYTES, docs.len());
     let (groups, chunks, tails) = postings_parts(&stems, part, &mut parts);
     let dict = dictionary_parts(&stems, &groups, &chunks, part, &mut parts);
-    let per_file = passages_per_file(docs.len());
-    fragment_parts(docs, per_file, &mut parts);
+    let segments = fragments::segments(docs, scaled(FRAGMENT_BYTES, docs.len()));
+    fragments::parts(docs, &segments, &mut parts);
 
     let total: usize = parts.values().map(Vec::len).sum();
     let id = content_hash(&parts);
@@ -81,7 +88,7 @@ pub fn encode(docs: &[Doc], index: &SearchIndex, analyzer: &Analyzer) -> BTreeMa
     let mut files = BTreeMap::new();
     let layout = Layout {
         dict,
-        per_file,
+        segments,
         tails,
         single,
     };
@@ -99,16 +106,30 @@ pub fn encode(docs: &[Doc], index: &SearchIndex, analyzer: &Analyzer) -> BTreeMa
             m.insert("index".into(), Value::Object(whole));
         }
     } else {
-        for (name, b) in parts {
-            files.insert(format!("{name}.json"), b);
-        }
+        files.extend(compressed(parts));
     }
     files.insert("manifest.json".into(), to_bytes(&manifest));
     files
 }
 
+/// Every part compressed, in parallel, under its file name. The fastest level: the text
+/// compresses about as well as at the default level, in a fraction of the time.
+fn compressed(parts: BTreeMap<String, Vec<u8>>) -> Vec<(String, Vec<u8>)> {
+    use flate2::{Compression, write::GzEncoder};
+    use rayon::prelude::*;
+    parts
+        .into_par_iter()
+        .map(|(name, bytes)| {
+            let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::fast());
+            // Writing to a Vec cannot fail.
+            let _ = gz.write_all(&bytes);
+            (format!("{name}.json.gz"), gz.finish().unwrap_or_default())
+        })
+        .collect()
+}
+
 /// A JSON string, escaped.
-fn push_str(out: &mut Vec<u8>, s: &str) {
+pub(super) fn push_str(out: &mut Vec<u8>, s: &str) {
     // Writing a string to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
 }
@@ -177,7 +198,8 @@ fn postings_parts(
     let tails = if tail_bytes == 0 {
         0
     } else {
-        tail_bytes.div_ceil(part).next_power_of_two()
+        // Larger than a group: tail files are fetched only for filters and several words.
+        tail_bytes.div_ceil(4 * part).next_power_of_two()
     };
     let mut tail_files: Vec<Vec<u8>> = vec![Vec::new(); tails];
     let mut groups = Vec::with_capacity(stems.len());
@@ -354,65 +376,16 @@ fn dictionary_entry(out: &mut Vec<u8>, stem: &str, term: &Stem, group: usize, ch
     out.push(b']');
 }
 
-/// Grows with the number of documents, from the small-site size to the cap.
-fn part_bytes(docs: usize) -> usize {
-    let (small, most) = PART_BYTES;
+/// A size that grows with the number of documents, from a small site's to the cap.
+fn scaled((small, most): (usize, usize), docs: usize) -> usize {
     (small * docs / SMALL_SITE_DOCS).clamp(small, most)
-}
-
-/// Grows with the number of documents, from the small-site size to the cap.
-fn passages_per_file(docs: usize) -> usize {
-    let (small, most) = PASSAGES_PER_FILE;
-    (small * docs / SMALL_SITE_DOCS).clamp(small, most)
-}
-
-fn fragment_parts(docs: &[Doc], per_file: usize, parts: &mut BTreeMap<String, Vec<u8>>) {
-    use rayon::prelude::*;
-    let fragments: Vec<Vec<(String, Vec<u8>)>> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(n, d)| {
-            let mut head = Vec::new();
-            head.extend_from_slice(b"{\"doc\":[");
-            push_str(&mut head, &d.title);
-            head.push(b',');
-            push_str(&mut head, &d.url);
-            head.extend_from_slice(b"],\"passages\":[");
-            d.passages
-                .chunks(per_file)
-                .enumerate()
-                .map(|(k, passages)| {
-                    let mut bytes = head.clone();
-                    let mut heading: Option<&str> = None;
-                    for (i, p) in passages.iter().enumerate() {
-                        if i > 0 {
-                            bytes.push(b',');
-                        }
-                        bytes.push(b'[');
-                        if heading != Some(p.heading_id.as_str()) {
-                            push_str(&mut bytes, &p.heading_id);
-                            bytes.push(b',');
-                            push_str(&mut bytes, &p.heading);
-                            bytes.push(b',');
-                        }
-                        heading = Some(&p.heading_id);
-                        push_str(&mut bytes, &p.text);
-                        bytes.push(b']');
-                    }
-                    bytes.extend_from_slice(b"]}");
-                    (format!("f/{n}-{k}"), bytes)
-                })
-                .collect()
-        })
-        .collect();
-    parts.extend(fragments.into_iter().flatten());
 }
 
 /// How the parts are cut, for the manifest.
 struct Layout {
     /// Each dictionary shard's first key.
     dict: Vec<String>,
-    per_file: usize,
+    segments: Vec<Segment>,
     tails: usize,
     single: bool,
 }
@@ -447,7 +420,7 @@ fn manifest(docs: &[Doc], analyzer: &Analyzer, id: &str, layout: Layout) -> Valu
         "kinds": kinds,
         "question_kinds": question_kinds.iter().map(|(l, s, e)| json!([l, s, e])).collect::<Vec<_>>(),
         "dict": layout.dict,
-        "passages_per_file": layout.per_file,
+        "fragments": layout.segments.iter().map(|s| json!([s.start, s.docs, s.passages])).collect::<Vec<_>>(),
         "chunk_postings": [FIRST_CHUNK, NEXT_CHUNK],
         "tail_postings": TAIL_POSTINGS,
         "tails": layout.tails,
@@ -523,11 +496,10 @@ mod tests {
     }
 
     #[test]
-    fn a_short_last_chunk_goes_to_a_tail_file() {
+    fn every_last_further_chunk_goes_to_a_tail_file() {
         assert!(!has_tail(FIRST_CHUNK));
-        assert!(has_tail(FIRST_CHUNK + 1));
-        assert!(has_tail(FIRST_CHUNK + TAIL_POSTINGS));
-        assert!(!has_tail(FIRST_CHUNK + TAIL_POSTINGS + 1));
-        assert!(has_tail(FIRST_CHUNK + NEXT_CHUNK + 1));
+        for extra in [1, NEXT_CHUNK, NEXT_CHUNK + 1, 5 * NEXT_CHUNK] {
+            assert!(has_tail(FIRST_CHUNK + extra), "{extra}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 mod count;
 pub mod document;
 pub mod files;
+mod fragments;
 pub mod index;
 pub mod phrases;
 mod stop_words;

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { copySite, buildSite } from "./lib.mjs";
-import { SearchIndex } from "../../themes/default/static/js/search-index.js";
+import { SearchIndex, readJson } from "../../themes/default/static/js/search-index.js";
 import { judgments, lecternRanking, resultName, score, report } from "./relevance.mjs";
 
 // What a reader should be able to count on: a mean of 0.93, and no query so badly served that
@@ -22,7 +22,7 @@ before(async () => {
   const out = buildSite(copySite(null), "/");
   index = new SearchIndex("file:///search/", async (url) => {
     const path = decodeURI(new URL(url).pathname).replace(/^\/search\//, "");
-    return JSON.parse(readFileSync(join(out, "search", path), "utf8"));
+    return readJson(readFileSync(join(out, "search", path)));
   });
   const m = await index.manifest();
   urls = new Set();

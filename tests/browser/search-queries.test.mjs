@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { copySite, buildSite } from "./lib.mjs";
-import { SearchIndex, excerptParts } from "../../themes/default/static/js/search-index.js";
+import { SearchIndex, readJson, excerptParts } from "../../themes/default/static/js/search-index.js";
 
 let showcase, fixture;
 
@@ -17,7 +17,7 @@ let showcase, fixture;
 function engine(out) {
   return new SearchIndex("file:///search/", async (url) => {
     const path = decodeURI(new URL(url).pathname).replace(/^\/search\//, "");
-    return JSON.parse(readFileSync(join(out, "search", path), "utf8"));
+    return readJson(readFileSync(join(out, "search", path)));
   });
 }
 

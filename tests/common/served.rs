@@ -28,11 +28,11 @@ impl Served {
             }
         } else {
             for (path, bytes) in files {
-                if let Some(part) = path.strip_suffix(".json").filter(|p| *p != "manifest") {
+                if let Some(part) = path.strip_suffix(".json.gz") {
                     parts.insert(part.to_string(), (path.clone(), bytes.len()));
                     values.insert(
                         part.to_string(),
-                        serde_json::from_slice(bytes).expect("json"),
+                        serde_json::from_slice(&unpack(bytes)).expect("json"),
                     );
                 }
             }
@@ -76,7 +76,6 @@ impl Served {
             .as_array()
             .expect("postings")
             .clone();
-        let per = self.manifest["passages_per_file"].as_u64().expect("per");
         let card = record
             .get(5)
             .and_then(|p| p.as_array()?.iter().find(|p| p[1] == "").cloned())
@@ -93,22 +92,7 @@ impl Served {
         {
             let doc = p[0].as_u64().expect("doc");
             let passage = p.get(2).and_then(Value::as_u64).unwrap_or(0);
-            let file = self.part(&format!("f/{doc}-{}", passage / per), &mut fetched);
-            let url = file["doc"][1].as_str().expect("url").to_string();
-            let mut heading = String::new();
-            for (i, p) in file["passages"]
-                .as_array()
-                .expect("passages")
-                .iter()
-                .enumerate()
-            {
-                if p.as_array().expect("passage").len() == 3 {
-                    heading = p[0].as_str().expect("id").to_string();
-                }
-                if i as u64 == passage % per {
-                    break;
-                }
-            }
+            let (url, heading) = self.passage(doc, passage, &mut fetched);
             results.push(if heading.is_empty() {
                 url
             } else {
@@ -116,12 +100,52 @@ impl Served {
             });
         }
         let card = card.map(|_| results.remove(0));
+        if std::env::var_os("SHOW_FETCHED").is_some() {
+            eprintln!("{fetched:?}");
+        }
         FirstQuery {
             bytes: fetched.values().sum(),
             files: fetched.len(),
             results,
             card,
         }
+    }
+
+    /// The URL of document `doc` and the id of the heading its passage `n` is under, read from
+    /// the passages file the client would fetch for it.
+    pub fn passage(
+        &self,
+        doc: u64,
+        n: u64,
+        fetched: &mut BTreeMap<String, usize>,
+    ) -> (String, String) {
+        let segment = self.manifest["fragments"]
+            .as_array()
+            .expect("fragments")
+            .iter()
+            .map(|s| {
+                let s = s.as_array().expect("segment");
+                [0, 1, 2].map(|i| s[i].as_u64().expect("number"))
+            })
+            .take_while(|[start, ..]| *start <= doc)
+            .last()
+            .expect("a segment for every document");
+        let [start, docs, per] = segment;
+        let first = start + (doc - start) / docs * docs;
+        let (k, index) = if per == 0 { (0, n) } else { (n / per, n % per) };
+        let file = self.part(&format!("f/{first}-{k}"), fetched);
+        let entry = file[(doc - first) as usize].as_array().expect("entry");
+        let url = entry[1].as_str().expect("url").to_string();
+        let mut heading = String::new();
+        for (i, p) in entry[2].as_array().expect("passages").iter().enumerate() {
+            if p.as_array().expect("passage").len() == 3 {
+                heading = p[0].as_str().expect("id").to_string();
+            }
+            if i as u64 == index {
+                break;
+            }
+        }
+        (url, heading)
     }
 
     /// The stem record a folded word leads to, with the stem's id.
@@ -157,6 +181,20 @@ impl Served {
             key = pointer?;
         }
         None
+    }
+}
+
+/// A file's bytes as the client reads them: decompressed when they are gzip.
+pub fn unpack(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read as _;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .expect("gzip");
+        out
+    } else {
+        bytes.to_vec()
     }
 }
 

@@ -8,7 +8,7 @@
 // (give `SearchIndex` a function that loads a file, or let it use the global `fetch`). The page
 // around it is js/search.js.
 
-const VERSION = 3;
+const VERSION = 4;
 /** How a candidate word counts, by how it matched what was typed. */
 const WEIGHT = { exact: 1, inflection: 0.85, prefix: 0.7, typo: 0.55, typoPrefix: 0.4 };
 /** Matches that take the word as written (or a form of it); the others guess. */
@@ -118,7 +118,8 @@ export class Superseded extends Error {}
 
 /** The index: files fetched on demand and kept for the page's lifetime. */
 export class SearchIndex {
-  /** `root`: URL of the /search/ folder. `load(url)` → parsed JSON (fetch by default). */
+  /** `root`: URL of the /search/ folder. `load(url)` → parsed JSON (fetch by default; a
+   * loader of its own may hand the file's bytes to `readJson`). */
   constructor(root, load) {
     this.root = String(root);
     this.load = load || fetchJson;
@@ -155,7 +156,7 @@ export class SearchIndex {
     const m = await this.manifest();
     if (m.single) return m.index[name];
     // Names may hold any letter a stem does (`x/épist-1`); the id keeps caches from mixing builds.
-    return this.file(`${encodeURI(name)}.json?v=${m.id}`, name);
+    return this.file(`${encodeURI(name)}.json.gz?v=${m.id}`, name);
   }
 
   shardOf(m, key) {
@@ -253,17 +254,20 @@ export class SearchIndex {
   /** Passage `n` of document `doc`: `{title, url, headingId, heading, text}`. */
   async passage(doc, n) {
     const m = await this.manifest();
-    const per = m.passages_per_file;
-    const file = await this.part(`f/${doc}-${Math.floor(n / per)}`);
-    if (!file) return null;
+    const { name, entry, index } = fragmentOf(m, doc, n);
+    const file = await this.part(name);
+    const found = file && file[entry];
+    if (!found) return null;
+    const [title, url, passages] = found;
     let heading = ["", ""];
-    let found = null;
-    file.passages.forEach((p, i) => {
+    let text = null;
+    for (let i = 0; i <= index && i < passages.length; i++) {
+      const p = passages[i];
       if (p.length === 3) heading = [p[0], p[1]];
-      if (i === n % per) found = { headingId: heading[0], heading: heading[1], text: p[p.length - 1] };
-    });
-    const fallback = { headingId: "", heading: "", text: "" };
-    return { title: file.doc[0], url: file.doc[1], ...(found || fallback) };
+      if (i === index) text = p[p.length - 1];
+    }
+    if (text === null) return { title, url, headingId: "", heading: "", text: "" };
+    return { title, url, headingId: heading[0], heading: heading[1], text };
   }
 
   kindOf(m, doc) {
@@ -491,10 +495,34 @@ class Matches {
   }
 }
 
+/** The passages file holding passage `n` of document `doc`, the document's entry in it and the
+ * passage's place in that entry (the manifest's `fragments`: see src/search/fragments.rs). */
+export function fragmentOf(m, doc, n) {
+  let segment = m.fragments[0];
+  for (const s of m.fragments) {
+    if (s[0] > doc) break;
+    segment = s;
+  }
+  const [start, docs, passages] = segment;
+  const first = start + Math.floor((doc - start) / docs) * docs;
+  const k = passages ? Math.floor(n / passages) : 0;
+  return { name: `f/${first}-${k}`, entry: doc - first, index: passages ? n % passages : n };
+}
+
 async function fetchJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
+  return readJson(new Uint8Array(await response.arrayBuffer()));
+}
+
+/** A file's bytes as JSON: gzip-compressed as the build writes the index's parts, or already
+ * decompressed by a host that sent them with `Content-Encoding: gzip`. */
+export async function readJson(bytes) {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return JSON.parse(await new Response(stream).text());
+  }
+  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 /** Compares as Rust compares strings (by code point), which is how the dictionary is sorted. */
