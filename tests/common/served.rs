@@ -100,9 +100,6 @@ impl Served {
             });
         }
         let card = card.map(|_| results.remove(0));
-        if std::env::var_os("SHOW_FETCHED").is_some() {
-            eprintln!("{fetched:?}");
-        }
         FirstQuery {
             bytes: fetched.values().sum(),
             files: fetched.len(),
@@ -132,7 +129,7 @@ impl Served {
             .expect("a segment for every document");
         let [start, docs, per] = segment;
         let first = start + (doc - start) / docs * docs;
-        let (k, index) = if per == 0 { (0, n) } else { (n / per, n % per) };
+        let (k, index) = n.checked_div(per).map_or((0, n), |k| (k, n % per));
         let file = self.part(&format!("f/{first}-{k}"), fetched);
         let entry = file[(doc - first) as usize].as_array().expect("entry");
         let url = entry[1].as_str().expect("url").to_string();
