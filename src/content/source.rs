@@ -17,6 +17,9 @@ pub struct Source {
     /// Where each line starts (byte offsets), so that a position or a line is found in
     /// logarithmic time however many problems a large file has.
     line_starts: std::sync::Arc<[u32]>,
+    /// The placeholders `lectern new` writes that the text still holds, each with the byte
+    /// offset of its first appearance: found once when the file is read, not on every rebuild.
+    pub placeholders: Vec<(usize, &'static str)>,
 }
 
 impl Source {
@@ -87,6 +90,7 @@ impl Source {
                     front_matter_line: 2,
                     body_start,
                     line_starts: line_starts(&text),
+                    placeholders: placeholders(&text),
                     text: text.into(),
                 });
             }
@@ -98,6 +102,28 @@ impl Source {
                 .with_hint("add a line with just `---` after the last front-matter key"),
         )
     }
+}
+
+/// The first place of each placeholder in `text`, in the placeholders' order: one pass over the
+/// text for all of them.
+fn placeholders(text: &str) -> Vec<(usize, &'static str)> {
+    use std::sync::OnceLock;
+    static FINDER: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let Some(finder) = FINDER
+        .get_or_init(|| aho_corasick::AhoCorasick::new(super::PLACEHOLDERS).ok())
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut first: [Option<usize>; super::PLACEHOLDERS.len()] = Default::default();
+    for m in finder.find_iter(text) {
+        first[m.pattern().as_usize()].get_or_insert(m.start());
+    }
+    first
+        .iter()
+        .zip(super::PLACEHOLDERS)
+        .filter_map(|(at, p)| at.map(|at| (at, p)))
+        .collect()
 }
 
 /// The byte offset of each line's start. Texts past 4 GiB are not content files a person

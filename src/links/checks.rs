@@ -132,20 +132,18 @@ fn missing_fragment(items: &[Item], from: usize, f: &FragmentRef, hint: &str) ->
 /// empty: both would reach cards, listings and search as they are.
 pub fn warn_placeholders(items: &[Item], included: &[bool], diags: &mut Diagnostics) {
     for (item, _) in items.iter().zip(included).filter(|(_, inc)| **inc) {
-        for placeholder in crate::content::PLACEHOLDERS {
-            if let Some(at) = item.source.text.find(placeholder) {
-                let (line, col) = item.source.line_col(at);
-                diags.push(
-                    Diagnostic::warning(
-                        &item.path,
-                        line,
-                        col,
-                        format!("“{placeholder}” is the placeholder `lectern new` wrote"),
-                    )
-                    .with_source(&item.source)
-                    .with_hint("replace it with your own text"),
-                );
-            }
+        for &(at, placeholder) in &item.source.placeholders {
+            let (line, col) = item.source.line_col(at);
+            diags.push(
+                Diagnostic::warning(
+                    &item.path,
+                    line,
+                    col,
+                    format!("“{placeholder}” is the placeholder `lectern new` wrote"),
+                )
+                .with_source(&item.source)
+                .with_hint("replace it with your own text"),
+            );
         }
         if item.summary().is_some_and(|s| s.trim().is_empty()) {
             let (line, col) = front_matter::locate(&item.source, "summary", "");
