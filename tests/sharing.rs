@@ -33,6 +33,23 @@ fn session_with(site: &TempSite, extra: &str) {
 }
 
 #[test]
+fn the_atom_feed_holds_the_newest_fifty_entries() {
+    let site = course();
+    for n in 0..60 {
+        let (month, day) = (n / 28 + 1, n % 28 + 1);
+        site.write(
+            &format!("content/essays/dated-{n}.md"),
+            &format!("---\ntitle: Dated essay {n}\ndate: 2030-{month:02}-{day:02}\n---\nText.\n"),
+        );
+    }
+    build(&site);
+    let feed = feed_rs::parser::parse(site.read("atom.xml").as_bytes()).expect("a valid feed");
+    assert_eq!(feed.entries.len(), 50);
+    let newest = feed.entries[0].title.as_ref().map(|t| t.content.clone());
+    assert_eq!(newest.as_deref(), Some("Dated essay 59"));
+}
+
+#[test]
 fn the_atom_feed_lists_essays_and_sessions_newest_first_with_full_addresses() {
     let site = course();
     build(&site);

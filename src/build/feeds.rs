@@ -13,6 +13,10 @@ fn midnight(date: Date) -> Option<FixedDateTime> {
 }
 
 /// The Atom feed, or None when no essay or session has a date (a feed's entries need one).
+/// Entries in the feed: the newest, which is what a feed reader shows and checks for news. A
+/// feed of every essay a large course has ever dated would be megabytes fetched on every poll.
+const FEED_ENTRIES: usize = 50;
+
 pub fn atom(site: &Site) -> Option<String> {
     let config = &site.config;
     let mut dated: Vec<(Date, &Item, &str)> = site
@@ -22,6 +26,7 @@ pub fn atom(site: &Site) -> Option<String> {
         .collect();
     // Newest first; a day's items in the order the site lists them (path order).
     dated.sort_by_key(|d| std::cmp::Reverse(d.0));
+    dated.truncate(FEED_ENTRIES);
     let newest = midnight(dated.first()?.0)?;
     let entries: Vec<Entry> = dated
         .iter()
