@@ -109,6 +109,13 @@ pub fn load_and_prepare(
 /// Where emitted files go. `put` may be called from several threads at once.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// The same, for bytes already shared (static files, the search index): a sink that keeps
+    /// them keeps the same bytes rather than a copy, and a preview then sees at once that they
+    /// did not change.
+    fn put_shared(&self, path: &str, bytes: &Arc<[u8]>) -> std::io::Result<()> {
+        self.put(path, bytes)
+    }
 }
 
 /// Files kept in memory.
@@ -134,6 +141,14 @@ impl Sink for MemorySink {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(path.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+
+    fn put_shared(&self, path: &str, bytes: &Arc<[u8]>) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_string(), Arc::clone(bytes));
         Ok(())
     }
 }
@@ -285,7 +300,7 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
     }
     others
         .par_iter()
-        .try_for_each(|(path, bytes)| sink.put(path, bytes))
+        .try_for_each(|(path, bytes)| sink.put_shared(path, bytes))
         .map_err(cannot_write)?;
     timer.lap("w:rest");
     Ok(Emitted {

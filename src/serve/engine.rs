@@ -158,6 +158,9 @@ impl Engine {
         match self.rebuild_from(last.as_ref(), &scope) {
             Ok((built, next)) => {
                 self.last = Some(next);
+                // Freeing a large site's previous build takes a while: not on the way to the
+                // browser.
+                std::thread::spawn(move || drop(last));
                 Ok(built)
             }
             Err(diagnostics) => {

@@ -13,6 +13,10 @@ pub use ids::{IdSet, heading_id};
 /// type for a word. Search folds every word and query this way, and A–Z ordering compares
 /// titles folded.
 pub fn fold(word: &str) -> String {
+    // Most words are ASCII, which has nothing to decompose: the search index folds every word.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.to_lowercase()
         .nfd()
         .filter(|c| !is_combining_mark(*c))
