@@ -211,35 +211,32 @@ pub fn capitalize(s: &str) -> String {
 /// tags to one space, and each line keeps its line break, so the page reads and lays out the
 /// same in fewer bytes. One pass over the page, finding the preformatted parts as it goes.
 pub fn strip_indentation(html: &str) -> String {
+    use std::sync::OnceLock;
+    const KEPT: [(&str, &str); 2] = [("<pre", "</pre>"), ("<textarea", "</textarea>")];
+    // Both openers in one pass over the page, with the automaton's vectorised prefilter: a
+    // page is searched once, however long.
+    static OPENERS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let Some(openers) = OPENERS
+        .get_or_init(|| aho_corasick::AhoCorasick::new(KEPT.map(|(open, _)| open)).ok())
+        .as_ref()
+    else {
+        return html.to_string();
+    };
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     let mut line_start = true;
-    // Where the next `<pre` and `<textarea` are (or the end), found once each and again only
-    // when passed, so that a page without them is searched once.
-    let mut next = [("<pre", "</pre>", 0), ("<textarea", "</textarea>", 0)]
-        .map(|(open, close, _)| (open, close, html.find(open).unwrap_or(html.len())));
-    while at < html.len() {
-        let (_, close, start) = next
-            .iter()
-            .copied()
-            .min_by_key(|&(_, _, start)| start)
-            .unwrap_or(("", "", html.len()));
+    while let Some(m) = openers.find(&html[at..]) {
+        let start = at + m.start();
         strip_lines(&html[at..start], line_start, &mut out);
-        if start == html.len() {
-            break;
-        }
+        let close = KEPT[m.pattern().as_usize()].1;
         let end = html[start..]
             .find(close)
             .map_or(html.len(), |e| start + e + close.len());
         out.push_str(&html[start..end]);
         at = end;
         line_start = false;
-        for (o, _, s) in &mut next {
-            if *s < at {
-                *s = html[at..].find(*o).map_or(html.len(), |f| at + f);
-            }
-        }
     }
+    strip_lines(&html[at..], line_start, &mut out);
     out
 }
 
