@@ -282,9 +282,11 @@ fn assemble(
     options: BuildOptions,
     matter_refs: &[matter::MatterRef],
 ) -> Site {
+    let timer = crate::timing::Timer::start();
     let items: Vec<&Item> = entries.iter().map(|e| &e.item).collect();
     let ranks = Ranks::new(&items);
     drop(items);
+    timer.lap("a:ranks");
     let of_kind = |kind: Kind, rank: &[usize]| -> Vec<EntryId> {
         let mut v: Vec<usize> = (0..entries.len())
             .filter(|&i| {
@@ -304,8 +306,10 @@ fn assemble(
         .map(EntryId);
     let (sessions, relations) = {
         let graph = LinkGraph::new(&entries, matter_refs, &ranks);
+        timer.lap("a:graph");
         let sessions = graph.sessions(&essays, &questions);
         let relations = graph.relations(&sessions);
+        timer.lap("a:relate");
         (sessions, relations)
     };
     for (e, r) in entries.iter_mut().zip(relations) {
