@@ -149,3 +149,86 @@ fn push_passages(bytes: &mut Vec<u8>, passages: &[super::Passage]) {
         bytes.push(b']');
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Kind;
+    use crate::search::{DocKind, Passage};
+
+    fn doc(kind: Kind, n: usize, passages: usize, bytes: usize) -> Doc {
+        Doc {
+            kind: DocKind::Content(kind),
+            question_kind: None,
+            title: format!("Document {n}"),
+            url: format!("d/{n}/"),
+            aliases: Vec::new(),
+            tags: Vec::new(),
+            anchors: Vec::new(),
+            passages: (0..passages)
+                .map(|p| Passage {
+                    heading_id: format!("h{}", p / 3),
+                    heading: format!("Heading {}", p / 3),
+                    text: format!("{n}.{p} {}", "x".repeat(bytes)),
+                    is_summary: false,
+                    opens_section: p % 3 == 0,
+                    links: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Terms (short, grouped), then essays of which one in twenty is long, then questions.
+    fn course() -> Vec<Doc> {
+        let terms = (0..30).map(|n| doc(Kind::Term, n, 2, 100));
+        let essays = (30..70).map(|n| doc(Kind::Essay, n, if n % 20 == 0 { 60 } else { 12 }, 400));
+        let questions = (70..75).map(|n| doc(Kind::Question, n, 3, 150));
+        terms.chain(essays).chain(questions).collect()
+    }
+
+    #[test]
+    fn each_run_of_a_kind_is_cut_its_own_way() {
+        let docs = course();
+        let segments = segments(&docs, 4096);
+        let starts: Vec<usize> = segments.iter().map(|s| s.start).collect();
+        assert_eq!(starts, [0, 30, 70]);
+        // Short documents go several to a file, whole.
+        assert!(segments[0].docs > 1 && segments[0].passages == 0);
+        // Long ones one to a file, cut by passages: enough for most to be one file, at most
+        // twice what fits the target.
+        let essays = segments[1];
+        assert_eq!(essays.docs, 1);
+        assert!(essays.passages >= 9 && essays.passages <= 20, "{essays:?}");
+    }
+
+    #[test]
+    fn every_passage_is_in_the_file_the_client_computes() {
+        let docs = course();
+        let segments = segments(&docs, 4096);
+        let mut files = BTreeMap::new();
+        parts(&docs, &segments, &mut files);
+        for (d, doc) in docs.iter().enumerate() {
+            let s = segments
+                .iter()
+                .rev()
+                .find(|s| s.start <= d)
+                .expect("segment");
+            let first = s.start + (d - s.start) / s.docs * s.docs;
+            for (n, passage) in doc.passages.iter().enumerate() {
+                let (k, i) = n
+                    .checked_div(s.passages)
+                    .map_or((0, n), |k| (k, n % s.passages));
+                let file: serde_json::Value =
+                    serde_json::from_slice(&files[&format!("f/{first}-{k}")]).expect("json");
+                let entry = &file[d - first];
+                assert_eq!(entry[1], doc.url.as_str());
+                let found = &entry[2][i];
+                let text = &found[found.as_array().expect("passage").len() - 1];
+                assert_eq!(text, passage.text.as_str(), "document {d}, passage {n}");
+            }
+        }
+        // Fewer files than documents, and no file is far over twice the target.
+        assert!(files.len() < docs.len(), "{} files", files.len());
+        assert!(files.values().all(|f| f.len() < 2 * 4096 + 2048));
+    }
+}
