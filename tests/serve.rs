@@ -5,6 +5,9 @@
 
 mod common;
 
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -256,6 +259,34 @@ fn serves_pages_under_the_base_path_with_live_reload_injected() {
         !site.out().exists(),
         "serve writes no output folder unless asked"
     );
+}
+
+/// A large course's index comes in compressed parts, served as gzip files: with no
+/// `Content-Encoding`, which a browser would undo before the search client reads them.
+#[test]
+fn the_search_index_parts_are_served_as_gzip_files() {
+    let site = TempSite {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    corpus::generate(site.root(), 400, &corpus::Options::short()).expect("generate corpus");
+    let server = Server::start(&site, &[]);
+    let base = server.base.clone();
+    server.wait_for(&format!("{base}search/manifest.json"), "\"single\":false");
+    let raw = server.raw(
+        format!(
+            "GET {base}search/d/0.json.gz HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
+    );
+    let head = raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert_eq!(status_of(&head), 200, "{head}");
+    assert!(head.contains("content-type: application/gzip"), "{head}");
+    assert!(!head.contains("content-encoding"), "{head}");
 }
 
 #[test]
