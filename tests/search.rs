@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+use common::TempSite;
 use common::served::{FirstQuery, Served, unpack};
-use common::{TempSite, snapshot_dir};
 use lectern::BuildOptions;
 use serde_json::Value;
 
@@ -19,10 +19,7 @@ const MARKER: &str = "SECRET-FACILITATOR-MARKER";
 
 /// Every index file under the build's search/ folder (not the search page), path → bytes.
 fn search_files(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
-    snapshot_dir(&site.out().join("search"))
-        .into_iter()
-        .filter(|(path, _)| path.ends_with(".json") || path.ends_with(".json.gz"))
-        .collect()
+    common::served::index_files(&site.out().join("search"))
 }
 
 /// Whether any index file holds `needle`, read as the client reads it.

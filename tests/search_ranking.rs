@@ -14,11 +14,7 @@ use serde_json::Value;
 fn served() -> Served {
     let site = TempSite::from_fixture("sites/search");
     site.build();
-    let files = common::snapshot_dir(&site.out().join("search"))
-        .into_iter()
-        .filter(|(path, _)| path.ends_with(".json") || path.ends_with(".json.gz"))
-        .collect();
-    Served::from_files(&files)
+    Served::from_files(&common::served::index_files(&site.out().join("search")))
 }
 
 /// The URLs of the documents in a stem's record's postings, best first; empty when the key has

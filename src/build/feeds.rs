@@ -12,11 +12,12 @@ fn midnight(date: Date) -> Option<FixedDateTime> {
     FixedDateTime::parse_from_rfc3339(&format!("{date}T00:00:00Z")).ok()
 }
 
-/// The Atom feed, or None when no essay or session has a date (a feed's entries need one).
 /// Entries in the feed: the newest, which is what a feed reader shows and checks for news. A
 /// feed of every essay a large course has ever dated would be megabytes fetched on every poll.
 const FEED_ENTRIES: usize = 50;
 
+/// The Atom feed of the newest dated essays and sessions, or None when none has a date (a
+/// feed's entries need one).
 pub fn atom(site: &Site) -> Option<String> {
     let config = &site.config;
     let mut dated: Vec<(Date, &Item, &str)> = site

@@ -1,8 +1,17 @@
 //! The search index files as the client reads them, for tests of what a query finds and fetches.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde_json::Value;
+
+/// Every index file in a build's `search/` folder (not the search page), path → bytes as on disk.
+pub fn index_files(search: &Path) -> BTreeMap<String, Vec<u8>> {
+    super::snapshot_dir(search)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".json") || path.ends_with(".json.gz"))
+        .collect()
+}
 
 /// The index files as the client sees them: parts by name (`d/0`, `p/3`, `f/12-0`), whether
 /// they come as separate files or inside the one file of a small site, with each part's size.
