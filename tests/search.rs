@@ -8,6 +8,7 @@ mod corpus;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use common::TempSite;
@@ -23,10 +24,10 @@ fn search_files(site: &TempSite) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Whether any index file holds `needle`, read as the client reads it.
-fn contains(files: &BTreeMap<String, Vec<u8>>, needle: &str) -> bool {
+fn contains<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, needle: &str) -> bool {
     files
         .values()
-        .any(|b| String::from_utf8_lossy(&unpack(b)).contains(needle))
+        .any(|b| String::from_utf8_lossy(&unpack(b.as_ref())).contains(needle))
 }
 
 #[test]
@@ -120,7 +121,7 @@ fn a_changed_index_gets_a_new_id_and_unchanged_parts_stay_as_they_were() {
     let text = std::fs::read_to_string(&essay).expect("essay");
     std::fs::write(&essay, format!("{text}\nA closing word on quokkas.\n")).expect("write");
     let after = index(&config);
-    let id = |files: &BTreeMap<String, Vec<u8>>| {
+    let id = |files: &BTreeMap<String, Arc<[u8]>>| {
         let m: Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
         m["id"].as_str().expect("id").to_string()
     };
@@ -136,7 +137,7 @@ fn a_changed_index_gets_a_new_id_and_unchanged_parts_stay_as_they_were() {
         before.len()
     );
     let part_names =
-        |files: &BTreeMap<String, Vec<u8>>| files.keys().filter(|n| n.starts_with("f/")).count();
+        |files: &BTreeMap<String, Arc<[u8]>>| files.keys().filter(|n| n.starts_with("f/")).count();
     assert_eq!(part_names(&before), part_names(&after));
 }
 
@@ -275,7 +276,7 @@ fn measure(
     let started = Instant::now();
     let files = lectern::search::build_index(&site);
     let elapsed = started.elapsed().as_secs_f64();
-    let total: usize = files.values().map(Vec::len).sum();
+    let total: usize = files.values().map(|f| f.len()).sum();
     let served = Served::from_files(&files);
     // A frequent word, a glossary word, and a word from the middle of the vocabulary.
     let words = ["trust", "rupture", "vulnerability", "patience"];

@@ -66,7 +66,7 @@ fn site_statics(root: &Path) -> Result<Files, Diagnostics> {
 pub fn search_files(site: &Site) -> Files {
     crate::search::build_index(site)
         .into_iter()
-        .map(|(path, bytes)| (format!("search/{path}"), Arc::from(bytes)))
+        .map(|(path, bytes)| (format!("search/{path}"), bytes))
         .collect()
 }
 

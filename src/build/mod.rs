@@ -70,6 +70,7 @@ pub fn build(
         }
         prepared.diagnostics.push(warning);
     }
+    prepared.value.site.release_sources();
     let timer = crate::timing::Timer::start();
     let staging = Staging::open(out).map_err(cannot_write)?;
     timer.lap("w:open");

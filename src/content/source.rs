@@ -31,6 +31,16 @@ impl Source {
         &self.text[self.body_start..]
     }
 
+    /// Frees the text once nothing will quote it or report a place in it; what reads it
+    /// afterwards reads an empty file.
+    pub fn release(&mut self) {
+        self.text = "".into();
+        self.front_matter = 0..0;
+        self.body_start = 0;
+        self.line_starts = std::sync::Arc::new([0]);
+        self.placeholders = Vec::new();
+    }
+
     /// 1-based line and character column of a byte offset in the text.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());

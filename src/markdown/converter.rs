@@ -556,7 +556,10 @@ impl<'a, 'c> Converter<'a, 'c> {
                 }
             }
         }
+        // Every page's body stays in memory until the site is written: keep no spare capacity.
+        html.shrink_to_fit();
         self.result.html = html;
+        self.result.text.shrink_to_fit();
         self.result
     }
 }

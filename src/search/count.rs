@@ -13,22 +13,35 @@ pub(super) const PART_SHARE: f32 = 0.5;
 /// name: see `Doc::anchors`).
 const LINK_WEIGHT: f32 = 0.5;
 
-/// How often a stem occurs in each part of one document. Kept small (there is one for every
-/// stem of every document); weights are sums of halves and quarters, exact in an f32.
+/// How often a stem occurs in each part of one document, while the document is read; weights
+/// are sums of halves and quarters, exact in an f32.
 #[derive(Clone, Copy)]
-pub(super) struct Counts {
-    pub(super) stem: u32,
-    /// Whether the stem is in the title and in an alias: as a word (`WHOLE`), only as part of a
-    /// hyphenated word (`PARTLY`), or not (0).
-    pub(super) title: u8,
-    pub(super) alias: u8,
-    pub(super) shown: u8,
-    pub(super) text: f32,
+struct Counts {
+    stem: u32,
+    title: u8,
+    alias: u8,
+    shown: u8,
+    text: f32,
     /// The passage being read and the stem's weighted occurrences in it so far.
     current: (u32, f32),
     /// The best finished passages, best first: passages are read in order, so a passage's weight
     /// is final once a later one starts.
-    pub(super) best: [(u32, f32); PASSAGES_PER_POSTING],
+    best: [(u32, f32); PASSAGES_PER_POSTING],
+}
+
+/// A stem's counts in one document once it is read: what scoring needs. There is one for every
+/// stem of every document, all held until every document is read, so it is kept small.
+#[derive(Clone, Copy)]
+pub(super) struct Counted {
+    pub(super) stem: u32,
+    pub(super) text: f32,
+    /// The best passages, best first; `shown` of them are set.
+    pub(super) best: [u32; PASSAGES_PER_POSTING],
+    pub(super) shown: u8,
+    /// Whether the stem is in the title and in an alias: as a word (`WHOLE`), only as part of a
+    /// hyphenated word (`PARTLY`), or not (0).
+    pub(super) title: u8,
+    pub(super) alias: u8,
 }
 
 impl Counts {
@@ -83,7 +96,7 @@ const PARTLY: u8 = 1;
 
 /// A document's stems with their counts, its title length and its text length.
 pub(super) struct Analysed {
-    pub(super) counts: Vec<Counts>,
+    pub(super) counts: Box<[Counted]>,
     pub(super) title_len: usize,
     pub(super) alias_lens: Vec<usize>,
     pub(super) length: usize,
@@ -177,12 +190,22 @@ impl Tally<'_> {
     }
 
     /// The counts, with every slot set back to `NOT_INDEXED` for the next document.
-    fn finish(mut self) -> Vec<Counts> {
-        for c in &mut self.counts {
-            c.finish_passage();
-            self.slots[c.stem as usize] = NOT_INDEXED;
-        }
+    fn finish(mut self) -> Box<[Counted]> {
         self.counts
+            .iter_mut()
+            .map(|c| {
+                c.finish_passage();
+                self.slots[c.stem as usize] = NOT_INDEXED;
+                Counted {
+                    stem: c.stem,
+                    text: c.text,
+                    best: c.best.map(|(passage, _)| passage),
+                    shown: c.shown,
+                    title: c.title,
+                    alias: c.alias,
+                }
+            })
+            .collect()
     }
 }
 

@@ -410,7 +410,8 @@ pub fn split_passages(text: &str) -> Vec<String> {
             };
             for piece in sentence.chunks(run) {
                 if count > 0 && count + piece.len() > PASSAGE_MAX_WORDS {
-                    out.push(std::mem::take(&mut current));
+                    out.push(current.as_str().to_owned());
+                    current.clear();
                     count = 0;
                 }
                 if !current.is_empty() {
@@ -421,7 +422,10 @@ pub fn split_passages(text: &str) -> Vec<String> {
                 count += piece.len();
                 block_start = false;
                 if count >= PASSAGE_MIN_WORDS {
-                    out.push(std::mem::take(&mut current));
+                    // Copied at its length: every passage of the site is held until the index
+                    // is written, and `current` keeps its room for the next.
+                    out.push(current.as_str().to_owned());
+                    current.clear();
                     count = 0;
                 }
             }

@@ -11,10 +11,8 @@
 //! passage is `[heading id, heading, text]`, or `[text]` alone under the same heading as the
 //! passage before it.
 
-use std::collections::BTreeMap;
-
 use super::document::Doc;
-use super::files::push_str;
+use super::files::{Part, Parts, push_str};
 
 /// How a run of documents is cut: from document `start`, `docs` documents to a file, each with
 /// its passages cut `passages` to a file (0: all of them in one).
@@ -83,8 +81,9 @@ fn doc_bytes(doc: &Doc) -> usize {
     doc.title.len() + doc.url.len() + passages + 8
 }
 
-/// The files, by part name (`f/<g>-<k>`), written in parallel.
-pub fn parts(docs: &[Doc], segments: &[Segment], parts: &mut BTreeMap<String, Vec<u8>>) {
+/// The files, by part name (`f/<g>-<k>`), written and compressed in parallel: the passages are
+/// the site's text once more, and are never held whole uncompressed.
+pub(super) fn parts(docs: &[Doc], segments: &[Segment], parts: &mut Parts) {
     use rayon::prelude::*;
     let mut groups: Vec<(usize, usize, usize)> = Vec::new();
     for (i, s) in segments.iter().enumerate() {
@@ -96,7 +95,7 @@ pub fn parts(docs: &[Doc], segments: &[Segment], parts: &mut BTreeMap<String, Ve
                 .map(|g| (g, (g + step).min(end), s.passages)),
         );
     }
-    let files: Vec<Vec<(String, Vec<u8>)>> = groups
+    let files: Vec<Vec<(String, Part)>> = groups
         .par_iter()
         .map(|&(first, end, per)| group_files(&docs[first..end], first, per))
         .collect();
@@ -104,7 +103,7 @@ pub fn parts(docs: &[Doc], segments: &[Segment], parts: &mut BTreeMap<String, Ve
 }
 
 /// The files of one group of documents, starting with document `first`.
-fn group_files(group: &[Doc], first: usize, per: usize) -> Vec<(String, Vec<u8>)> {
+fn group_files(group: &[Doc], first: usize, per: usize) -> Vec<(String, Part)> {
     let most = group.iter().map(|d| d.passages.len()).max().unwrap_or(0);
     let per = if per == 0 { most.max(1) } else { per };
     (0..most.div_ceil(per).max(1))
@@ -126,7 +125,9 @@ fn group_files(group: &[Doc], first: usize, per: usize) -> Vec<(String, Vec<u8>)
                 bytes.extend_from_slice(b"]]");
             }
             bytes.push(b']');
-            (format!("f/{first}-{k}"), bytes)
+            let name = format!("f/{first}-{k}");
+            let part = Part::new(&name, bytes);
+            (name, part)
         })
         .collect()
 }
@@ -205,7 +206,7 @@ mod tests {
     fn every_passage_is_in_the_file_the_client_computes() {
         let docs = course();
         let segments = segments(&docs, 4096);
-        let mut files = BTreeMap::new();
+        let mut files = Parts::new();
         parts(&docs, &segments, &mut files);
         for (d, doc) in docs.iter().enumerate() {
             let s = segments
@@ -218,8 +219,7 @@ mod tests {
                 let (k, i) = n
                     .checked_div(s.passages)
                     .map_or((0, n), |k| (k, n % s.passages));
-                let file: serde_json::Value =
-                    serde_json::from_slice(&files[&format!("f/{first}-{k}")]).expect("json");
+                let file = files[&format!("f/{first}-{k}")].json();
                 let entry = &file[d - first];
                 assert_eq!(entry[1], doc.url.as_str());
                 let found = &entry[2][i];
@@ -229,6 +229,6 @@ mod tests {
         }
         // Fewer files than documents, and no file is far over twice the target.
         assert!(files.len() < docs.len(), "{} files", files.len());
-        assert!(files.values().all(|f| f.len() < 2 * 4096 + 2048));
+        assert!(files.values().all(|f| f.text_len() < 2 * 4096 + 2048));
     }
 }

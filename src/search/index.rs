@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::count::{Analysed, Counts, PART_SHARE, WHOLE, analyse_all};
+use super::count::{Analysed, Counted, PART_SHARE, WHOLE, analyse_all};
 use super::document::{Doc, DocKind};
 use super::phrases::{Phrases, attach_names};
 use super::tokenize::Analyzer;
@@ -179,10 +179,8 @@ fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<
             };
             let text = standing * saturate(f64::from(c.text), norm);
             let score = hub * idf[c.stem as usize] * (text + named);
-            let mut best = [0; PASSAGES_PER_POSTING];
-            for (slot, (passage, _)) in best.iter_mut().zip(&c.best[..usize::from(c.shown)]) {
-                *slot = *passage;
-            }
+            let mut best = c.best;
+            best[usize::from(c.shown)..].fill(0);
             postings[c.stem as usize].push(Posting {
                 doc: doc as u32,
                 score: ((score * SCORE_SCALE).round() as u32).max(1),
@@ -209,7 +207,7 @@ fn saturate(tf: f64, norm: f64) -> f64 {
     }
 }
 
-fn bonus(c: &Counts, a: &Analysed) -> f64 {
+fn bonus(c: &Counted, a: &Analysed) -> f64 {
     let share = |found: u8| {
         if found == WHOLE {
             1.0

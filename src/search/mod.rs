@@ -13,6 +13,7 @@ pub mod tokenize;
 mod vocabulary;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::site::Site;
 
@@ -21,7 +22,7 @@ pub use index::SearchIndex;
 pub use tokenize::Analyzer;
 
 /// The index files, by path relative to `/search/`.
-pub fn build_index(site: &Site) -> BTreeMap<String, Vec<u8>> {
+pub fn build_index(site: &Site) -> BTreeMap<String, Arc<[u8]>> {
     let timer = crate::timing::Timer::start();
     let analyzer = Analyzer::new(&site.config.language);
     let docs = documents(site);

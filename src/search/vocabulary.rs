@@ -65,6 +65,8 @@ impl<'d> Chunk<'d> {
             });
             chunk.pieces.push(pieces);
         }
+        // Held until every document is counted: no room to spare.
+        chunk.ids.shrink_to_fit();
         chunk
     }
 

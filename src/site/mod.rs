@@ -120,6 +120,15 @@ impl Site {
             .map(|(i, e)| (EntryId(i), e))
     }
 
+    /// Frees every content file's text. Once a site is resolved, rendering and search read only
+    /// the converted bodies: a build that will not resolve again need not keep what a large
+    /// course's files say twice.
+    pub fn release_sources(&mut self) {
+        for e in &mut self.entries {
+            e.item.source.release();
+        }
+    }
+
     /// Whether the site has an Atom feed: an included essay or session with a date (an entry
     /// needs one), and a base URL with a host (a feed holds full addresses).
     pub fn has_feed(&self) -> bool {

@@ -24,9 +24,10 @@ pub struct Served {
 }
 
 impl Served {
-    pub fn from_files(files: &BTreeMap<String, Vec<u8>>) -> Served {
-        let manifest_bytes = files["manifest.json"].len();
-        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+    pub fn from_files<B: AsRef<[u8]>>(files: &BTreeMap<String, B>) -> Served {
+        let manifest_bytes = files["manifest.json"].as_ref().len();
+        let manifest: Value =
+            serde_json::from_slice(files["manifest.json"].as_ref()).expect("manifest");
         let mut parts = BTreeMap::new();
         let mut values = BTreeMap::new();
         if manifest["single"] == Value::Bool(true) {
@@ -38,6 +39,7 @@ impl Served {
         } else {
             for (path, bytes) in files {
                 if let Some(part) = path.strip_suffix(".json.gz") {
+                    let bytes = bytes.as_ref();
                     parts.insert(part.to_string(), (path.clone(), bytes.len()));
                     values.insert(
                         part.to_string(),
