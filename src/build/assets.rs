@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::paths::output_key;
 use crate::render::Theme;
+use crate::search::Doc;
 use crate::site::Site;
 use crate::text::escape_attr;
 
@@ -64,7 +65,16 @@ fn site_statics(root: &Path) -> Result<Files, Diagnostics> {
 
 /// The search index files, under `search/`.
 pub fn search_files(site: &Site) -> Files {
-    crate::search::build_index(site)
+    under_search(crate::search::build_index(site))
+}
+
+/// The same, from search documents made before.
+pub fn search_files_of(site: &Site, docs: &[Doc]) -> Files {
+    under_search(crate::search::index_files(site, docs))
+}
+
+fn under_search(files: BTreeMap<String, Arc<[u8]>>) -> Files {
+    files
         .into_iter()
         .map(|(path, bytes)| (format!("search/{path}"), bytes))
         .collect()

@@ -22,6 +22,7 @@ pub use staging::{Staging, tidy_output, write_output};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
+use crate::links::LinkCache;
 use crate::site::{BuildOptions, Site};
 
 /// Everything a build produces in memory, before anything is written.
@@ -70,11 +71,22 @@ pub fn build(
         }
         prepared.diagnostics.push(warning);
     }
-    prepared.value.site.release_sources();
     let timer = crate::timing::Timer::start();
+    // Nothing is resolved again: the files' text, the link cache and, once the search
+    // documents are made from it, the bodies' plain text are freed before the pages are
+    // rendered beside the index, the build's peak of memory.
+    let docs = crate::search::documents(&prepared.value.site);
+    timer.lap("s:docs");
+    prepared.value.cache = LinkCache::default();
+    prepared.value.site.release_sources();
+    prepared.value.site.release_texts();
     let staging = Staging::open(out).map_err(cannot_write)?;
     timer.lap("w:open");
-    let emitted = pipeline::emit(&prepared.value, &Plan::everything(), &staging)?;
+    let plan = Plan {
+        search: Search::Of(&docs),
+        ..Plan::everything()
+    };
+    let emitted = pipeline::emit(&prepared.value, &plan, &staging)?;
     staging.commit().map_err(cannot_write)?;
     timer.lap("w:swap");
     let report = BuildReport {

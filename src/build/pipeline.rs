@@ -16,6 +16,7 @@ use crate::content::Corpus;
 use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
 use crate::links::{self, LinkCache, Reuse};
 use crate::render::{self, Theme};
+use crate::search::Doc;
 use crate::site::{Assets, BuildOptions, Site};
 
 /// A resolved site with its theme and static files: everything before rendering.
@@ -166,6 +167,9 @@ impl Sink for NullSink {
 pub enum Search<'a> {
     /// Built now, beside the pages.
     Build,
+    /// Built beside the pages from documents made before (a build makes them first, then frees
+    /// the text they come from: see `Site::release_texts`).
+    Of(&'a [Doc]),
     /// Files made earlier (the preview builds its index after the pages are served).
     Given(&'a Files),
     None,
@@ -278,6 +282,7 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
         },
         || match plan.search {
             Search::Build => assets::search_files(site),
+            Search::Of(docs) => assets::search_files_of(site, docs),
             Search::Given(files) => files.clone(),
             Search::None => Files::new(),
         },

@@ -210,89 +210,139 @@ fn push_postings(out: &mut Vec<u8>, postings: &[Posting]) {
 /// chunks, the last of which goes into a tail file when it is short. Returns each stem's group,
 /// its number of chunks, and the number of tail files (their number is a power of two, so that
 /// it changes seldom). Groups and tail files are about `part` bytes each.
+///
+/// The parts are laid out from the lengths their text will have, then each is written and
+/// compressed on its own, in parallel: the postings are never held whole as text.
 fn postings_parts(
     stems: &[(&String, &Stem)],
     part: usize,
     parts: &mut Parts,
 ) -> (Vec<usize>, Vec<usize>, usize) {
     use rayon::prelude::*;
-    // Each stem's first chunk as `"id":[…]`, and its further chunks, written in parallel.
-    let written: Vec<(Vec<u8>, Vec<Vec<u8>>)> = stems
+    // Each stem's entry in its group, `"id":[…]`, and in a tail file, `"stem":[…]` (0: none).
+    let lengths: Vec<(usize, usize)> = stems
         .par_iter()
         .enumerate()
-        .map(|(id, (_, term))| {
-            let first = term.postings.len().min(FIRST_CHUNK);
-            let mut head = Vec::with_capacity(first * 16 + 16);
-            push_str(&mut head, &id.to_string());
-            head.push(b':');
-            push_postings(&mut head, &term.postings[..first]);
-            let rest = term.postings[first..]
-                .chunks(NEXT_CHUNK)
-                .map(|chunk| {
-                    let mut bytes = Vec::with_capacity(chunk.len() * 16);
-                    push_postings(&mut bytes, chunk);
-                    bytes
-                })
-                .collect();
-            (head, rest)
+        .map(|(id, (stem, term))| {
+            let head = digits(id) + 3 + postings_len(first_chunk(term));
+            let tail = tail_chunk(term).map_or(0, |c| quoted_len(stem) + 1 + postings_len(c));
+            (head, tail)
         })
         .collect();
-    let tail_bytes: usize = written
-        .iter()
-        .zip(stems)
-        .filter(|(_, (_, term))| has_tail(term.postings.len()))
-        .filter_map(|((_, rest), _)| rest.last().map(Vec::len))
-        .sum();
+    let tail_bytes: usize = lengths.iter().map(|&(_, tail)| tail).sum();
     let tails = if tail_bytes == 0 {
         0
     } else {
         // Larger than a group: tail files are fetched only for filters and several words.
         tail_bytes.div_ceil(4 * part).next_power_of_two()
     };
-    let mut tail_files: Vec<Vec<u8>> = vec![Vec::new(); tails];
-    let mut texts: Vec<(String, Vec<u8>)> = Vec::new();
+    // Consecutive stems to a group while its text (`{`, entries joined by `,`, `}`) fits.
     let mut groups = Vec::with_capacity(stems.len());
-    let mut chunks = Vec::with_capacity(stems.len());
-    let mut group: Vec<u8> = Vec::new();
-    let mut group_number = 0;
-    for (id, (head, mut rest)) in written.into_iter().enumerate() {
-        if !group.is_empty() && group.len() + head.len() + 2 > part {
-            group.push(b'}');
-            texts.push((format!("p/{group_number}"), std::mem::take(&mut group)));
-            group_number += 1;
+    let mut bounds: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut len) = (0, 0);
+    for (id, &(head, _)) in lengths.iter().enumerate() {
+        if id > start && len + head + 2 > part {
+            bounds.push(start..id);
+            (start, len) = (id, 0);
         }
-        group.push(if group.is_empty() { b'{' } else { b',' });
-        group.extend_from_slice(&head);
-        groups.push(group_number);
-        chunks.push(1 + rest.len());
-        let (stem, term) = stems[id];
-        if has_tail(term.postings.len())
-            && let Some(last) = rest.pop()
-        {
-            let file = &mut tail_files[tail_of(stem, tails)];
-            file.push(if file.is_empty() { b'{' } else { b',' });
-            push_str(file, stem);
-            file.push(b':');
-            file.extend_from_slice(&last);
-        }
-        // Named by the stem rather than its number, so that a new word elsewhere in the site
-        // does not rename them.
-        for (k, bytes) in rest.into_iter().enumerate() {
-            texts.push((format!("x/{stem}-{}", k + 1), bytes));
+        len += head + 1;
+        groups.push(bounds.len());
+    }
+    if start < stems.len() {
+        bounds.push(start..stems.len());
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); tails];
+    for (id, (stem, term)) in stems.iter().enumerate() {
+        if tail_chunk(term).is_some() {
+            members[tail_of(stem, tails)].push(id);
         }
     }
-    if !group.is_empty() {
-        group.push(b'}');
-        texts.push((format!("p/{group_number}"), group));
-    }
-    for (n, mut file) in tail_files.into_iter().enumerate() {
-        if !file.is_empty() {
-            file.push(b'}');
-            texts.push((format!("t/{n}"), file));
+    let chunks = stems
+        .iter()
+        .map(|(_, term)| 1 + further_chunks(term).count())
+        .collect();
+    let group_parts = bounds.par_iter().enumerate().map(|(n, ids)| {
+        let mut bytes = Vec::with_capacity(part + part / 4);
+        for id in ids.clone() {
+            bytes.push(if id == ids.start { b'{' } else { b',' });
+            push_str(&mut bytes, &id.to_string());
+            bytes.push(b':');
+            push_postings(&mut bytes, first_chunk(stems[id].1));
         }
-    }
-    parts.extend(pack(texts));
+        bytes.push(b'}');
+        named(format!("p/{n}"), bytes)
+    });
+    let tail_parts = members
+        .par_iter()
+        .enumerate()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(n, ids)| {
+            let mut bytes = Vec::with_capacity(4 * part + part);
+            for (i, &id) in ids.iter().enumerate() {
+                let (stem, term) = stems[id];
+                bytes.push(if i == 0 { b'{' } else { b',' });
+                push_str(&mut bytes, stem);
+                bytes.push(b':');
+                push_postings(&mut bytes, tail_chunk(term).unwrap_or_default());
+            }
+            bytes.push(b'}');
+            named(format!("t/{n}"), bytes)
+        });
+    // Further chunks but a last one in a tail file, named by the stem rather than its number,
+    // so that a new word elsewhere in the site does not rename them.
+    let chunk_parts = stems.par_iter().flat_map_iter(|(stem, term)| {
+        let own = further_chunks(term).count() - usize::from(tail_chunk(term).is_some());
+        further_chunks(term).take(own).enumerate().map(move |(k, chunk)| {
+            let mut bytes = Vec::with_capacity(chunk.len() * 16);
+            push_postings(&mut bytes, chunk);
+            named(format!("x/{stem}-{}", k + 1), bytes)
+        })
+    });
+    let written: Vec<(String, Part)> = group_parts.chain(tail_parts).chain(chunk_parts).collect();
+    parts.extend(written);
     (groups, chunks, tails)
+}
+
+/// A part under its name.
+fn named(name: String, json: Vec<u8>) -> (String, Part) {
+    let part = Part::new(&name, json);
+    (name, part)
+}
+
+/// A stem's best postings, in its group.
+fn first_chunk(term: &Stem) -> &[Posting] {
+    &term.postings[..term.postings.len().min(FIRST_CHUNK)]
+}
+
+/// The stem's postings after the first chunk, `NEXT_CHUNK` at a time.
+fn further_chunks(term: &Stem) -> std::slice::Chunks<'_, Posting> {
+    term.postings[first_chunk(term).len()..].chunks(NEXT_CHUNK)
+}
+
+/// The stem's last further chunk when it goes to a tail file.
+fn tail_chunk(term: &Stem) -> Option<&[Posting]> {
+    has_tail(term.postings.len())
+        .then(|| further_chunks(term).next_back())
+        .flatten()
+}
+
+/// The length of `push_postings`' text.
+fn postings_len(postings: &[Posting]) -> usize {
+    let one = |p: &Posting| {
+        let passages: usize = p.passages().iter().map(|&n| 1 + digits(n as usize)).sum();
+        3 + digits(p.doc as usize) + digits(p.score as usize) + passages
+    };
+    2 + postings.iter().map(one).sum::<usize>() + postings.len().saturating_sub(1)
+}
+
+/// The length of `push_str`'s text.
+fn quoted_len(s: &str) -> usize {
+    serde_json::to_string(s).map_or(0, |q| q.len())
+}
+
+/// Decimal digits of `n`.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 /// Whether a stem found in `documents` documents has a last further chunk short enough for a
@@ -535,6 +585,24 @@ mod tests {
         assert_eq!(tail_of("trust", 1024), 373);
         assert_eq!(tail_of("épist", 1024), 57);
         assert_eq!(tail_of("anything", 0), 0);
+    }
+
+    /// Groups and tail files are laid out from these lengths before they are written.
+    #[test]
+    fn lengths_are_those_of_the_text_written() {
+        let posting = |doc, score, shown| Posting::new(doc, score, [3, 12], shown);
+        let postings = [posting(0, 7, 0), posting(12, 1045, 2), posting(999, 10, 1)];
+        for n in 0..=postings.len() {
+            let mut bytes = Vec::new();
+            push_postings(&mut bytes, &postings[..n]);
+            assert_eq!(postings_len(&postings[..n]), bytes.len());
+        }
+        for s in ["trust", "épist", "a\\\"b"] {
+            let mut bytes = Vec::new();
+            push_str(&mut bytes, s);
+            assert_eq!(quoted_len(s), bytes.len());
+        }
+        assert_eq!((digits(0), digits(9), digits(10), digits(4000)), (1, 1, 2, 4));
     }
 
     #[test]

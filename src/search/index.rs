@@ -49,6 +49,16 @@ pub struct Posting {
 }
 
 impl Posting {
+    #[cfg(test)]
+    pub(super) fn new(doc: u32, score: u32, best: [u32; PASSAGES_PER_POSTING], shown: u8) -> Posting {
+        Posting {
+            doc,
+            score,
+            best,
+            shown,
+        }
+    }
+
     /// Passage numbers within the document, best first; empty when the stem is only in the title
     /// or an alias (the client then shows the first passage).
     pub fn passages(&self) -> &[u32] {

@@ -24,12 +24,18 @@ pub use tokenize::Analyzer;
 /// The index files, by path relative to `/search/`.
 pub fn build_index(site: &Site) -> BTreeMap<String, Arc<[u8]>> {
     let timer = crate::timing::Timer::start();
-    let analyzer = Analyzer::new(&site.config.language);
     let docs = documents(site);
     timer.lap("s:docs");
-    let index = SearchIndex::build(&docs, &analyzer);
+    index_files(site, &docs)
+}
+
+/// The index files of `site` from its documents, made before.
+pub fn index_files(site: &Site, docs: &[Doc]) -> BTreeMap<String, Arc<[u8]>> {
+    let timer = crate::timing::Timer::start();
+    let analyzer = Analyzer::new(&site.config.language);
+    let index = SearchIndex::build(docs, &analyzer);
     timer.lap("s:index");
-    let files = files::encode(&docs, &index, &analyzer);
+    let files = files::encode(docs, &index, &analyzer);
     timer.lap("s:files");
     files
 }

@@ -129,6 +129,19 @@ impl Site {
         }
     }
 
+    /// Frees every converted body's plain text (and where its headings and links are in it),
+    /// which only search reads: a build that has made its search documents need not keep a
+    /// course's text twice. A body shared elsewhere (a preview's cache) is left whole.
+    pub fn release_texts(&mut self) {
+        for e in &mut self.entries {
+            if let Some(body) = Arc::get_mut(&mut e.body) {
+                body.text = String::new();
+                body.heading_offsets = Vec::new();
+                body.link_spans = Vec::new();
+            }
+        }
+    }
+
     /// Whether the site has an Atom feed: an included essay or session with a date (an entry
     /// needs one), and a base URL with a host (a feed holds full addresses).
     pub fn has_feed(&self) -> bool {
