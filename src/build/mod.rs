@@ -72,21 +72,16 @@ pub fn build(
         prepared.diagnostics.push(warning);
     }
     let timer = crate::timing::Timer::start();
-    // Nothing is resolved again: the files' text, the link cache and, once the search
-    // documents are made from it, the bodies' plain text are freed before the pages are
-    // rendered beside the index, the build's peak of memory.
+    // Nothing is resolved again: the files' text and the link cache are freed, and the search
+    // documents made now, before the pages, from the bodies' text; the bodies are freed once
+    // the pages are written, before the index is built from the documents.
     let docs = crate::search::documents(&prepared.value.site);
     timer.lap("s:docs");
     prepared.value.cache = LinkCache::default();
     prepared.value.site.release_sources();
-    prepared.value.site.release_texts();
     let staging = Staging::open(out).map_err(cannot_write)?;
     timer.lap("w:open");
-    let plan = Plan {
-        search: Search::Of(&docs),
-        ..Plan::everything()
-    };
-    let emitted = pipeline::emit(&prepared.value, &plan, &staging)?;
+    let emitted = pipeline::emit_in_turn(&mut prepared.value, &docs, &staging)?;
     staging.commit().map_err(cannot_write)?;
     timer.lap("w:swap");
     let report = BuildReport {

@@ -167,9 +167,6 @@ impl Sink for NullSink {
 pub enum Search<'a> {
     /// Built now, beside the pages.
     Build,
-    /// Built beside the pages from documents made before (a build makes them first, then frees
-    /// the text they come from: see `Site::release_texts`).
-    Of(&'a [Doc]),
     /// Files made earlier (the preview builds its index after the pages are served).
     Given(&'a Files),
     None,
@@ -258,42 +255,96 @@ fn check_collisions(
 /// site's own files and the search index over both.
 pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted, Diagnostics> {
     let timer = crate::timing::Timer::start();
-    let Prepared {
-        site,
-        theme,
-        statics,
-        ..
-    } = prepared;
-    let page_paths: HashSet<String> = render::page_paths(site).into_iter().collect();
-    check_collisions(site, statics, &page_paths)?;
-    let cannot_write = super::cannot_write;
-    let want = |path: &str| plan.pages.is_none_or(|p| p.contains(path));
+    let page_paths = page_paths(prepared)?;
     // Pages are rendered and written while the search index is built: both use every core,
     // and each fills the other's pauses (file system calls, the index's serial steps).
-    // With `offline`, each page's digest is taken where it is rendered, for the worker's
-    // cache name.
-    let offline = site.config.offline;
     let (pages, search) = rayon::join(
-        || {
-            render::render_each(site, theme, &want, &|page| {
-                sink.put(&page.path, page.html.as_bytes())?;
-                Ok(offline.then(|| (page.path, offline::digest(page.html.as_bytes()))))
-            })
-        },
+        || put_pages(&prepared.site, &prepared.theme, plan.pages, sink),
         || match plan.search {
-            Search::Build => assets::search_files(site),
-            Search::Of(docs) => assets::search_files_of(site, docs),
+            Search::Build => assets::search_files(&prepared.site),
             Search::Given(files) => files.clone(),
             Search::None => Files::new(),
         },
     );
-    let pages = pages?
-        .into_iter()
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(cannot_write)?;
-    let rendered = pages.len();
+    let pages = pages?;
     timer.lap("pg+srch");
-    let mut others: Files = statics
+    put_the_rest(prepared, &page_paths, pages, search, sink)
+}
+
+/// Emits every page and the search index made from `docs`, one after the other: once the pages
+/// are written, the bodies they were made from are freed (`Site::release_bodies`), so that they
+/// and the index, the two largest things a build holds, are never in memory together. For a
+/// build, which resolves nothing again; the documents are made before, from the bodies' text.
+pub fn emit_in_turn(
+    prepared: &mut Prepared,
+    docs: &[Doc],
+    sink: &dyn Sink,
+) -> Result<Emitted, Diagnostics> {
+    let timer = crate::timing::Timer::start();
+    let page_paths = page_paths(prepared)?;
+    let pages = put_pages(&prepared.site, &prepared.theme, None, sink)?;
+    timer.lap("pages");
+    prepared.site.release_bodies();
+    give_back_freed_memory();
+    timer.lap("free");
+    let search = assets::search_files_of(&prepared.site, docs);
+    timer.lap("search");
+    put_the_rest(prepared, &page_paths, pages, search, sink)
+}
+
+/// Hands the memory freed so far back to the system, where the allocator can (glibc keeps it in
+/// the arenas of the threads that freed it, and a later stage reuses little of it).
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of the allocator's own; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// The output path of every page, once no static file of the site's own is at one of them.
+fn page_paths(prepared: &Prepared) -> Result<HashSet<String>, Diagnostics> {
+    let paths: HashSet<String> = render::page_paths(&prepared.site).into_iter().collect();
+    check_collisions(&prepared.site, &prepared.statics, &paths)?;
+    Ok(paths)
+}
+
+/// A rendered page's path and digest (with `offline`, for the worker's cache name).
+type Digest = Option<(String, u64)>;
+
+/// Renders the pages (those of `only`, or all) and puts them into `sink`. With `offline`, each
+/// page's digest is taken where it is rendered.
+fn put_pages(
+    site: &Site,
+    theme: &Theme,
+    only: Option<&HashSet<String>>,
+    sink: &dyn Sink,
+) -> Result<Vec<Digest>, Diagnostics> {
+    let want = |path: &str| only.is_none_or(|p| p.contains(path));
+    let offline = site.config.offline;
+    render::render_each(site, theme, &want, &|page| {
+        sink.put(&page.path, page.html.as_bytes())?;
+        Ok(offline.then(|| (page.path, offline::digest(page.html.as_bytes()))))
+    })?
+    .into_iter()
+    .collect::<std::io::Result<Vec<_>>>()
+    .map_err(super::cannot_write)
+}
+
+/// Puts the static files, the site's own files, the search index and the offline worker into
+/// `sink`, after the pages.
+fn put_the_rest(
+    prepared: &Prepared,
+    page_paths: &HashSet<String>,
+    pages: Vec<Digest>,
+    search: Files,
+    sink: &dyn Sink,
+) -> Result<Emitted, Diagnostics> {
+    let timer = crate::timing::Timer::start();
+    let site = &prepared.site;
+    let rendered = pages.len();
+    let mut others: Files = prepared
+        .statics
         .iter()
         .filter(|(path, _)| !page_paths.contains(*path))
         .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
@@ -306,7 +357,7 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
     others
         .par_iter()
         .try_for_each(|(path, bytes)| sink.put_shared(path, bytes))
-        .map_err(cannot_write)?;
+        .map_err(super::cannot_write)?;
     timer.lap("w:rest");
     Ok(Emitted {
         rendered,

@@ -43,7 +43,8 @@ use serde_json::{Value, json};
 
 use super::document::{Doc, KIND_ORDER};
 use super::fragments::{self, Segment};
-use super::index::{Posting, SearchIndex, Stem};
+use super::index::{SearchIndex, Stem};
+use super::postings::{self, FIRST_CHUNK, NEXT_CHUNK, TAIL_POSTINGS};
 use super::tokenize::Analyzer;
 
 /// Format version, for a client that finds a manifest it does not understand.
@@ -53,14 +54,6 @@ const VERSION: u32 = 4;
 /// that a 10,000-item site is not tens of thousands of files (creating files is the slowest part
 /// of writing a site, and a host counts them). A query fetches one shard and one group.
 const PART_BYTES: (usize, usize) = (6 * 1024, 24 * 1024);
-/// Postings in a stem's first chunk (the results of a one-word query, with room for a filter)
-/// and in each further one (fetched for narrow filters and multi-word queries). Most stems have
-/// no further chunk, so most stems cost no file of their own.
-const FIRST_CHUNK: usize = 100;
-const NEXT_CHUNK: usize = 4000;
-/// A last further chunk of at most this many postings goes into a shared tail file: every last
-/// one, so that only the few stems found in thousands of documents have files of their own.
-const TAIL_POSTINGS: usize = NEXT_CHUNK;
 /// Target sizes of passage files (before compression): a few passages on a small site, so that
 /// the few results a query shows fetch little; several documents' on a large one, which would
 /// otherwise be tens of thousands of files (creating files is the slowest part of writing a
@@ -131,19 +124,36 @@ pub(super) fn pack(texts: Vec<(String, Vec<u8>)>) -> Vec<(String, Part)> {
         .collect()
 }
 
+/// The passage files (`f/…`), which need only the documents, and how they are cut.
+pub struct Passages {
+    segments: Vec<Segment>,
+    parts: Parts,
+}
+
+/// The documents' passages as files: written while the index is built, whose serial steps leave
+/// a core free.
+pub fn passages(docs: &[Doc]) -> Passages {
+    let segments = fragments::segments(docs, scaled(FRAGMENT_BYTES, docs.len()));
+    let mut parts = Parts::new();
+    fragments::parts(docs, &segments, &mut parts);
+    Passages { segments, parts }
+}
+
 /// The files, by path under `/search/`.
 pub fn encode(
     docs: &[Doc],
     index: &SearchIndex,
     analyzer: &Analyzer,
+    passages: Passages,
 ) -> BTreeMap<String, Arc<[u8]>> {
-    let mut parts = Parts::new();
+    let Passages {
+        segments,
+        mut parts,
+    } = passages;
     let stems: Vec<(&String, &Stem)> = index.stems.iter().collect();
     let part = scaled(PART_BYTES, docs.len());
-    let (groups, chunks, tails) = postings_parts(&stems, part, &mut parts);
+    let (groups, chunks, tails) = postings::parts(&stems, part, &mut parts);
     let dict = dictionary_parts(&stems, &groups, &chunks, part, &mut parts);
-    let segments = fragments::segments(docs, scaled(FRAGMENT_BYTES, docs.len()));
-    fragments::parts(docs, &segments, &mut parts);
 
     let total: usize = parts.values().map(Part::text_len).sum();
     let id = content_hash(&parts);
@@ -182,183 +192,8 @@ pub(super) fn push_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
-fn push_num(out: &mut Vec<u8>, n: impl std::fmt::Display) {
+pub(super) fn push_num(out: &mut Vec<u8>, n: impl std::fmt::Display) {
     let _ = write!(out, "{n}");
-}
-
-/// `[[document, score, passage…], …]`.
-fn push_postings(out: &mut Vec<u8>, postings: &[Posting]) {
-    out.push(b'[');
-    for (i, p) in postings.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.push(b'[');
-        push_num(out, p.doc);
-        out.push(b',');
-        push_num(out, p.score);
-        for n in p.passages() {
-            out.push(b',');
-            push_num(out, n);
-        }
-        out.push(b']');
-    }
-    out.push(b']');
-}
-
-/// Cuts every stem's postings into its first chunk (grouped with its neighbours') and further
-/// chunks, the last of which goes into a tail file when it is short. Returns each stem's group,
-/// its number of chunks, and the number of tail files (their number is a power of two, so that
-/// it changes seldom). Groups and tail files are about `part` bytes each.
-///
-/// The parts are laid out from the lengths their text will have, then each is written and
-/// compressed on its own, in parallel: the postings are never held whole as text.
-fn postings_parts(
-    stems: &[(&String, &Stem)],
-    part: usize,
-    parts: &mut Parts,
-) -> (Vec<usize>, Vec<usize>, usize) {
-    use rayon::prelude::*;
-    // Each stem's entry in its group, `"id":[…]`, and in a tail file, `"stem":[…]` (0: none).
-    let lengths: Vec<(usize, usize)> = stems
-        .par_iter()
-        .enumerate()
-        .map(|(id, (stem, term))| {
-            let head = digits(id) + 3 + postings_len(first_chunk(term));
-            let tail = tail_chunk(term).map_or(0, |c| quoted_len(stem) + 1 + postings_len(c));
-            (head, tail)
-        })
-        .collect();
-    let tail_bytes: usize = lengths.iter().map(|&(_, tail)| tail).sum();
-    let tails = if tail_bytes == 0 {
-        0
-    } else {
-        // Larger than a group: tail files are fetched only for filters and several words.
-        tail_bytes.div_ceil(4 * part).next_power_of_two()
-    };
-    // Consecutive stems to a group while its text (`{`, entries joined by `,`, `}`) fits.
-    let mut groups = Vec::with_capacity(stems.len());
-    let mut bounds: Vec<std::ops::Range<usize>> = Vec::new();
-    let (mut start, mut len) = (0, 0);
-    for (id, &(head, _)) in lengths.iter().enumerate() {
-        if id > start && len + head + 2 > part {
-            bounds.push(start..id);
-            (start, len) = (id, 0);
-        }
-        len += head + 1;
-        groups.push(bounds.len());
-    }
-    if start < stems.len() {
-        bounds.push(start..stems.len());
-    }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); tails];
-    for (id, (stem, term)) in stems.iter().enumerate() {
-        if tail_chunk(term).is_some() {
-            members[tail_of(stem, tails)].push(id);
-        }
-    }
-    let chunks = stems
-        .iter()
-        .map(|(_, term)| 1 + further_chunks(term).count())
-        .collect();
-    let group_parts = bounds.par_iter().enumerate().map(|(n, ids)| {
-        let mut bytes = Vec::with_capacity(part + part / 4);
-        for id in ids.clone() {
-            bytes.push(if id == ids.start { b'{' } else { b',' });
-            push_str(&mut bytes, &id.to_string());
-            bytes.push(b':');
-            push_postings(&mut bytes, first_chunk(stems[id].1));
-        }
-        bytes.push(b'}');
-        named(format!("p/{n}"), bytes)
-    });
-    let tail_parts = members
-        .par_iter()
-        .enumerate()
-        .filter(|(_, ids)| !ids.is_empty())
-        .map(|(n, ids)| {
-            let mut bytes = Vec::with_capacity(4 * part + part);
-            for (i, &id) in ids.iter().enumerate() {
-                let (stem, term) = stems[id];
-                bytes.push(if i == 0 { b'{' } else { b',' });
-                push_str(&mut bytes, stem);
-                bytes.push(b':');
-                push_postings(&mut bytes, tail_chunk(term).unwrap_or_default());
-            }
-            bytes.push(b'}');
-            named(format!("t/{n}"), bytes)
-        });
-    // Further chunks but a last one in a tail file, named by the stem rather than its number,
-    // so that a new word elsewhere in the site does not rename them.
-    let chunk_parts = stems.par_iter().flat_map_iter(|(stem, term)| {
-        let own = further_chunks(term).count() - usize::from(tail_chunk(term).is_some());
-        further_chunks(term).take(own).enumerate().map(move |(k, chunk)| {
-            let mut bytes = Vec::with_capacity(chunk.len() * 16);
-            push_postings(&mut bytes, chunk);
-            named(format!("x/{stem}-{}", k + 1), bytes)
-        })
-    });
-    let written: Vec<(String, Part)> = group_parts.chain(tail_parts).chain(chunk_parts).collect();
-    parts.extend(written);
-    (groups, chunks, tails)
-}
-
-/// A part under its name.
-fn named(name: String, json: Vec<u8>) -> (String, Part) {
-    let part = Part::new(&name, json);
-    (name, part)
-}
-
-/// A stem's best postings, in its group.
-fn first_chunk(term: &Stem) -> &[Posting] {
-    &term.postings[..term.postings.len().min(FIRST_CHUNK)]
-}
-
-/// The stem's postings after the first chunk, `NEXT_CHUNK` at a time.
-fn further_chunks(term: &Stem) -> std::slice::Chunks<'_, Posting> {
-    term.postings[first_chunk(term).len()..].chunks(NEXT_CHUNK)
-}
-
-/// The stem's last further chunk when it goes to a tail file.
-fn tail_chunk(term: &Stem) -> Option<&[Posting]> {
-    has_tail(term.postings.len())
-        .then(|| further_chunks(term).next_back())
-        .flatten()
-}
-
-/// The length of `push_postings`' text.
-fn postings_len(postings: &[Posting]) -> usize {
-    let one = |p: &Posting| {
-        let passages: usize = p.passages().iter().map(|&n| 1 + digits(n as usize)).sum();
-        3 + digits(p.doc as usize) + digits(p.score as usize) + passages
-    };
-    2 + postings.iter().map(one).sum::<usize>() + postings.len().saturating_sub(1)
-}
-
-/// The length of `push_str`'s text.
-fn quoted_len(s: &str) -> usize {
-    serde_json::to_string(s).map_or(0, |q| q.len())
-}
-
-/// Decimal digits of `n`.
-fn digits(n: usize) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
-}
-
-/// Whether a stem found in `documents` documents has a last further chunk short enough for a
-/// tail file. The client decides the same from the stem's document count.
-fn has_tail(documents: usize) -> bool {
-    documents > FIRST_CHUNK && (documents - FIRST_CHUNK - 1) % NEXT_CHUNK < TAIL_POSTINGS
-}
-
-/// The tail file of `stem`: 32-bit FNV-1a of its UTF-8 bytes, modulo the number of tail files.
-fn tail_of(stem: &str, tails: usize) -> usize {
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in stem.bytes() {
-        hash ^= u32::from(b);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    hash as usize % tails.max(1)
 }
 
 /// Cuts the dictionary into shards; returns each shard's first key, for the manifest. The
@@ -571,45 +406,5 @@ impl Hasher {
         tail[..words.remainder().len()].copy_from_slice(words.remainder());
         self.mix(u64::from_le_bytes(tail));
         self.mix(data.len() as u64);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The client computes the same hash (js/search-index.js, `tailOf`); these are FNV-1a's values.
-    #[test]
-    fn tail_files_are_chosen_by_fnv_1a() {
-        assert_eq!(tail_of("a", u32::MAX as usize), 0xe40c_292c);
-        assert_eq!(tail_of("trust", 1024), 373);
-        assert_eq!(tail_of("épist", 1024), 57);
-        assert_eq!(tail_of("anything", 0), 0);
-    }
-
-    /// Groups and tail files are laid out from these lengths before they are written.
-    #[test]
-    fn lengths_are_those_of_the_text_written() {
-        let posting = |doc, score, shown| Posting::new(doc, score, [3, 12], shown);
-        let postings = [posting(0, 7, 0), posting(12, 1045, 2), posting(999, 10, 1)];
-        for n in 0..=postings.len() {
-            let mut bytes = Vec::new();
-            push_postings(&mut bytes, &postings[..n]);
-            assert_eq!(postings_len(&postings[..n]), bytes.len());
-        }
-        for s in ["trust", "épist", "a\\\"b"] {
-            let mut bytes = Vec::new();
-            push_str(&mut bytes, s);
-            assert_eq!(quoted_len(s), bytes.len());
-        }
-        assert_eq!((digits(0), digits(9), digits(10), digits(4000)), (1, 1, 2, 4));
-    }
-
-    #[test]
-    fn every_last_further_chunk_goes_to_a_tail_file() {
-        assert!(!has_tail(FIRST_CHUNK));
-        for extra in [1, NEXT_CHUNK, NEXT_CHUNK + 1, 5 * NEXT_CHUNK] {
-            assert!(has_tail(FIRST_CHUNK + extra), "{extra}");
-        }
     }
 }

@@ -50,7 +50,12 @@ pub struct Posting {
 
 impl Posting {
     #[cfg(test)]
-    pub(super) fn new(doc: u32, score: u32, best: [u32; PASSAGES_PER_POSTING], shown: u8) -> Posting {
+    pub(super) fn new(
+        doc: u32,
+        score: u32,
+        best: [u32; PASSAGES_PER_POSTING],
+        shown: u8,
+    ) -> Posting {
         Posting {
             doc,
             score,

@@ -8,6 +8,7 @@ pub mod files;
 mod fragments;
 pub mod index;
 pub mod phrases;
+mod postings;
 mod stop_words;
 pub mod tokenize;
 mod vocabulary;
@@ -33,9 +34,12 @@ pub fn build_index(site: &Site) -> BTreeMap<String, Arc<[u8]>> {
 pub fn index_files(site: &Site, docs: &[Doc]) -> BTreeMap<String, Arc<[u8]>> {
     let timer = crate::timing::Timer::start();
     let analyzer = Analyzer::new(&site.config.language);
-    let index = SearchIndex::build(docs, &analyzer);
+    let (index, passages) = rayon::join(
+        || SearchIndex::build(docs, &analyzer),
+        || files::passages(docs),
+    );
     timer.lap("s:index");
-    let files = files::encode(docs, &index, &analyzer);
+    let files = files::encode(docs, &index, &analyzer, passages);
     timer.lap("s:files");
     files
 }

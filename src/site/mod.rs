@@ -129,15 +129,13 @@ impl Site {
         }
     }
 
-    /// Frees every converted body's plain text (and where its headings and links are in it),
-    /// which only search reads: a build that has made its search documents need not keep a
-    /// course's text twice. A body shared elsewhere (a preview's cache) is left whole.
-    pub fn release_texts(&mut self) {
+    /// Frees every converted body (its HTML and its plain text), once the pages are written and
+    /// the search documents made: a build that will not render again need not hold a course's
+    /// text while it builds the index. A body shared elsewhere (a preview's cache) is left whole.
+    pub fn release_bodies(&mut self) {
         for e in &mut self.entries {
             if let Some(body) = Arc::get_mut(&mut e.body) {
-                body.text = String::new();
-                body.heading_offsets = Vec::new();
-                body.link_spans = Vec::new();
+                *body = Converted::default();
             }
         }
     }
