@@ -75,10 +75,10 @@ pub fn build(
     // Nothing is resolved again: the files' text and the link cache are freed, and the search
     // documents made now, before the pages, from the bodies' text; the bodies are freed once
     // the pages are written, before the index is built from the documents.
-    let docs = crate::search::documents(&prepared.value.site);
-    timer.lap("s:docs");
     prepared.value.cache = LinkCache::default();
     prepared.value.site.release_sources();
+    let docs = crate::search::documents(&prepared.value.site);
+    timer.lap("s:docs");
     let staging = Staging::open(out).map_err(cannot_write)?;
     timer.lap("w:open");
     let emitted = pipeline::emit_in_turn(&mut prepared.value, &docs, &staging)?;
