@@ -271,3 +271,29 @@ fn adding_or_resizing_an_image_rebuilds_the_pages_that_show_it() {
     let page = String::from_utf8_lossy(&files["essays/alpha/index.html"]).into_owned();
     assert!(page.contains("width=\"80\" height=\"60\""), "{page}");
 }
+
+/// A build on disk takes another road to its files than the preview does (it writes the pages
+/// first and frees the bodies before it builds the search index): it must write the same files.
+#[test]
+fn a_build_on_disk_writes_what_the_preview_holds() {
+    for fixture in ["sites/basic", "sites/citations", "sites/links"] {
+        let site = TempSite::from_fixture(fixture);
+        site.write(
+            "site.toml",
+            &format!(
+                "{}\noffline = true\n",
+                std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml")
+            ),
+        );
+        site.build();
+        let mut written = common::snapshot_dir(&site.out());
+        // The build's record of the files it wrote, for the next build: not part of the site.
+        written.remove(".lectern-manifest");
+        let held = full_build(&site);
+        let keys = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&written), keys(&held), "{fixture}: file lists differ");
+        for (path, bytes) in &held {
+            assert!(written[path] == *bytes, "{fixture}: {path} differs");
+        }
+    }
+}
