@@ -96,6 +96,7 @@ const PARTLY: u8 = 1;
 
 /// A document's stems with their counts, its title length and its text length.
 pub(super) struct Analysed {
+    /// Sorted by stem.
     pub(super) counts: Box<[Counted]>,
     pub(super) title_len: usize,
     pub(super) alias_lens: Vec<usize>,
@@ -189,9 +190,11 @@ impl Tally<'_> {
         }
     }
 
-    /// The counts, with every slot set back to `NOT_INDEXED` for the next document.
+    /// The counts, sorted by stem (scoring reads a range of stems at a time), with every slot
+    /// set back to `NOT_INDEXED` for the next document.
     fn finish(mut self) -> Box<[Counted]> {
-        self.counts
+        let mut counted: Box<[Counted]> = self
+            .counts
             .iter_mut()
             .map(|c| {
                 c.finish_passage();
@@ -205,7 +208,9 @@ impl Tally<'_> {
                     alias: c.alias,
                 }
             })
-            .collect()
+            .collect();
+        counted.sort_unstable_by_key(|c| c.stem);
+        counted
     }
 }
 

@@ -161,50 +161,90 @@ fn standing(doc: &Doc) -> f64 {
 }
 
 /// Each stem's postings, scored by BM25 with the title and alias bonuses and each document's
-/// standing, in document order.
+/// standing, in document order. Stems are scored in ranges, in parallel: each range reads its
+/// part of every document's counts (sorted by stem), so no list is filled from two threads.
 fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<Posting>> {
+    use rayon::prelude::*;
     let total = analysed.len().max(1) as f64;
     let average = (analysed.iter().map(|a| a.length).sum::<usize>() as f64 / total).max(1.0);
-    let mut df = vec![0u32; stem_count];
-    for a in analysed {
-        for c in &a.counts {
-            df[c.stem as usize] += 1;
-        }
-    }
-    let idf: Vec<f64> = df
+    // Each document's length normalisation, hub factor and standing.
+    let weights: Vec<(f64, f64, f64)> = analysed
         .iter()
-        .map(|&n| {
-            let n = f64::from(n);
-            (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
+        .enumerate()
+        .map(|(doc, a)| {
+            let norm = 1.0 - B + B * a.length as f64 / average;
+            (
+                norm,
+                hub_factor(a),
+                standing.get(doc).copied().unwrap_or(1.0),
+            )
         })
         .collect();
-    let mut postings: Vec<Vec<Posting>> =
-        df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
-    for (doc, a) in analysed.iter().enumerate() {
-        let norm = 1.0 - B + B * a.length as f64 / average;
-        let hub = hub_factor(a);
-        let standing = standing.get(doc).copied().unwrap_or(1.0);
-        for c in &a.counts {
-            // A work's author (its alias) names it as surely as a page's title; the rest of a
-            // work counts at its standing.
-            let named = if c.alias > 0 && standing < 1.0 {
-                bonus(c, a)
-            } else {
-                standing * bonus(c, a)
-            };
-            let text = standing * saturate(f64::from(c.text), norm);
-            let score = hub * idf[c.stem as usize] * (text + named);
-            let mut best = c.best;
-            best[usize::from(c.shown)..].fill(0);
-            postings[c.stem as usize].push(Posting {
-                doc: doc as u32,
-                score: ((score * SCORE_SCALE).round() as u32).max(1),
-                best,
-                shown: c.shown,
-            });
-        }
+    let step = stem_count.div_ceil(rayon::current_num_threads() * 8).max(1);
+    let starts: Vec<usize> = (0..stem_count).step_by(step).collect();
+    starts
+        .into_par_iter()
+        .flat_map_iter(|start| {
+            let stems = start as u32..(start + step).min(stem_count) as u32;
+            let in_range = |a| counts_of(a, &stems);
+            let mut df = vec![0u32; stems.len()];
+            for a in analysed {
+                for c in in_range(a) {
+                    df[(c.stem - stems.start) as usize] += 1;
+                }
+            }
+            let mut lists: Vec<Vec<Posting>> =
+                df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+            for (doc, (a, &(norm, hub, standing))) in analysed.iter().zip(&weights).enumerate() {
+                for c in in_range(a) {
+                    let n = f64::from(df[(c.stem - stems.start) as usize]);
+                    let idf = (1.0 + (total - n + 0.5) / (n + 0.5)).ln();
+                    lists[(c.stem - stems.start) as usize].push(posting(
+                        doc as u32,
+                        idf,
+                        (norm, hub, standing),
+                        c,
+                        a,
+                    ));
+                }
+            }
+            lists
+        })
+        .collect()
+}
+
+/// A document's counts of the stems in `stems` (its counts are sorted by stem).
+fn counts_of<'a>(a: &'a Analysed, stems: &std::ops::Range<u32>) -> &'a [Counted] {
+    let from = a.counts.partition_point(|c| c.stem < stems.start);
+    let to = a.counts.partition_point(|c| c.stem < stems.end);
+    &a.counts[from..to]
+}
+
+/// A document's posting for the stem it counted `c` of.
+fn posting(
+    doc: u32,
+    idf: f64,
+    (norm, hub, standing): (f64, f64, f64),
+    c: &Counted,
+    a: &Analysed,
+) -> Posting {
+    // A work's author (its alias) names it as surely as a page's title; the rest of a work
+    // counts at its standing.
+    let named = if c.alias > 0 && standing < 1.0 {
+        bonus(c, a)
+    } else {
+        standing * bonus(c, a)
+    };
+    let text = standing * saturate(f64::from(c.text), norm);
+    let score = hub * idf * (text + named);
+    let mut best = c.best;
+    best[usize::from(c.shown)..].fill(0);
+    Posting {
+        doc,
+        score: ((score * SCORE_SCALE).round() as u32).max(1),
+        best,
+        shown: c.shown,
     }
-    postings
 }
 
 /// 1 for a page of its own prose, less for a hub (see `HUB_LINK_SHARE`).
