@@ -76,9 +76,10 @@ pub(super) struct Part {
 }
 
 impl Part {
-    /// `json`, the text of the part `name`, compressed at level 2: at 10,000 items it writes 29%
-    /// fewer bytes than level 1 in the same time, and most of the default level's gain.
-    pub(super) fn new(name: &str, json: Vec<u8>) -> Part {
+    /// `json`, the text of the part `name`, compressed (at level 2: at 10,000 items it writes 29%
+    /// fewer bytes than level 1 in the same time, and most of the default level's gain), under
+    /// its name.
+    pub(super) fn named(name: String, json: Vec<u8>) -> (String, Part) {
         use flate2::{Compression, write::GzEncoder};
         let mut hash = Hasher::default();
         hash.add(name.as_bytes());
@@ -86,11 +87,12 @@ impl Part {
         let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 3), Compression::new(2));
         // Writing to a Vec cannot fail.
         let _ = gz.write_all(&json);
-        Part {
+        let part = Part {
             gz: gz.finish().unwrap_or_default().into(),
             len: json.len(),
             hash: hash.0,
-        }
+        };
+        (name, part)
     }
 
     /// The length of its JSON text.
@@ -117,10 +119,7 @@ pub(super) fn pack(texts: Vec<(String, Vec<u8>)>) -> Vec<(String, Part)> {
     use rayon::prelude::*;
     texts
         .into_par_iter()
-        .map(|(name, json)| {
-            let part = Part::new(&name, json);
-            (name, part)
-        })
+        .map(|(name, json)| Part::named(name, json))
         .collect()
 }
 

@@ -125,9 +125,7 @@ fn group_files(group: &[Doc], first: usize, per: usize) -> Vec<(String, Part)> {
                 bytes.extend_from_slice(b"]]");
             }
             bytes.push(b']');
-            let name = format!("f/{first}-{k}");
-            let part = Part::new(&name, bytes);
-            (name, part)
+            Part::named(format!("f/{first}-{k}"), bytes)
         })
         .collect()
 }

@@ -115,7 +115,7 @@ pub(super) fn parts(
             push_postings(&mut bytes, first_chunk(stems[id].1));
         }
         bytes.push(b'}');
-        named(format!("p/{n}"), bytes)
+        Part::named(format!("p/{n}"), bytes)
     });
     let tail_parts = layout
         .tails
@@ -132,7 +132,7 @@ pub(super) fn parts(
                 push_postings(&mut bytes, tail_chunk(term).unwrap_or_default());
             }
             bytes.push(b'}');
-            named(format!("t/{n}"), bytes)
+            Part::named(format!("t/{n}"), bytes)
         });
     // Further chunks but a last one in a tail file, named by the stem rather than its number,
     // so that a new word elsewhere in the site does not rename them.
@@ -144,7 +144,7 @@ pub(super) fn parts(
             .map(move |(k, chunk)| {
                 let mut bytes = Vec::with_capacity(chunk.len() * 16);
                 push_postings(&mut bytes, chunk);
-                named(format!("x/{stem}-{}", k + 1), bytes)
+                Part::named(format!("x/{stem}-{}", k + 1), bytes)
             })
     });
     let written: Vec<(String, Part)> = group_parts.chain(tail_parts).chain(chunk_parts).collect();
@@ -154,12 +154,6 @@ pub(super) fn parts(
         .map(|(_, term)| 1 + further_chunks(term).count())
         .collect();
     (layout.groups, chunks, layout.tails.len())
-}
-
-/// A part under its name.
-fn named(name: String, json: Vec<u8>) -> (String, Part) {
-    let part = Part::new(&name, json);
-    (name, part)
 }
 
 /// A stem's best postings, in its group.
