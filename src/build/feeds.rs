@@ -23,7 +23,7 @@ pub fn atom(site: &Site) -> Option<String> {
     let mut dated: Vec<(Date, &Item, &str)> = site
         .included()
         .filter(|(_, e)| matches!(e.item.kind, Kind::Essay | Kind::Session))
-        .filter_map(|(_, e)| Some((e.item.date()?, &e.item, e.url.as_str())))
+        .filter_map(|(_, e)| Some((e.item.date()?, &*e.item, e.url.as_str())))
         .collect();
     // Newest first; a day's items in the order the site lists them (path order).
     dated.sort_by_key(|d| std::cmp::Reverse(d.0));

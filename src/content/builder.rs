@@ -47,7 +47,7 @@ impl CorpusBuilder {
         self.files.sort();
         let reads = self.files.iter().filter_map(|(path, text)| {
             let kind = kind_of(path)?;
-            Some(parse_item(path, kind, text))
+            Some(parse_item(path, kind, text).map(std::sync::Arc::new))
         });
         Corpus::assemble(reads.collect::<Vec<_>>())
     }

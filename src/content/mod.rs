@@ -12,6 +12,7 @@ mod yaml_limits;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -187,7 +188,9 @@ impl Item {
 /// Every content file of a site, in path order.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
-    pub items: Vec<Item>,
+    /// Shared: a preview keeps the items of files that did not change from one rebuild to the
+    /// next, and the resolved site holds the same ones.
+    pub items: Vec<Arc<Item>>,
     /// The files that failed to load, by the names they would have had.
     pub unloaded: Vec<Unloaded>,
     /// content/references.bib or content/references.yaml, when the site has one that reads.
@@ -199,7 +202,7 @@ pub struct Corpus {
 impl Corpus {
     /// The corpus of files read one by one (in path order), with every problem they had and
     /// the clashes between them.
-    pub fn assemble(reads: impl IntoIterator<Item = Result<Item, Failed>>) -> Warned<Corpus> {
+    pub fn assemble(reads: impl IntoIterator<Item = Result<Arc<Item>, Failed>>) -> Warned<Corpus> {
         let mut corpus = Corpus::default();
         let mut diags = Diagnostics::new();
         for read in reads {
@@ -208,7 +211,7 @@ impl Corpus {
                 Err(failed) => {
                     diags.extend(failed.problems);
                     match failed.partial {
-                        Partial::Item(item) => corpus.items.push(*item),
+                        Partial::Item(item) => corpus.items.push(Arc::new(*item)),
                         Partial::Names(names) => corpus.unloaded.push(*names),
                     }
                 }
@@ -256,9 +259,9 @@ pub enum Partial {
 pub fn load(config: &Config) -> Warned<Corpus> {
     let mut diags = Diagnostics::new();
     let files = find_files(&config.root, &mut diags);
-    let reads: Vec<Result<Item, Failed>> = files
+    let reads: Vec<Result<Arc<Item>, Failed>> = files
         .par_iter()
-        .map(|(path, kind)| read_item(&config.root, path, *kind))
+        .map(|(path, kind)| read_item(&config.root, path, *kind).map(Arc::new))
         .collect();
     let mut corpus = Corpus::assemble(reads).take(&mut diags);
     let bibliography = bibliography::load(&config.root);
@@ -267,7 +270,7 @@ pub fn load(config: &Config) -> Warned<Corpus> {
     Warned::new(corpus, diags)
 }
 
-fn check_duplicates(items: &[Item], diags: &mut Diagnostics) {
+fn check_duplicates(items: &[Arc<Item>], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<(Kind, String), &Path> = BTreeMap::new();
     for item in items {
         if item.is_home() {

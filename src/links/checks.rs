@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::site::{Converted, EntryId, FragmentRef};
 
 /// A site with a bibliography has a /references/ page: no page of its own may take its place.
-pub fn check_references_page(items: &[Item], diags: &mut Diagnostics) {
+pub fn check_references_page(items: &[Arc<Item>], diags: &mut Diagnostics) {
     for item in items {
         if item.kind == crate::content::Kind::Page && item.slug == "references" {
             diags.push(
@@ -30,7 +30,7 @@ pub fn check_references_page(items: &[Item], diags: &mut Diagnostics) {
 /// The checks that need every body converted: fragments, drafts named, placeholders left,
 /// and the essays' tags.
 pub fn after_conversion(
-    items: &[Item],
+    items: &[Arc<Item>],
     bodies: &[Arc<Converted>],
     matter_refs: &[MatterRef],
     included: &[bool],
@@ -42,7 +42,7 @@ pub fn after_conversion(
     super::tags::check(items, included, diags);
 }
 
-pub fn check_fragments(items: &[Item], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
+pub fn check_fragments(items: &[Arc<Item>], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
     // One hint for each missing id of each target, however often it is linked; each target's
     // element ids read once.
     let mut hints: HashMap<(EntryId, &str), String> = HashMap::new();
@@ -112,7 +112,7 @@ fn fragment_hint(target: &Item, body: &Converted, id: &str) -> String {
     }
 }
 
-fn missing_fragment(items: &[Item], from: usize, f: &FragmentRef, hint: &str) -> Diagnostic {
+fn missing_fragment(items: &[Arc<Item>], from: usize, f: &FragmentRef, hint: &str) -> Diagnostic {
     let item = &items[from];
     let target = &items[f.target.index()];
     let message = if f.target.index() == from {
@@ -130,7 +130,7 @@ fn missing_fragment(items: &[Item], from: usize, f: &FragmentRef, hint: &str) ->
 
 /// Warns where `lectern new`'s placeholder text is still in a file, and where a summary is
 /// empty: both would reach cards, listings and search as they are.
-pub fn warn_placeholders(items: &[Item], included: &[bool], diags: &mut Diagnostics) {
+pub fn warn_placeholders(items: &[Arc<Item>], included: &[bool], diags: &mut Diagnostics) {
     for (item, _) in items.iter().zip(included).filter(|(_, inc)| **inc) {
         for &(at, placeholder) in &item.source.placeholders {
             let (line, col) = item.source.line_col(at);
@@ -158,7 +158,7 @@ pub fn warn_placeholders(items: &[Item], included: &[bool], diags: &mut Diagnost
 
 /// Warns where included front matter names a draft that this build leaves out.
 pub fn warn_drafts_named(
-    items: &[Item],
+    items: &[Arc<Item>],
     matter_refs: &[MatterRef],
     included: &[bool],
     diags: &mut Diagnostics,

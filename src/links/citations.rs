@@ -57,7 +57,7 @@ impl Keys {
 
 /// What front matter and file names must be for citations: an essay's `source` that names a
 /// key names one the bibliography has, and no page takes /references/ from the bibliography.
-pub(super) fn check_matter(items: &[Item], keys: &Keys, diags: &mut Diagnostics) {
+pub(super) fn check_matter(items: &[Arc<Item>], keys: &Keys, diags: &mut Diagnostics) {
     if keys.present || keys.unread {
         super::checks::check_references_page(items, diags);
     }
@@ -65,7 +65,7 @@ pub(super) fn check_matter(items: &[Item], keys: &Keys, diags: &mut Diagnostics)
 }
 
 /// An essay's `source` that names a key must name one the bibliography has.
-fn check_sources(items: &[Item], keys: &Keys, diags: &mut Diagnostics) {
+fn check_sources(items: &[Arc<Item>], keys: &Keys, diags: &mut Diagnostics) {
     for item in items {
         let Meta::Essay {
             source: Some(EssaySource::Key(key)),
@@ -111,7 +111,7 @@ pub(super) struct Cited {
 /// records which pages cite each work.
 pub(super) fn format(
     bibliography: Option<&Bibliography>,
-    items: &[Item],
+    items: &[Arc<Item>],
     bodies: Vec<Arc<Converted>>,
     included: &[bool],
     config: &Config,
@@ -212,7 +212,7 @@ fn page_order(item: &Item) -> (usize, String) {
 pub(super) fn warn_uncited(
     bibliography: Option<&Bibliography>,
     options: BuildOptions,
-    items: &[Item],
+    items: &[Arc<Item>],
     bodies: &[Arc<Converted>],
     diags: &mut Diagnostics,
 ) {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
@@ -22,7 +23,7 @@ pub struct Glossary {
 
 impl Glossary {
     /// Builds the matcher over the terms that `included` says are part of this build.
-    pub fn new(items: &[Item], included: &[bool]) -> Glossary {
+    pub fn new(items: &[Arc<Item>], included: &[bool]) -> Glossary {
         // Pattern text → (item, is the uninflected form). An exact name beats an inflection of
         // another term that happens to spell the same.
         let mut patterns: HashMap<String, (usize, bool)> = HashMap::new();

@@ -2,6 +2,7 @@
 //! aliases must be unique and differ from every slug.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::names::Names;
 use crate::content::{Item, Kind, Meta, front_matter};
@@ -39,7 +40,11 @@ impl Field {
 }
 
 /// Checks every slug named in front matter and returns the references that resolved.
-pub fn check_matter_refs(items: &[Item], names: &Names, diags: &mut Diagnostics) -> Vec<MatterRef> {
+pub fn check_matter_refs(
+    items: &[Arc<Item>],
+    names: &Names,
+    diags: &mut Diagnostics,
+) -> Vec<MatterRef> {
     let mut refs = Vec::new();
     for (from, item) in items.iter().enumerate() {
         for (field, kind, slugs) in named_lists(item) {
@@ -101,7 +106,7 @@ fn named_lists(item: &Item) -> Vec<(Field, Kind, Vec<String>)> {
 }
 
 fn missing_ref(
-    items: &[Item],
+    items: &[Arc<Item>],
     names: &Names,
     item: &Item,
     field: Field,
@@ -179,7 +184,7 @@ fn missing_ref(
 }
 
 /// Aliases must be unique across terms (case-insensitively) and differ from every slug.
-pub fn check_aliases(items: &[Item], diags: &mut Diagnostics) {
+pub fn check_aliases(items: &[Arc<Item>], diags: &mut Diagnostics) {
     let slugs: BTreeMap<String, usize> = items
         .iter()
         .enumerate()

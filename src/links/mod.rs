@@ -70,7 +70,7 @@ pub struct Reuse<'a> {
 /// path and front matter. Equal fingerprints mean a body edit cannot change any other page's
 /// conversion.
 fn facts(
-    items: &[Item],
+    items: &[Arc<Item>],
     corpus_bibliography: Option<u64>,
     config: &Config,
     options: BuildOptions,
@@ -178,7 +178,7 @@ pub fn resolve(
 
 /// Each item with what resolution made of it.
 fn entries(
-    items: Vec<Item>,
+    items: Vec<Arc<Item>>,
     bodies: Vec<Arc<Converted>>,
     urls: Vec<String>,
     included: Vec<bool>,
@@ -213,7 +213,7 @@ fn fingerprint(references: Option<&crate::site::References>) -> u64 {
 }
 
 /// Each file's converted body, by path, for a later resolution to keep.
-fn kept_bodies(items: &[Item], bodies: &[Arc<Converted>]) -> HashMap<PathBuf, Arc<Converted>> {
+fn kept_bodies(items: &[Arc<Item>], bodies: &[Arc<Converted>]) -> HashMap<PathBuf, Arc<Converted>> {
     items
         .iter()
         .zip(bodies)
@@ -223,7 +223,7 @@ fn kept_bodies(items: &[Item], bodies: &[Arc<Converted>]) -> HashMap<PathBuf, Ar
 
 /// What converting the bodies needs of the corpus.
 struct Bodies<'a> {
-    items: &'a [Item],
+    items: &'a [Arc<Item>],
     names: &'a Names,
     keys: &'a Keys,
     glossary: &'a Glossary,
@@ -283,7 +283,7 @@ fn assemble(
     matter_refs: &[matter::MatterRef],
 ) -> Site {
     let timer = crate::timing::Timer::start();
-    let items: Vec<&Item> = entries.iter().map(|e| &e.item).collect();
+    let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
     let ranks = Ranks::new(&items);
     drop(items);
     timer.lap("a:ranks");

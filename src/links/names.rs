@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::glossary::Glossary;
 use crate::content::{Item, Kind, Meta, Unloaded};
@@ -28,7 +29,7 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn new(items: &[Item], unloaded: &[Unloaded]) -> Names {
+    pub fn new(items: &[Arc<Item>], unloaded: &[Unloaded]) -> Names {
         let mut names = Names::default();
         for u in unloaded {
             names.add_unloaded(u);
@@ -108,7 +109,7 @@ impl Names {
     }
 
     /// Resolves the target part of a wikilink: `slug`, `kind/slug`, an alias, or `session/3`.
-    pub fn lookup(&self, items: &[Item], reference: &str) -> Lookup {
+    pub fn lookup(&self, items: &[Arc<Item>], reference: &str) -> Lookup {
         let reference = reference.trim();
         if let Some((kind, name)) = reference.split_once('/')
             && let Some(kind) = Kind::from_name(kind.trim())
@@ -140,7 +141,13 @@ impl Names {
 
     /// `kind/name`: the slug (or number) as written or lowercased; for a term, also its name
     /// or an alias.
-    fn lookup_qualified(&self, items: &[Item], reference: &str, kind: Kind, name: &str) -> Lookup {
+    fn lookup_qualified(
+        &self,
+        items: &[Arc<Item>],
+        reference: &str,
+        kind: Kind,
+        name: &str,
+    ) -> Lookup {
         let found = self
             .qualified
             .get(&(kind, name.to_string()))
@@ -208,7 +215,7 @@ fn content_path(from: &Path, dest: &str) -> PathBuf {
 /// What conversion may ask of the site: names for links, the glossary for mentions and the
 /// bibliography's keys for citations.
 pub struct SiteTargets<'a> {
-    pub items: &'a [Item],
+    pub items: &'a [Arc<Item>],
     pub names: &'a Names,
     pub keys: &'a super::Keys,
     pub glossary: &'a Glossary,

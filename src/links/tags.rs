@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::content::{Item, Meta, front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -17,7 +18,7 @@ fn tags_of(item: &Item) -> &[String] {
 }
 
 /// Every tag of the included essays must have a slug, and one spelling per slug.
-pub fn check(items: &[Item], included: &[bool], diags: &mut Diagnostics) {
+pub fn check(items: &[Arc<Item>], included: &[bool], diags: &mut Diagnostics) {
     let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
     for (item, _) in items.iter().zip(included).filter(|(_, inc)| **inc) {
         for tag in tags_of(item) {

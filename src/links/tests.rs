@@ -110,7 +110,7 @@ fn resolution_reports_every_problem_of_the_links() {
         "---\ntitle: Z\n---\n[[care]] and [[nowhere]]\n",
     )
     .expect("parses");
-    broken.items.push(ambiguous);
+    broken.items.push(std::sync::Arc::new(ambiguous));
     let report = resolve(
         broken,
         &config(),

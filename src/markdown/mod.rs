@@ -13,6 +13,7 @@ mod links;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{Options, Parser};
@@ -69,7 +70,7 @@ pub trait Targets: Sync {
 
 /// Everything conversion needs to know about the rest of the site.
 pub struct LinkContext<'a> {
-    pub items: &'a [Item],
+    pub items: &'a [Arc<Item>],
     pub targets: &'a dyn Targets,
     pub urls: &'a [String],
     /// Whether each item is part of this build (drafts are not, without --drafts).

@@ -10,7 +10,7 @@ use crate::config::Autolink;
 use crate::content::{CorpusBuilder, Kind};
 
 /// The corpus every test converts against: item 0 is the body under test.
-fn corpus(body: &str) -> Vec<Item> {
+fn corpus(body: &str) -> Vec<std::sync::Arc<Item>> {
     let corpus = CorpusBuilder::new()
         .item(Kind::Essay, "a", "title: A", body)
         .essay("b", "Bee", "## First part\n")

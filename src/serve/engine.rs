@@ -23,7 +23,7 @@ pub struct Engine {
     options: BuildOptions,
     output: Option<PathBuf>,
     /// Every content file as last read, good or bad, by site-relative path.
-    items: BTreeMap<PathBuf, Result<Item, Failed>>,
+    items: BTreeMap<PathBuf, Result<Arc<Item>, Failed>>,
     /// Problems found while listing content/ (misplaced files).
     listing: Diagnostics,
     /// The bibliography as last read, with its problems: read again when its file changes.
@@ -341,7 +341,7 @@ impl Engine {
                     .or_else(|| content::kind_of(path));
                 if let Some(kind) = kind {
                     self.items
-                        .insert(path.clone(), content::read_item(&self.root, path, kind));
+                        .insert(path.clone(), read_shared(&self.root, path, kind));
                 }
             }
         }
@@ -370,19 +370,25 @@ impl Engine {
         let mut listing = Diagnostics::new();
         let found = content::find_files(&self.root, &mut listing);
         self.listing = listing;
-        let fresh: Vec<(PathBuf, Result<Item, Failed>)> = found
+        let fresh: Vec<(PathBuf, Result<Arc<Item>, Failed>)> = found
             .par_iter()
             .filter(|(path, _)| full || changed.contains(path) || !self.items.contains_key(path))
-            .map(|(path, kind)| (path.clone(), content::read_item(&self.root, path, *kind)))
+            .map(|(path, kind)| (path.clone(), read_shared(&self.root, path, *kind)))
             .collect();
         let keep: HashSet<&PathBuf> = found.iter().map(|(p, _)| p).collect();
-        let mut items: BTreeMap<PathBuf, Result<Item, Failed>> = std::mem::take(&mut self.items)
-            .into_iter()
-            .filter(|(p, _)| keep.contains(p))
-            .collect();
+        let mut items: BTreeMap<PathBuf, Result<Arc<Item>, Failed>> =
+            std::mem::take(&mut self.items)
+                .into_iter()
+                .filter(|(p, _)| keep.contains(p))
+                .collect();
         items.extend(fresh);
         self.items = items;
     }
+}
+
+/// A content file read, shared with the sites built from it.
+fn read_shared(root: &Path, path: &Path, kind: content::Kind) -> Result<Arc<Item>, Failed> {
+    content::read_item(root, path, kind).map(Arc::new)
 }
 
 /// `files` with the search index files `old` replaced by `fresh`.

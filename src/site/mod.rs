@@ -40,7 +40,7 @@ impl EntryId {
 /// One item after resolution.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub item: Item,
+    pub item: Arc<Item>,
     /// Site path, under the base path: `/course/essays/trust/`.
     pub url: String,
     /// Shared, so that a rebuild can keep the conversions of files that did not change.
@@ -122,10 +122,12 @@ impl Site {
 
     /// Frees every content file's text. Once a site is resolved, rendering and search read only
     /// the converted bodies: a build that will not resolve again need not keep what a large
-    /// course's files say twice.
+    /// course's files say twice. An item shared elsewhere (a preview's files) is left whole.
     pub fn release_sources(&mut self) {
         for e in &mut self.entries {
-            e.item.source.release();
+            if let Some(item) = Arc::get_mut(&mut e.item) {
+                item.source.release();
+            }
         }
     }
 
