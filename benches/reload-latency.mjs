@@ -56,7 +56,7 @@ writeFileSync(file, original);
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 console.log(`${site}: save → reloaded, median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${runs} saves`);
-const rebuilds = log.split("\n").filter((l) => l.startsWith("rebuilt in")).slice(-3);
+const rebuilds = log.split("\n").filter((l) => l.startsWith("rebuilt in")).slice(-runs);
 console.log(rebuilds.join("\n"));
 await browser.close();
 server.kill();

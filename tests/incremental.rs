@@ -32,6 +32,10 @@ fn rebuild(engine: &mut Engine, changed: &[&str]) -> (BTreeMap<String, Vec<u8>>,
     )
 }
 
+fn source(site: &TempSite, rel: &str) -> String {
+    std::fs::read_to_string(site.root().join(rel)).expect("read")
+}
+
 fn assert_same(site: &TempSite, incremental: &BTreeMap<String, Vec<u8>>, step: &str) {
     let full = full_build(site);
     let keys = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
@@ -75,8 +79,12 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
         "Trust is where we begin.",
         "Trust is where we begin, again.",
     );
-    let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
+    let (files, rendered) = rebuild(&mut engine, &["content/essays/alpha.md"]);
     assert_same(&site, &files, "body edit");
+    assert_eq!(
+        rendered, 1,
+        "an edit that changes no other page renders its own alone"
+    );
 
     // Long enough to change its reading time, which its session's page shows.
     let longer = "More words to read. ".repeat(300);
@@ -152,8 +160,9 @@ fn citation_edits_give_what_a_full_build_gives() {
         "the classic one",
         "the classic account",
     );
-    let (files, _) = rebuild(&mut engine, &["content/glossary/trust.md"]);
+    let (files, rendered) = rebuild(&mut engine, &["content/glossary/trust.md"]);
     assert_same(&site, &files, "body edit around a citation");
+    assert_eq!(rendered, 1, "its citations are written as before");
 
     // A citation of a work no page cited before: the references page lists a new page for it.
     edit(
@@ -296,4 +305,94 @@ fn a_build_on_disk_writes_what_the_preview_holds() {
             assert!(written[path] == *bytes, "{fixture}: {path} differs");
         }
     }
+}
+
+#[test]
+fn a_body_edit_that_breaks_a_link_into_its_page_is_reported() {
+    let site = TempSite::from_fixture("sites/basic");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    rebuild(&mut engine, &[]);
+    let beta = "content/essays/part-one/beta.md";
+    let text = source(&site, beta);
+    // alpha.md links to `beta#second-part`.
+    site.write(beta, &text.replace("## Second part", "## Another part"));
+    let failure = engine
+        .rebuild(&[PathBuf::from(beta)])
+        .err()
+        .expect("the link from alpha.md is broken");
+    let report = failure.diagnostics.report();
+    assert!(
+        report.contains("content/essays/alpha.md:36:") && report.contains("#second-part"),
+        "{report}"
+    );
+    site.write(
+        beta,
+        &text.replace("Reliance is not", "Reliance is still not"),
+    );
+    let (files, _) = rebuild(&mut engine, &[beta]);
+    assert_same(&site, &files, "after the fix");
+}
+
+#[test]
+fn a_body_edit_brings_and_takes_away_its_own_warnings_and_keeps_the_others() {
+    let site = TempSite::from_fixture("sites/basic");
+    // A warning in another file, which the edits below must leave alone.
+    site.write(
+        "content/questions/second.md",
+        &source(&site, "content/questions/second.md")
+            .replace("Discuss.", "Context and follow-up prompts for the group."),
+    );
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    rebuild(&mut engine, &[]);
+    let warnings =
+        |engine: &mut Engine, changed: &str| match engine.rebuild(&[PathBuf::from(changed)]) {
+            Ok(built) => built.warnings.report(),
+            Err(f) => panic!("rebuild failed:\n{}", f.diagnostics.report()),
+        };
+    let alpha = "content/essays/alpha.md";
+    let text = source(&site, alpha);
+    let placeholder = "Write the essay here.";
+    site.write(alpha, &text.replace("Same heading twice.", placeholder));
+    let report = warnings(&mut engine, alpha);
+    assert!(
+        report.contains("alpha.md:") && report.contains(placeholder),
+        "{report}"
+    );
+    assert!(report.contains("second.md:"), "{report}");
+    site.write(alpha, &text);
+    let report = warnings(&mut engine, alpha);
+    assert!(!report.contains("alpha.md:"), "{report}");
+    assert!(report.contains("second.md:"), "{report}");
+}
+
+#[test]
+fn a_file_left_broken_stays_reported_while_other_files_change() {
+    let site = TempSite::from_fixture("sites/basic");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    rebuild(&mut engine, &[]);
+    let (alpha, beta) = ("content/essays/alpha.md", "content/essays/part-one/beta.md");
+    let text = source(&site, alpha);
+    site.write(
+        alpha,
+        &text.replace("Same heading twice.", "See [[nowhere]]."),
+    );
+    let failed =
+        |engine: &mut Engine, changed: &str| match engine.rebuild(&[PathBuf::from(changed)]) {
+            Ok(_) => panic!("alpha.md still links to a page that does not exist"),
+            Err(f) => f.diagnostics.report(),
+        };
+    assert!(failed(&mut engine, alpha).contains("nowhere"));
+    let other = source(&site, beta);
+    site.write(
+        beta,
+        &other.replace("Reliance is not", "Reliance is still not"),
+    );
+    let report = failed(&mut engine, beta);
+    assert!(
+        report.contains("alpha.md") && report.contains("nowhere"),
+        "{report}"
+    );
+    site.write(alpha, &text);
+    let (files, _) = rebuild(&mut engine, &[alpha]);
+    assert_same(&site, &files, "after the fix");
 }

@@ -5,19 +5,19 @@
 //! and `Plan`; nothing here knows about HTTP or watching.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
 use super::assets::{self, Files};
 use super::offline;
 use crate::config::Config;
-use crate::content::Corpus;
+use crate::content::{Corpus, Item};
 use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
 use crate::links::{self, LinkCache, Reuse};
 use crate::render::{self, Theme};
 use crate::search::Doc;
-use crate::site::{Assets, BuildOptions, Site};
+use crate::site::{Assets, BuildOptions, EntryId, Site};
 
 /// A resolved site with its theme and static files: everything before rendering.
 pub struct Prepared {
@@ -26,6 +26,53 @@ pub struct Prepared {
     pub cache: LinkCache,
     /// The theme's static files overlaid with the site's.
     pub statics: Files,
+    /// The static files as conversion knows them.
+    assets: Arc<Assets>,
+    /// What every page's template context shares, made when the first page renders.
+    values: OnceLock<Arc<render::Values>>,
+}
+
+impl Prepared {
+    fn values(&self) -> &render::Values {
+        self.values
+            .get_or_init(|| Arc::new(render::Values::new(&self.site)))
+    }
+}
+
+/// A prepared site after edits to bodies alone (see `links::revise`), with the pages they change.
+pub struct Revised {
+    pub prepared: Prepared,
+    /// The entries edited, whose pages render again.
+    pub edited: Vec<EntryId>,
+    /// The warnings the edited files had, and those they have now.
+    pub gone: Vec<Diagnostic>,
+    pub new: Vec<Diagnostic>,
+}
+
+/// `previous` with the files of `edited` read again, when only their own pages change: no other
+/// page links, cites or lists anything different (not even a reading time). None otherwise,
+/// for `prepare` to do the whole work.
+pub fn revise(previous: &Prepared, edited: &[Arc<Item>]) -> Option<Revised> {
+    let revision = links::revise(&previous.site, &previous.cache, edited, &previous.assets)?;
+    let site = revision.resolved.site;
+    let values = previous
+        .values
+        .get()
+        .filter(|v| v.still_hold(&site, &revision.edited))?;
+    let prepared = Prepared {
+        site,
+        theme: Arc::clone(&previous.theme),
+        cache: revision.resolved.cache,
+        statics: previous.statics.clone(),
+        assets: Arc::clone(&previous.assets),
+        values: OnceLock::from(Arc::clone(values)),
+    };
+    Some(Revised {
+        prepared,
+        edited: revision.edited,
+        gone: revision.gone,
+        new: revision.new,
+    })
 }
 
 /// What `prepare` works from besides the configuration.
@@ -66,6 +113,7 @@ pub fn prepare(
                 .map(|(path, bytes)| (path.as_str(), &bytes[..])),
         )
     });
+    let assets = Arc::new(assets);
     let resolved = links::resolve(corpus, &config.value, options, inputs.reuse, &assets);
     timer.lap("resolve");
     let resolved = resolved
@@ -81,6 +129,8 @@ pub fn prepare(
                 theme,
                 cache: r.cache,
                 statics,
+                assets,
+                values: OnceLock::new(),
             },
             diags,
         )),
@@ -259,7 +309,7 @@ pub fn emit(prepared: &Prepared, plan: &Plan, sink: &dyn Sink) -> Result<Emitted
     // Pages are rendered and written while the search index is built: both use every core,
     // and each fills the other's pauses (file system calls, the index's serial steps).
     let (pages, search) = rayon::join(
-        || put_pages(&prepared.site, &prepared.theme, plan.pages, sink),
+        || put_pages(prepared, plan.pages, sink),
         || match plan.search {
             Search::Build => assets::search_files(&prepared.site),
             Search::Given(files) => files.clone(),
@@ -282,14 +332,32 @@ pub fn emit_in_turn(
 ) -> Result<Emitted, Diagnostics> {
     let timer = crate::timing::Timer::start();
     let page_paths = page_paths(prepared)?;
-    let pages = put_pages(&prepared.site, &prepared.theme, None, sink)?;
+    let pages = put_pages(prepared, None, sink)?;
     timer.lap("pages");
+    prepared.values = OnceLock::new();
     prepared.site.release_bodies();
     give_back_freed_memory();
     timer.lap("free");
     let search = assets::search_files_of(&prepared.site, docs);
     timer.lap("search");
     put_the_rest(prepared, &page_paths, pages, search, sink)
+}
+
+/// Renders the pages of the edited entries alone into `sink`, on this thread, and returns how
+/// many: the other files of a revision are those of the build it revises.
+pub fn emit_revised(revised: &Revised, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let prepared = &revised.prepared;
+    let pages = render::render_entries(
+        &prepared.site,
+        &prepared.theme,
+        prepared.values(),
+        &revised.edited,
+    )?;
+    for page in &pages {
+        sink.put(&page.path, page.html.as_bytes())
+            .map_err(super::cannot_write)?;
+    }
+    Ok(pages.len())
 }
 
 /// Hands the memory freed so far back to the system, where the allocator can (glibc keeps it in
@@ -315,14 +383,15 @@ type Digest = Option<(String, u64)>;
 /// Renders the pages (those of `only`, or all) and puts them into `sink`. With `offline`, each
 /// page's digest is taken where it is rendered.
 fn put_pages(
-    site: &Site,
-    theme: &Theme,
+    prepared: &Prepared,
     only: Option<&HashSet<String>>,
     sink: &dyn Sink,
 ) -> Result<Vec<Digest>, Diagnostics> {
     let want = |path: &str| only.is_none_or(|p| p.contains(path));
+    let site = &prepared.site;
     let offline = site.config.offline;
-    render::render_each(site, theme, &want, &|page| {
+    let values = prepared.values();
+    render::render_each(site, &prepared.theme, values, &want, &|page| {
         sink.put(&page.path, page.html.as_bytes())?;
         Ok(offline.then(|| (page.path, offline::digest(page.html.as_bytes()))))
     })?

@@ -26,7 +26,6 @@ pub fn check_references_page(items: &[Arc<Item>], diags: &mut Diagnostics) {
     }
 }
 
-/// Every `#id` a link names must be a heading (or, on the same page, an element) of its target.
 /// The checks that need every body converted: fragments, drafts named, placeholders left,
 /// and the essays' tags.
 pub fn after_conversion(
@@ -36,18 +35,25 @@ pub fn after_conversion(
     included: &[bool],
     diags: &mut Diagnostics,
 ) {
-    check_fragments(items, bodies, diags);
+    check_fragments(items, bodies, 0..bodies.len(), diags);
     warn_drafts_named(items, matter_refs, included, diags);
     warn_placeholders(items, included, diags);
     super::tags::check(items, included, diags);
 }
 
-pub fn check_fragments(items: &[Arc<Item>], bodies: &[Arc<Converted>], diags: &mut Diagnostics) {
+/// Every `#id` a link names must be a heading (or, on the same page, an element) of its target:
+/// checked for the links of the bodies `from` (by entry).
+pub fn check_fragments(
+    items: &[Arc<Item>],
+    bodies: &[Arc<Converted>],
+    from: impl Iterator<Item = usize>,
+    diags: &mut Diagnostics,
+) {
     // One hint for each missing id of each target, however often it is linked; each target's
     // element ids read once.
     let mut hints: HashMap<(EntryId, &str), String> = HashMap::new();
     let mut elements: HashMap<EntryId, std::collections::HashSet<&str>> = HashMap::new();
-    for (from, body) in bodies.iter().enumerate() {
+    for (from, body) in from.map(|i| (i, &bodies[i])) {
         for f in &body.fragments {
             let target = &bodies[f.target.index()];
             if target.ids.iter().any(|id| id == &f.id) {

@@ -103,6 +103,8 @@ pub(super) struct Cited {
     pub references: Option<References>,
     /// By entry: the works its body cites, as places in the references, in their order.
     pub cites: Vec<Vec<usize>>,
+    /// By entry: its citations as written, (HTML, plain text) in marker order.
+    pub forms: Vec<Vec<(String, String)>>,
     /// What the engine made, for the next rebuild.
     pub made: Option<csl::Made>,
 }
@@ -122,6 +124,7 @@ pub(super) fn format(
         bodies,
         references: None,
         cites: vec![Vec::new(); items.len()],
+        forms: vec![Vec::new(); items.len()],
         made: None,
     };
     let Some(bibliography) = bibliography else {
@@ -169,25 +172,29 @@ pub(super) fn format(
     }
     let bodies = bodies
         .into_iter()
-        .zip(formatted.citations)
-        .map(|(body, forms)| {
-            if forms.is_empty() {
-                return body;
-            }
-            let mut written = Converted::clone(&body);
-            written.html = replace_markers(&body.html, &forms, |f| &f.0, &mut Vec::new());
-            let mut moved = Vec::new();
-            written.text = replace_markers(&body.text, &forms, |f| &f.1, &mut moved);
-            shift_offsets(&mut written, &moved);
-            Arc::new(written)
-        })
+        .zip(&formatted.citations)
+        .map(|(body, forms)| written(body, forms))
         .collect();
     Cited {
         bodies,
         references: Some(references),
         cites,
+        forms: formatted.citations,
         made: Some(made),
     }
+}
+
+/// `body` with each citation marker replaced by its form, (HTML, plain text) in marker order.
+pub(super) fn written(body: Arc<Converted>, forms: &[(String, String)]) -> Arc<Converted> {
+    if forms.is_empty() {
+        return body;
+    }
+    let mut written = Converted::clone(&body);
+    written.html = replace_markers(&body.html, forms, |f| &f.0, &mut Vec::new());
+    let mut moved = Vec::new();
+    written.text = replace_markers(&body.text, forms, |f| &f.1, &mut moved);
+    shift_offsets(&mut written, &moved);
+    Arc::new(written)
 }
 
 /// Where a page comes among the pages that cite a work: essays, sessions, questions, terms,

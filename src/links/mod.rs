@@ -10,9 +10,10 @@ mod graph;
 mod matter;
 mod names;
 mod ranks;
+mod revise;
 mod tags;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub use glossary::Glossary;
 use graph::LinkGraph;
 pub use names::{Names, SiteTargets};
 use ranks::Ranks;
+pub use revise::{Revision, revise};
 
 /// A resolved site, with what a rebuild may keep of the work that made it.
 pub struct Resolved {
@@ -38,15 +40,22 @@ pub struct Resolved {
 
 /// The work of one resolution that a later one can reuse while no front matter changes (front
 /// matter holds every fact another page's conversion depends on: slugs, titles, term names,
-/// aliases and summaries, drafts): the glossary matcher and each file's converted body.
+/// aliases and summaries, drafts): the names, keys and glossary matcher that conversion looks
+/// links up in, and each file's converted body. Equal facts mean the same items in the same
+/// order, so bodies and citations are kept by entry.
 #[derive(Debug, Clone, Default)]
 pub struct LinkCache {
     facts: u64,
     /// A fingerprint of the formatted bibliography: each work's place and form in it, which
     /// every page's citations depend on.
     references: u64,
+    names: Arc<Names>,
+    keys: Arc<Keys>,
     glossary: Arc<Glossary>,
-    bodies: HashMap<PathBuf, Arc<Converted>>,
+    /// Each entry's body as converted, its citations not yet written.
+    bodies: Vec<Arc<Converted>>,
+    /// Each entry's citations as written into its body: (HTML, plain text), in marker order.
+    forms: Arc<[Vec<(String, String)>]>,
     /// What the citation engine made, reused while the site cites the same.
     citations: Option<csl::Made>,
 }
@@ -116,8 +125,12 @@ pub fn resolve(
     let facts = facts(&items, cited, config, options, assets);
     let previous = reuse.filter(|r| r.cache.facts == facts);
     let mut diags = Diagnostics::new();
-    let names = Names::new(&items, &unloaded);
-    let keys = Keys::new(bibliography, bibliography_unread);
+    // Names come from paths and front matter, and from the files that failed to load.
+    let names = match &previous {
+        Some(r) if unloaded.is_empty() => Arc::clone(&r.cache.names),
+        _ => Arc::new(Names::new(&items, &unloaded)),
+    };
+    let keys = Arc::new(Keys::new(bibliography, bibliography_unread));
     matter::check_aliases(&items, &mut diags);
     let matter_refs = matter::check_matter_refs(&items, &names, &mut diags);
     citations::check_matter(&items, &keys, &mut diags);
@@ -142,7 +155,11 @@ pub fn resolve(
         included: &included,
         assets,
     }
-    .convert(config, options, previous.as_ref());
+    .convert(config, options, &|i| {
+        let r = previous.as_ref()?;
+        let unchanged = !r.changed.contains(&items[i].path);
+        unchanged.then(|| Arc::clone(&r.cache.bodies[i]))
+    });
     diags.extend(bodies.iter().flat_map(|b| b.diagnostics.iter().cloned()));
     timer.lap("r:convert");
     checks::after_conversion(&items, &bodies, &matter_refs, &included, &mut diags);
@@ -150,7 +167,7 @@ pub fn resolve(
     if diags.has_errors() {
         return Err(diags);
     }
-    let kept = kept_bodies(&items, &bodies);
+    let kept = bodies.clone();
     let made = previous.as_ref().and_then(|r| r.cache.citations.as_ref());
     let cited = citations::format(
         bibliography,
@@ -165,8 +182,11 @@ pub fn resolve(
     let cache = LinkCache {
         facts,
         references: fingerprint(cited.references.as_ref()),
+        names,
+        keys,
         glossary,
         bodies: kept,
+        forms: cited.forms.into(),
         citations: cited.made,
     };
     let entries = entries(items, cited.bodies, urls, included, cited.cites);
@@ -212,15 +232,6 @@ fn fingerprint(references: Option<&crate::site::References>) -> u64 {
     h.finish()
 }
 
-/// Each file's converted body, by path, for a later resolution to keep.
-fn kept_bodies(items: &[Arc<Item>], bodies: &[Arc<Converted>]) -> HashMap<PathBuf, Arc<Converted>> {
-    items
-        .iter()
-        .zip(bodies)
-        .map(|(item, body)| (item.path.clone(), Arc::clone(body)))
-        .collect()
-}
-
 /// What converting the bodies needs of the corpus.
 struct Bodies<'a> {
     items: &'a [Arc<Item>],
@@ -233,13 +244,42 @@ struct Bodies<'a> {
 }
 
 impl Bodies<'_> {
-    /// Every body converted, or kept from `previous` where its file did not change.
+    /// Every body converted, but for those `kept` gives (by entry), in parallel.
     fn convert(
         &self,
         config: &Config,
         options: BuildOptions,
-        previous: Option<&Reuse>,
+        kept: &(dyn Fn(usize) -> Option<Arc<Converted>> + Sync),
     ) -> Vec<Arc<Converted>> {
+        self.with_context(config, options, |ctx| {
+            (0..self.items.len())
+                .into_par_iter()
+                .map(|i| kept(i).unwrap_or_else(|| Arc::new(markdown::convert(EntryId(i), ctx))))
+                .collect()
+        })
+    }
+
+    /// The bodies of `ids` converted, one after another on this thread.
+    fn convert_only(
+        &self,
+        config: &Config,
+        options: BuildOptions,
+        ids: &[EntryId],
+    ) -> Vec<Arc<Converted>> {
+        self.with_context(config, options, |ctx| {
+            ids.iter()
+                .map(|&id| Arc::new(markdown::convert(id, ctx)))
+                .collect()
+        })
+    }
+
+    /// `work` given what conversion looks links up in.
+    fn with_context<R>(
+        &self,
+        config: &Config,
+        options: BuildOptions,
+        work: impl FnOnce(&LinkContext) -> R,
+    ) -> R {
         let targets = SiteTargets {
             items: self.items,
             names: self.names,
@@ -247,7 +287,7 @@ impl Bodies<'_> {
             glossary: self.glossary,
         };
         let anchors = markdown::anchors(self.items.len());
-        let ctx = LinkContext {
+        work(&LinkContext {
             items: self.items,
             targets: &targets,
             urls: self.urls,
@@ -258,20 +298,7 @@ impl Bodies<'_> {
             anchors: &anchors,
             assets: self.assets,
             strings: &config.strings,
-        };
-        (0..self.items.len())
-            .into_par_iter()
-            .map(|i| {
-                let path = &self.items[i].path;
-                let kept = previous
-                    .filter(|r| !r.changed.contains(path))
-                    .and_then(|r| r.cache.bodies.get(path));
-                match kept {
-                    Some(body) => Arc::clone(body),
-                    None => Arc::new(markdown::convert(EntryId(i), &ctx)),
-                }
-            })
-            .collect()
+        })
     }
 }
 
@@ -319,7 +346,7 @@ fn assemble(
     Site {
         config,
         options,
-        entries,
+        entries: entries.into_iter().map(Arc::new).collect(),
         essays,
         terms,
         questions,

@@ -72,7 +72,7 @@ fn listing_values(
 
 /// Renders every page of the site.
 pub fn render_all(site: &Site, theme: &Theme) -> Result<Vec<Page>, Diagnostics> {
-    render_each(site, theme, &|_| true, &|page| page)
+    render_each(site, theme, &Values::new(site), &|_| true, &|page| page)
 }
 
 /// The output path of every page the site has, rendered or not.
@@ -86,34 +86,38 @@ pub fn page_paths(site: &Site) -> Vec<String> {
 pub fn render_each<R: Send>(
     site: &Site,
     theme: &Theme,
+    values: &Values,
     want: &(dyn Fn(&str) -> bool + Sync),
     sink: &(dyn Fn(Page) -> R + Sync),
 ) -> Result<Vec<R>, Diagnostics> {
-    let timer = crate::timing::Timer::start();
-    let views = Views::new(site);
-    let shared = Shared {
-        site,
-        views: &views,
-        site_value: views::site_value(site, &views),
-        config_value: tera::Value::from_serializable(&site.config),
-        strings_value: tera::Value::from_serializable(site.config.strings.table()),
-        script_words: tera::Value::safe_string(&script_words(site)),
-    };
+    let shared = Shared { site, values };
     let jobs: Vec<Job> = jobs(site).into_iter().filter(|j| want(&j.path)).collect();
-    timer.lap("p:views");
     let results: Vec<Result<R, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| {
-            let html = theme
-                .tera
-                .render(job.template, &shared.context(job))
-                .map_err(|e| theme.diagnostic(&e, &job.path))?;
-            Ok(sink(Page {
-                path: job.path.clone(),
-                html: crate::text::strip_indentation(&html),
-            }))
-        })
+        .map(|job| shared.render(theme, job).map(sink))
         .collect();
+    gathered(results)
+}
+
+/// Renders the pages of the included entries among `ids`, one after another on this thread
+/// (a preview's few pages after an edit: no waiting for a pool another task may be using).
+pub fn render_entries(
+    site: &Site,
+    theme: &Theme,
+    values: &Values,
+    ids: &[EntryId],
+) -> Result<Vec<Page>, Diagnostics> {
+    let shared = Shared { site, values };
+    let results: Vec<Result<Page, Diagnostic>> = ids
+        .iter()
+        .filter(|id| site.entry(**id).included)
+        .map(|&id| shared.render(theme, &entry_job(site, id)))
+        .collect();
+    gathered(results)
+}
+
+/// Every result, or every error.
+fn gathered<R>(results: Vec<Result<R, Diagnostic>>) -> Result<Vec<R>, Diagnostics> {
     let mut pages = Vec::with_capacity(results.len());
     let mut diags = Diagnostics::new();
     for r in results {
@@ -129,10 +133,10 @@ pub fn render_each<R: Send>(
     }
 }
 
-/// What every page's template context shares.
-struct Shared<'a> {
-    site: &'a Site,
-    views: &'a Views,
+/// What every page's template context shares, made once for a site: a preview keeps them while
+/// its edits leave them as they are (`still_hold`).
+pub struct Values {
+    views: Views,
     site_value: tera::Value,
     config_value: tera::Value,
     /// The interface strings, as `t`.
@@ -142,19 +146,60 @@ struct Shared<'a> {
     script_words: tera::Value,
 }
 
+impl Values {
+    pub fn new(site: &Site) -> Values {
+        let timer = crate::timing::Timer::start();
+        let views = Views::new(site);
+        let values = Values {
+            site_value: views::site_value(site, &views),
+            views,
+            config_value: tera::Value::from_serializable(&site.config),
+            strings_value: tera::Value::from_serializable(site.config.strings.table()),
+            script_words: tera::Value::safe_string(&script_words(site)),
+        };
+        timer.lap("p:views");
+        values
+    }
+
+    /// Whether these values, made before the bodies of `edited` changed and nothing else in
+    /// `site` did, hold for it still: whether what other pages show of those entries (their
+    /// reading time, say) is the same.
+    pub fn still_hold(&self, site: &Site, edited: &[EntryId]) -> bool {
+        edited.iter().all(|&id| self.views.holds(site, id))
+    }
+}
+
+/// A page's place in the site, with what every page's context shares.
+struct Shared<'a> {
+    site: &'a Site,
+    values: &'a Values,
+}
+
 impl Shared<'_> {
+    fn render(&self, theme: &Theme, job: &Job) -> Result<Page, Diagnostic> {
+        let html = theme
+            .tera
+            .render(job.template, &self.context(job))
+            .map_err(|e| theme.diagnostic(&e, &job.path))?;
+        Ok(Page {
+            path: job.path.clone(),
+            html: crate::text::strip_indentation(&html),
+        })
+    }
+
     fn context(&self, job: &Job) -> tera::Context {
         let site = self.site;
+        let values = self.values;
         let mut ctx = tera::Context::new();
-        ctx.insert_value("config", self.config_value.clone());
-        ctx.insert_value("site", self.site_value.clone());
-        ctx.insert_value("t", self.strings_value.clone());
-        ctx.insert_value("script_words", self.script_words.clone());
+        ctx.insert_value("config", values.config_value.clone());
+        ctx.insert_value("site", values.site_value.clone());
+        ctx.insert_value("t", values.strings_value.clone());
+        ctx.insert_value("script_words", values.script_words.clone());
         ctx.insert("base", &site.config.base_path);
         ctx.insert("current_url", &job.url);
         ctx.insert("permalink", &site.config.permalink(&job.url));
         let page = match job.entry {
-            Some(id) => views::page_value(site, self.views, id),
+            Some(id) => views::page_value(site, &values.views, id),
             None => {
                 let mut o = Obj::default();
                 o.set("title", job.title.as_str())
@@ -164,7 +209,7 @@ impl Shared<'_> {
             }
         };
         ctx.insert_value("page", page);
-        for (k, v) in listing_values(site, self.views, job.listing) {
+        for (k, v) in listing_values(site, &values.views, job.listing) {
             ctx.insert_value(k, v);
         }
         ctx
@@ -176,27 +221,30 @@ pub fn page_path(base: &str, url: &str) -> String {
     format!("{}index.html", url.strip_prefix(base).unwrap_or(url))
 }
 
+/// The page of entry `id`.
+fn entry_job(site: &Site, id: EntryId) -> Job {
+    let e = site.entry(id);
+    let template = match e.item.kind {
+        crate::content::Kind::Essay => "essay.html",
+        crate::content::Kind::Term => "term.html",
+        crate::content::Kind::Question => "question.html",
+        crate::content::Kind::Session => "session.html",
+        crate::content::Kind::Page if e.item.is_home() => "home.html",
+        crate::content::Kind::Page => "page.html",
+    };
+    Job {
+        template,
+        path: page_path(&site.config.base_path, &e.url),
+        url: e.url.clone(),
+        title: e.item.title.clone(),
+        entry: Some(id),
+        listing: None,
+    }
+}
+
 fn jobs(site: &Site) -> Vec<Job> {
     let base = &site.config.base_path;
-    let mut jobs = Vec::new();
-    for (id, e) in site.included() {
-        let template = match e.item.kind {
-            crate::content::Kind::Essay => "essay.html",
-            crate::content::Kind::Term => "term.html",
-            crate::content::Kind::Question => "question.html",
-            crate::content::Kind::Session => "session.html",
-            crate::content::Kind::Page if e.item.is_home() => "home.html",
-            crate::content::Kind::Page => "page.html",
-        };
-        jobs.push(Job {
-            template,
-            path: page_path(base, &e.url),
-            url: e.url.clone(),
-            title: e.item.title.clone(),
-            entry: Some(id),
-            listing: None,
-        });
-    }
+    let mut jobs: Vec<Job> = site.included().map(|(id, _)| entry_job(site, id)).collect();
     if site.home.is_none() {
         jobs.push(Job {
             template: "home.html",

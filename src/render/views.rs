@@ -53,6 +53,17 @@ impl Views {
         Views { summaries, tags }
     }
 
+    /// Whether entry `id`'s summary is still the one made for it.
+    pub(super) fn holds(&self, site: &Site, id: EntryId) -> bool {
+        let e = site.entry(id);
+        let now = if e.included {
+            summary(e, &site.config.strings)
+        } else {
+            Value::none()
+        };
+        self.summaries.get(id.index()) == Some(&now)
+    }
+
     pub(super) fn of(&self, id: EntryId) -> Value {
         self.summaries[id.index()].clone()
     }

@@ -13,7 +13,7 @@ use crate::build::pipeline::{self, Inputs, MemorySink, Plan, Prepared, Search};
 use crate::build::{self, Files as FileMap};
 use crate::config::Config;
 use crate::content::{self, Corpus, Failed, Item};
-use crate::diagnostics::{Diagnostics, Warned};
+use crate::diagnostics::{Diagnostic, Diagnostics, Warned};
 use crate::links::Reuse;
 use crate::render::{self, Theme};
 use crate::site::{BuildOptions, Entry, Site};
@@ -29,6 +29,9 @@ pub struct Engine {
     /// The bibliography as last read, with its problems: read again when its file changes.
     bibliography: Option<Warned<Option<Arc<content::Bibliography>>>>,
     last: Option<Last>,
+    /// What changed since the last good build: after a failed rebuild, the next one starts
+    /// from that build again, and must not take a file still broken for one it holds.
+    unsettled: BTreeSet<PathBuf>,
     search: SearchFiles,
 }
 
@@ -36,8 +39,10 @@ pub struct Engine {
 struct Last {
     config: Warned<Config>,
     prepared: Arc<Prepared>,
-    pages: FileMap,
     files: Files,
+    /// How many of the files are pages.
+    pages: usize,
+    warnings: Diagnostics,
 }
 
 /// The latest search index, which a background worker replaces after the pages are served.
@@ -91,6 +96,11 @@ struct Scope {
 }
 
 impl Scope {
+    /// Whether only content files changed, which a revision may handle.
+    fn only_content(&self) -> bool {
+        !self.everything && !self.templates && !self.statics && !self.content.is_empty()
+    }
+
     fn of(changed: &[PathBuf]) -> Scope {
         let mut scope = Scope {
             everything: changed.is_empty(),
@@ -134,6 +144,7 @@ impl Engine {
             listing: Diagnostics::new(),
             bibliography: None,
             last: None,
+            unsettled: BTreeSet::new(),
             search: SearchFiles::default(),
         }
     }
@@ -145,7 +156,11 @@ impl Engine {
     /// Rebuilds after `changed` files or folders (relative to the root) changed; empty means
     /// everything.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Built, Failure> {
-        let changed = self.with_folder_contents(changed);
+        let changed: Vec<PathBuf> = match changed {
+            [] => Vec::new(),
+            _ => self.unsettled.iter().chain(changed).cloned().collect(),
+        };
+        let changed = self.with_folder_contents(&changed);
         let scope = Scope::of(&changed);
         let last = if scope.everything {
             None
@@ -158,12 +173,14 @@ impl Engine {
         match self.rebuild_from(last.as_ref(), &scope) {
             Ok((built, next)) => {
                 self.last = Some(next);
+                self.unsettled.clear();
                 // Freeing a large site's previous build takes a while: not on the way to the
                 // browser.
                 std::thread::spawn(move || drop(last));
                 Ok(built)
             }
             Err(diagnostics) => {
+                self.unsettled.extend(changed);
                 let base_path = last
                     .as_ref()
                     .map_or(fallback_base, |l| l.config.value.base_path.clone());
@@ -189,6 +206,11 @@ impl Engine {
         last: Option<&Last>,
         scope: &Scope,
     ) -> Result<(Built, Last), Diagnostics> {
+        if let Some(l) = last.filter(|_| scope.only_content())
+            && let Some(revised) = self.revise(l, &scope.content)
+        {
+            return revised;
+        }
         let timer = crate::timing::Timer::start();
         let config = match last {
             Some(l) => l.config.clone(),
@@ -222,7 +244,7 @@ impl Engine {
         let live: HashSet<String> = render::page_paths(&prepared.site).into_iter().collect();
         let kept: FileMap = match (last, &wanted) {
             (Some(l), Some(_)) => l
-                .pages
+                .files
                 .iter()
                 .filter(|(p, _)| live.contains(*p))
                 .map(|(p, b)| (p.clone(), Arc::clone(b)))
@@ -238,29 +260,73 @@ impl Engine {
         let sink = MemorySink::with(kept);
         let emitted = pipeline::emit(&prepared, &plan, &sink)?;
         timer.lap("render");
-        let files = sink.into_files();
-        let pages: FileMap = files
-            .iter()
-            .filter(|(p, _)| live.contains(*p))
-            .map(|(p, b)| (p.clone(), Arc::clone(b)))
-            .collect();
-        let files = Arc::new(files);
+        let files = Arc::new(sink.into_files());
         timer.lap("files");
         let built = Built {
             base_path: config.value.base_path.clone(),
             title: config.value.title.clone(),
-            pages: pages.len(),
+            pages: live.len(),
             rendered: emitted.rendered,
             files: Arc::clone(&files),
-            warnings,
+            warnings: warnings.clone(),
         };
         let next = Last {
             config,
             prepared: Arc::new(prepared),
-            pages,
             files,
+            pages: live.len(),
+            warnings,
         };
         Ok((built, next))
+    }
+
+    /// Rebuilds after edits to content files read before, when only their own pages change
+    /// (`pipeline::revise`): those pages render again, every other file stays. None when the
+    /// edits need more, or a file no longer reads.
+    fn revise(
+        &mut self,
+        last: &Last,
+        changed: &HashSet<PathBuf>,
+    ) -> Option<Result<(Built, Last), Diagnostics>> {
+        let timer = crate::timing::Timer::start();
+        let mut edited = Vec::with_capacity(changed.len());
+        for path in changed {
+            let Some(Ok(before)) = self.items.get(path) else {
+                return None;
+            };
+            edited.push(read_shared(&self.root, path, before.kind).ok()?);
+        }
+        timer.lap("load");
+        let revised = pipeline::revise(&last.prepared, &edited)?;
+        timer.lap("revise");
+        for item in edited {
+            self.items.insert(item.path.clone(), Ok(item));
+        }
+        let sink = MemorySink::with(FileMap::clone(&last.files));
+        timer.lap("v:files");
+        let rendered = match pipeline::emit_revised(&revised, &sink) {
+            Ok(n) => n,
+            Err(diags) => return Some(Err(diags)),
+        };
+        let files = Arc::new(sink.into_files());
+        timer.lap("render");
+        let warnings = with_warnings(&last.warnings, revised.gone, revised.new);
+        let built = Built {
+            base_path: last.config.value.base_path.clone(),
+            title: last.config.value.title.clone(),
+            files: Arc::clone(&files),
+            rendered,
+            pages: last.pages,
+            warnings: warnings.clone(),
+        };
+        let next = Last {
+            config: last.config.clone(),
+            prepared: Arc::new(revised.prepared),
+            files,
+            pages: last.pages,
+            warnings,
+        };
+        Some(Ok((built, next)))
     }
 
     /// The work of rebuilding the search index of the last good build.
@@ -386,6 +452,34 @@ impl Engine {
     }
 }
 
+/// `warnings` without those of `gone` and with those of `new`. Only warnings of the files that
+/// `gone` names are looked for in it, and a file has few.
+fn with_warnings(
+    warnings: &Diagnostics,
+    mut gone: Vec<Diagnostic>,
+    new: Vec<Diagnostic>,
+) -> Diagnostics {
+    let files: HashSet<PathBuf> = gone
+        .iter()
+        .filter_map(|d| d.path().map(Path::to_path_buf))
+        .collect();
+    let mut out = Diagnostics::new();
+    for d in warnings.iter() {
+        let was = d
+            .path()
+            .filter(|p| files.contains(*p))
+            .and_then(|_| gone.iter().position(|g| g == d));
+        match was {
+            Some(i) => {
+                gone.swap_remove(i);
+            }
+            None => out.push(d.clone()),
+        }
+    }
+    out.extend(new);
+    out
+}
+
 /// A content file read, shared with the sites built from it.
 fn read_shared(root: &Path, path: &Path, kind: content::Kind) -> Result<Arc<Item>, Failed> {
     content::read_item(root, path, kind).map(Arc::new)
@@ -406,8 +500,11 @@ pub fn with_search(files: &FileMap, old: &[String], fresh: FileMap) -> FileMap {
 /// home, which show reading times).
 fn dirty_pages(site: &Site, previous: &Site, changed: &HashSet<PathBuf>) -> HashSet<String> {
     let base = &site.config.base_path;
-    let before: HashMap<&PathBuf, &Entry> =
-        previous.entries.iter().map(|e| (&e.item.path, e)).collect();
+    let before: HashMap<&PathBuf, &Entry> = previous
+        .entries
+        .iter()
+        .map(|e| (&e.item.path, &**e))
+        .collect();
     let edited: HashSet<usize> = site
         .entries
         .iter()

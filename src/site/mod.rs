@@ -77,8 +77,9 @@ pub struct Session {
 pub struct Site {
     pub config: Config,
     pub options: BuildOptions,
-    /// Every content item, drafts included (see `Entry::included`), in path order.
-    pub entries: Vec<Entry>,
+    /// Every content item, drafts included (see `Entry::included`), in path order. Shared, so
+    /// that a preview's revision of one entry copies no other.
+    pub entries: Vec<Arc<Entry>>,
     /// Included essays in listing order.
     pub essays: Vec<EntryId>,
     /// Included terms, A–Z.
@@ -117,14 +118,14 @@ impl Site {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.included)
-            .map(|(i, e)| (EntryId(i), e))
+            .map(|(i, e)| (EntryId(i), &**e))
     }
 
     /// Frees every content file's text. Once a site is resolved, rendering and search read only
     /// the converted bodies: a build that will not resolve again need not keep what a large
     /// course's files say twice. An item shared elsewhere (a preview's files) is left whole.
     pub fn release_sources(&mut self) {
-        for e in &mut self.entries {
+        for e in self.entries.iter_mut().filter_map(Arc::get_mut) {
             if let Some(item) = Arc::get_mut(&mut e.item) {
                 item.source.release();
             }
@@ -135,7 +136,7 @@ impl Site {
     /// the search documents made: a build that will not render again need not hold a course's
     /// text while it builds the index. A body shared elsewhere (a preview's cache) is left whole.
     pub fn release_bodies(&mut self) {
-        for e in &mut self.entries {
+        for e in self.entries.iter_mut().filter_map(Arc::get_mut) {
             if let Some(body) = Arc::get_mut(&mut e.body) {
                 *body = Converted::default();
             }

@@ -1,0 +1,153 @@
+//! Resolving again after edits to bodies alone, when nothing another page reads of them
+//! changed: front matter, links, heading and element ids, citations. Only the edited bodies are
+//! converted; the rest of the site (sessions, backlinks, tags, references) is the previous one.
+//! Anything more and `revise` declines, for `resolve` to do the whole work.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Bodies, LinkCache, Resolved, checks, citations};
+use crate::content::Item;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::{Assets, Converted, Entry, EntryId, Site};
+
+/// A site resolved again after body edits, with how the edited files' warnings changed.
+pub struct Revision {
+    pub resolved: Resolved,
+    /// The entries whose bodies were converted again.
+    pub edited: Vec<EntryId>,
+    /// The warnings the edited files had, and those they have now.
+    pub gone: Vec<Diagnostic>,
+    pub new: Vec<Diagnostic>,
+}
+
+/// The previous resolution (`site`, `cache`) with the files of `edited` read again, or None
+/// when an edit reaches beyond its own page (or has errors, which a whole resolution reports
+/// with the rest).
+pub fn revise(
+    site: &Site,
+    cache: &LinkCache,
+    edited: &[Arc<Item>],
+    assets: &Assets,
+) -> Option<Revision> {
+    let timer = crate::timing::Timer::start();
+    let (items, ids) = with_edits(site, edited)?;
+    let urls: Vec<String> = site.entries.iter().map(|e| e.url.clone()).collect();
+    let included: Vec<bool> = site.entries.iter().map(|e| e.included).collect();
+    let converted = Bodies {
+        items: &items,
+        names: &cache.names,
+        keys: &cache.keys,
+        glossary: &cache.glossary,
+        urls: &urls,
+        included: &included,
+        assets,
+    }
+    .convert_only(&site.config, site.options, &ids);
+    timer.lap("v:convert");
+    let mut bodies = cache.bodies.clone();
+    for (id, body) in ids.iter().zip(converted) {
+        bodies[id.index()] = body;
+    }
+    if ids
+        .iter()
+        .any(|id| !reaches_only_itself(&cache.bodies[id.index()], &bodies[id.index()]))
+    {
+        return None;
+    }
+    let (gone, new) = warnings(site, cache, &items, &bodies, &ids)?;
+    timer.lap("v:check");
+    let mut revised = site.clone();
+    for &id in &ids {
+        let i = id.index();
+        let mut entry = Entry::clone(&revised.entries[i]);
+        entry.item = Arc::clone(&items[i]);
+        entry.body = citations::written(Arc::clone(&bodies[i]), &cache.forms[i]);
+        revised.entries[i] = Arc::new(entry);
+    }
+    let cache = LinkCache {
+        facts: cache.facts,
+        references: cache.references,
+        names: Arc::clone(&cache.names),
+        keys: Arc::clone(&cache.keys),
+        glossary: Arc::clone(&cache.glossary),
+        bodies,
+        forms: Arc::clone(&cache.forms),
+        citations: cache.citations.clone(),
+    };
+    timer.lap("v:site");
+    Some(Revision {
+        resolved: Resolved {
+            site: revised,
+            cache,
+        },
+        edited: ids,
+        gone,
+        new,
+    })
+}
+
+/// Every item of `site` with those of `edited` in their places, and those places; None when an
+/// edited file is not among them or its front matter changed.
+fn with_edits(site: &Site, edited: &[Arc<Item>]) -> Option<(Vec<Arc<Item>>, Vec<EntryId>)> {
+    let by_path: HashMap<&Path, &Arc<Item>> =
+        edited.iter().map(|i| (i.path.as_path(), i)).collect();
+    let mut ids = Vec::with_capacity(edited.len());
+    let mut items = Vec::with_capacity(site.entries.len());
+    for (i, e) in site.entries.iter().enumerate() {
+        match by_path.get(e.item.path.as_path()) {
+            Some(item) if item.source.yaml() != e.item.source.yaml() => return None,
+            Some(item) => {
+                ids.push(EntryId(i));
+                items.push(Arc::clone(item));
+            }
+            None => items.push(Arc::clone(&e.item)),
+        }
+    }
+    (ids.len() == by_path.len()).then_some((items, ids))
+}
+
+/// Whether a body converted anew changes nothing that another page reads of it: where it links
+/// (backlinks, relations), what links to it may name (heading and element ids), what it cites
+/// (the references and their numbering).
+fn reaches_only_itself(old: &Converted, new: &Converted) -> bool {
+    old.links == new.links
+        && old.ids == new.ids
+        && old.note_ids == new.note_ids
+        && old.citations == new.citations
+        && old.cited_unshown == new.cited_unshown
+        && crate::text::element_ids(&old.html) == crate::text::element_ids(&new.html)
+}
+
+/// The warnings the edited files had and have now (those of their bodies and their text), or
+/// None if one has an error now, or any warning in a strict build.
+fn warnings(
+    site: &Site,
+    cache: &LinkCache,
+    items: &[Arc<Item>],
+    bodies: &[Arc<Converted>],
+    ids: &[EntryId],
+) -> Option<(Vec<Diagnostic>, Vec<Diagnostic>)> {
+    let included: Vec<bool> = ids.iter().map(|id| site.entry(*id).included).collect();
+    let of = |files: Vec<(Arc<Item>, &Converted)>| {
+        let mut diags = Diagnostics::new();
+        for (_, body) in &files {
+            diags.extend(body.diagnostics.iter().cloned());
+        }
+        let items: Vec<Arc<Item>> = files.into_iter().map(|(item, _)| item).collect();
+        checks::warn_placeholders(&items, &included, &mut diags);
+        diags
+    };
+    let gone = of(ids
+        .iter()
+        .map(|&id| (Arc::clone(&site.entry(id).item), &*cache.bodies[id.index()]))
+        .collect());
+    let mut new = of(ids
+        .iter()
+        .map(|&id| (Arc::clone(&items[id.index()]), &*bodies[id.index()]))
+        .collect());
+    checks::check_fragments(items, bodies, ids.iter().map(|id| id.index()), &mut new);
+    let refused = new.has_errors() || (site.options.strict && !new.is_empty());
+    (!refused).then(|| (gone.into_iter().collect(), new.into_iter().collect()))
+}
