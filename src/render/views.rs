@@ -29,6 +29,9 @@ pub(super) struct Views {
     summaries: Vec<Value>,
     /// Each tag's value by slug, for the tag links of essays.
     tags: std::collections::HashMap<String, Value>,
+    /// Each essay's place among the essays and each question's among the questions (listing
+    /// order), for their previous and next.
+    places: Vec<Option<usize>>,
 }
 
 impl Views {
@@ -50,7 +53,17 @@ impl Views {
             .iter()
             .map(|t| (t.slug.clone(), tag_value(site, t)))
             .collect();
-        Views { summaries, tags }
+        let mut places = vec![None; site.entries.len()];
+        for list in [&site.essays, &site.questions] {
+            for (place, id) in list.iter().enumerate() {
+                places[id.index()] = Some(place);
+            }
+        }
+        Views {
+            summaries,
+            tags,
+            places,
+        }
     }
 
     /// Whether entry `id`'s summary is still the one made for it.
@@ -318,9 +331,10 @@ fn kind_values(v: &mut Obj, site: &Site, views: &Views, e: &Entry) {
 
 /// The session an entry belongs to; for a session, its lists and the sessions either side.
 fn session_values(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
-    let Some(s) = site.session_of(id) else {
+    let Some(pos) = site.session_place(id) else {
         return;
     };
+    let s = &site.sessions[pos];
     v.set("in_session", views.of(s.entry));
     if site.entry(id).item.kind != Kind::Session {
         return;
@@ -328,11 +342,6 @@ fn session_values(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
     v.set("essays", views.list(&s.essays))
         .set("questions", views.list(&s.questions))
         .set("terms", views.list(&s.terms));
-    let pos = site
-        .sessions
-        .iter()
-        .position(|x| x.entry == id)
-        .unwrap_or(0);
     let neighbour = |p: Option<usize>| {
         p.and_then(|p| site.sessions.get(p))
             .map(|s| views.of(s.entry))
@@ -348,7 +357,7 @@ fn listing_neighbours(v: &mut Obj, site: &Site, views: &Views, id: EntryId) {
         Kind::Question => &site.questions,
         _ => return,
     };
-    let Some(pos) = list.iter().position(|&x| x == id) else {
+    let Some(pos) = views.places[id.index()] else {
         return;
     };
     let at = |p: Option<usize>| p.and_then(|p| list.get(p)).map(|&x| views.of(x));

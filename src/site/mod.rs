@@ -14,7 +14,7 @@ pub use converted::{
 pub use references::{Reference, References, entry_id, fragment, reference_id};
 
 use crate::config::Config;
-use crate::content::{Item, Kind, Meta};
+use crate::content::{Item, Kind};
 
 /// What a build includes beyond the public site, and how strict it is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -161,12 +161,15 @@ impl Site {
 
     /// The session an entry is read or discussed in (a session's own, for a session).
     pub fn session_of(&self, id: EntryId) -> Option<&Session> {
-        let item = &self.entry(id).item;
-        let number = match item.meta {
-            Meta::Session { number, .. } => Some(number),
-            _ => item.session(),
-        }?;
-        self.sessions.iter().find(|s| s.number == number)
+        self.session_place(id).map(|p| &self.sessions[p])
+    }
+
+    /// The place in `sessions` (which are in order of number) of the session of `id`.
+    pub fn session_place(&self, id: EntryId) -> Option<usize> {
+        let number = self.entry(id).item.session()?;
+        self.sessions
+            .binary_search_by_key(&number, |s| s.number)
+            .ok()
     }
 
     /// Counts for the summary `lectern check` prints.
