@@ -293,6 +293,14 @@ const SEARCH_QUIET: Duration = Duration::from_millis(800);
 /// holds up the pages. Only the newest build's index is made.
 fn search_worker(shared: Arc<Shared>) -> mpsc::Sender<SearchJob> {
     let (tx, rx) = mpsc::channel::<SearchJob>();
+    // Threads of its own, below the rebuilds': a save while the index is being built gets the
+    // processor at once, instead of queueing its work behind the index's in one shared pool.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("lectern-search-{i}"))
+        .start_handler(|_| yield_to_rebuilds())
+        .build()
+        .ok();
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
             // Wait for a pause in the saves: the index takes both cores for a while on a large
@@ -300,7 +308,10 @@ fn search_worker(shared: Arc<Shared>) -> mpsc::Sender<SearchJob> {
             while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
                 job = newer;
             }
-            let (old, fresh) = job.run();
+            let (old, fresh) = match &pool {
+                Some(pool) => pool.install(|| job.run()),
+                None => job.run(),
+            };
             shared.update(|files| Arc::new(with_search(files, &old, fresh)));
             if let Some(out) = &job.output
                 && let Err(e) = crate::build::write_output(out, &shared.files())
@@ -310,6 +321,16 @@ fn search_worker(shared: Arc<Shared>) -> mpsc::Sender<SearchJob> {
         }
     });
     tx
+}
+
+/// Lowers the calling thread's priority, where the system allows it (on Linux a thread has a nice
+/// value of its own): the search index waits while a rebuild runs.
+fn yield_to_rebuilds() {
+    #[cfg(target_os = "linux")]
+    {
+        let tid = rustix::thread::gettid();
+        let _ = rustix::process::setpriority_process(Some(tid), 10);
+    }
 }
 
 /// The site-relative path of a change worth a rebuild (a file, or a folder of the site), or
