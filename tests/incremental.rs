@@ -396,3 +396,28 @@ fn a_file_left_broken_stays_reported_while_other_files_change() {
     let (files, _) = rebuild(&mut engine, &[alpha]);
     assert_same(&site, &files, "after the fix");
 }
+
+#[test]
+fn a_revision_serves_the_latest_search_index() {
+    let site = TempSite::from_fixture("sites/basic");
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    assert!(engine.rebuild(&[]).is_ok(), "first build");
+    // As the preview does: the index is built away from the rebuilds, after the pages.
+    let (_, index) = engine.search_job().expect("a good build").run();
+    assert!(!index.is_empty());
+    let alpha = "content/essays/alpha.md";
+    site.write(
+        alpha,
+        &source(&site, alpha).replace("Same heading twice.", "Same heading twice, still."),
+    );
+    let Ok(built) = engine.rebuild(&[PathBuf::from(alpha)]) else {
+        panic!("a body edit fails");
+    };
+    assert_eq!(built.rendered, 1, "a revision");
+    for (path, bytes) in &index {
+        assert!(
+            built.files.get(path) == Some(bytes),
+            "{path} of the latest index is not served"
+        );
+    }
+}

@@ -40,6 +40,9 @@ struct Last {
     config: Warned<Config>,
     prepared: Arc<Prepared>,
     files: Files,
+    /// The search index among the files: the latest when they were made, which a revision
+    /// replaces if a newer one has been built since.
+    search: FileMap,
     /// How many of the files are pages.
     pages: usize,
     warnings: Diagnostics,
@@ -252,7 +255,7 @@ impl Engine {
             _ => FileMap::new(),
         };
         // Until the search index is rebuilt, the previous one is served: pages come first.
-        let search = self.search.lock().map(|s| s.clone()).unwrap_or_default();
+        let search = self.latest_search();
         let plan = Plan {
             pages: wanted.as_ref(),
             search: Search::Given(&search),
@@ -274,6 +277,7 @@ impl Engine {
             config,
             prepared: Arc::new(prepared),
             files,
+            search,
             pages: live.len(),
             warnings,
         };
@@ -302,7 +306,14 @@ impl Engine {
         for item in edited {
             self.items.insert(item.path.clone(), Ok(item));
         }
-        let sink = MemorySink::with(FileMap::clone(&last.files));
+        let search = self.latest_search();
+        let kept = if same_files(&search, &last.search) {
+            FileMap::clone(&last.files)
+        } else {
+            let old: Vec<String> = last.search.keys().cloned().collect();
+            with_search(&last.files, &old, search.clone())
+        };
+        let sink = MemorySink::with(kept);
         timer.lap("v:files");
         let rendered = match pipeline::emit_revised(&revised, &sink) {
             Ok(n) => n,
@@ -323,10 +334,16 @@ impl Engine {
             config: last.config.clone(),
             prepared: Arc::new(revised.prepared),
             files,
+            search,
             pages: last.pages,
             warnings,
         };
         Some(Ok((built, next)))
+    }
+
+    /// The newest search index built.
+    fn latest_search(&self) -> FileMap {
+        self.search.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// The work of rebuilding the search index of the last good build.
@@ -349,7 +366,8 @@ impl Engine {
         let Some(last) = self.last.as_mut() else {
             return Err(std::io::Error::other("no good build yet"));
         };
-        last.files = Arc::new(with_search(&last.files, &old, fresh));
+        last.files = Arc::new(with_search(&last.files, &old, fresh.clone()));
+        last.search = fresh;
         let files = Arc::clone(&last.files);
         self.write_output(&files)?;
         Ok(files)
@@ -483,6 +501,14 @@ fn with_warnings(
 /// A content file read, shared with the sites built from it.
 fn read_shared(root: &Path, path: &Path, kind: content::Kind) -> Result<Arc<Item>, Failed> {
     content::read_item(root, path, kind).map(Arc::new)
+}
+
+/// Whether two sets of files are the same files, the very same bytes.
+fn same_files(a: &FileMap, b: &FileMap) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((pa, ba), (pb, bb))| pa == pb && Arc::ptr_eq(ba, bb))
 }
 
 /// `files` with the search index files `old` replaced by `fresh`.
