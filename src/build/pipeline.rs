@@ -42,16 +42,16 @@ impl Prepared {
 /// A prepared site after edits to bodies alone (see `links::revise`), with the pages they change.
 pub struct Revised {
     pub prepared: Prepared,
-    /// The entries edited, whose pages render again.
-    pub edited: Vec<EntryId>,
+    /// The entries whose pages render again: those edited, and those whose relations changed.
+    pub pages: Vec<EntryId>,
     /// The warnings the edited files had, and those they have now.
     pub gone: Vec<Diagnostic>,
     pub new: Vec<Diagnostic>,
 }
 
-/// `previous` with the files of `edited` read again, when only their own pages change: no other
-/// page links, cites or lists anything different (not even a reading time). None otherwise,
-/// for `prepare` to do the whole work.
+/// `previous` with the files of `edited` read again, when only their own pages and their
+/// relations change: no other page cites or lists anything different (not even a reading time).
+/// None otherwise, for `prepare` to do the whole work.
 pub fn revise(previous: &Prepared, edited: &[Arc<Item>]) -> Option<Revised> {
     let revision = links::revise(&previous.site, &previous.cache, edited, &previous.assets)?;
     let site = revision.resolved.site;
@@ -59,6 +59,10 @@ pub fn revise(previous: &Prepared, edited: &[Arc<Item>]) -> Option<Revised> {
         .values
         .get()
         .filter(|v| v.still_hold(&site, &revision.edited))?;
+    let mut pages = revision.edited;
+    pages.extend(revision.related);
+    pages.sort_unstable();
+    pages.dedup();
     let prepared = Prepared {
         site,
         theme: Arc::clone(&previous.theme),
@@ -69,7 +73,7 @@ pub fn revise(previous: &Prepared, edited: &[Arc<Item>]) -> Option<Revised> {
     };
     Some(Revised {
         prepared,
-        edited: revision.edited,
+        pages,
         gone: revision.gone,
         new: revision.new,
     })
@@ -343,15 +347,15 @@ pub fn emit_in_turn(
     put_the_rest(prepared, &page_paths, pages, search, sink)
 }
 
-/// Renders the pages of the edited entries alone into `sink`, on this thread, and returns how
-/// many: the other files of a revision are those of the build it revises.
+/// Renders the pages of a revision alone into `sink`, on this thread, and returns how many: the
+/// other files of a revision are those of the build it revises.
 pub fn emit_revised(revised: &Revised, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let prepared = &revised.prepared;
     let pages = render::render_entries(
         &prepared.site,
         &prepared.theme,
         prepared.values(),
-        &revised.edited,
+        &revised.pages,
     )?;
     for page in &pages {
         sink.put(&page.path, page.html.as_bytes())

@@ -2,6 +2,7 @@
 //! links and auto-links, and from it each session's readings and each entry's typed backlinks.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,7 +13,7 @@ use crate::site::{Entry, EntryId, Relation, Session};
 
 /// Connections between the entries of one build (drafts left out of it take no part).
 pub struct LinkGraph<'a> {
-    entries: &'a [Entry],
+    entries: &'a [Arc<Entry>],
     ranks: &'a Ranks,
     /// Sorted, deduplicated (from, to) pairs: far cheaper than sets for the hundreds of
     /// thousands of links of a large site.
@@ -28,7 +29,11 @@ pub struct LinkGraph<'a> {
 }
 
 impl<'a> LinkGraph<'a> {
-    pub fn new(entries: &'a [Entry], matter_refs: &[MatterRef], ranks: &'a Ranks) -> LinkGraph<'a> {
+    pub fn new(
+        entries: &'a [Arc<Entry>],
+        matter_refs: &[MatterRef],
+        ranks: &'a Ranks,
+    ) -> LinkGraph<'a> {
         let n = entries.len();
         let mut explicit: Vec<(usize, usize)> = Vec::new();
         let mut auto: Vec<(usize, usize)> = Vec::new();

@@ -52,6 +52,9 @@ pub struct LinkCache {
     names: Arc<Names>,
     keys: Arc<Keys>,
     glossary: Arc<Glossary>,
+    /// What front matter names, and the orders entries are listed in.
+    matter_refs: Arc<[matter::MatterRef]>,
+    ranks: Arc<Ranks>,
     /// Each entry's body as converted, its citations not yet written.
     bodies: Vec<Arc<Converted>>,
     /// Each entry's citations as written into its body: (HTML, plain text), in marker order.
@@ -125,41 +128,24 @@ pub fn resolve(
     let facts = facts(&items, cited, config, options, assets);
     let previous = reuse.filter(|r| r.cache.facts == facts);
     let mut diags = Diagnostics::new();
-    // Names come from paths and front matter, and from the files that failed to load.
-    let names = match &previous {
-        Some(r) if unloaded.is_empty() => Arc::clone(&r.cache.names),
-        _ => Arc::new(Names::new(&items, &unloaded)),
-    };
+    let included: Vec<bool> = items.iter().map(|i| options.drafts || !i.draft).collect();
+    let lookups = Lookups::new(&items, &unloaded, &included, previous.as_ref());
     let keys = Arc::new(Keys::new(bibliography, bibliography_unread));
     matter::check_aliases(&items, &mut diags);
-    let matter_refs = matter::check_matter_refs(&items, &names, &mut diags);
+    let matter_refs = matter::check_matter_refs(&items, &lookups.names, &mut diags);
     citations::check_matter(&items, &keys, &mut diags);
-    let included: Vec<bool> = items.iter().map(|i| options.drafts || !i.draft).collect();
     let urls: Vec<String> = items
         .iter()
         .map(|i| url_for(&config.base_path, i))
         .collect();
     timer.lap("r:index");
-    // Equal facts mean the same items in the same order with the same names and aliases.
-    let glossary = match &previous {
-        Some(r) => Arc::clone(&r.cache.glossary),
-        None => Arc::new(Glossary::new(&items, &included)),
-    };
-    timer.lap("r:autolk");
-    let bodies = Bodies {
-        items: &items,
-        names: &names,
-        keys: &keys,
-        glossary: &glossary,
-        urls: &urls,
-        included: &included,
-        assets,
-    }
-    .convert(config, options, &|i| {
-        let r = previous.as_ref()?;
-        let unchanged = !r.changed.contains(&items[i].path);
-        unchanged.then(|| Arc::clone(&r.cache.bodies[i]))
-    });
+    let bodies = lookups
+        .bodies(&items, &keys, &urls, &included, assets)
+        .convert(config, options, &|i| {
+            let r = previous.as_ref()?;
+            let unchanged = !r.changed.contains(&items[i].path);
+            unchanged.then(|| Arc::clone(&r.cache.bodies[i]))
+        });
     diags.extend(bodies.iter().flat_map(|b| b.diagnostics.iter().cloned()));
     timer.lap("r:convert");
     checks::after_conversion(&items, &bodies, &matter_refs, &included, &mut diags);
@@ -182,18 +168,75 @@ pub fn resolve(
     let cache = LinkCache {
         facts,
         references: fingerprint(cited.references.as_ref()),
-        names,
+        names: lookups.names,
         keys,
-        glossary,
+        glossary: lookups.glossary,
+        matter_refs: matter_refs.into(),
+        ranks: lookups.ranks,
         bodies: kept,
         forms: cited.forms.into(),
         citations: cited.made,
     };
     let entries = entries(items, cited.bodies, urls, included, cited.cites);
-    let mut site = assemble(entries, config.clone(), options, &matter_refs);
+    let mut site = assemble(entries, config.clone(), options, &cache);
     site.references = cited.references;
     timer.lap("r:assemble");
     Ok(Warned::new(Resolved { site, cache }, diags))
+}
+
+/// What conversion and the listings look entries up by: the names links use, the glossary's
+/// matcher and the listings' orders, kept from the last resolution while equal facts vouch for
+/// them (the same items in the same order with the same front matter).
+struct Lookups {
+    names: Arc<Names>,
+    glossary: Arc<Glossary>,
+    ranks: Arc<Ranks>,
+}
+
+impl Lookups {
+    fn new(
+        items: &[Arc<Item>],
+        unloaded: &[crate::content::Unloaded],
+        included: &[bool],
+        previous: Option<&Reuse>,
+    ) -> Lookups {
+        let timer = crate::timing::Timer::start();
+        let lookups = match previous {
+            // Names come from the files that failed to load too.
+            Some(r) if unloaded.is_empty() => Lookups {
+                names: Arc::clone(&r.cache.names),
+                glossary: Arc::clone(&r.cache.glossary),
+                ranks: Arc::clone(&r.cache.ranks),
+            },
+            _ => Lookups {
+                names: Arc::new(Names::new(items, unloaded)),
+                glossary: Arc::new(Glossary::new(items, included)),
+                ranks: Arc::new(Ranks::new(items)),
+            },
+        };
+        timer.lap("r:lookup");
+        lookups
+    }
+
+    /// What converting the bodies of `items` needs.
+    fn bodies<'a>(
+        &'a self,
+        items: &'a [Arc<Item>],
+        keys: &'a Keys,
+        urls: &'a [String],
+        included: &'a [bool],
+        assets: &'a Assets,
+    ) -> Bodies<'a> {
+        Bodies {
+            items,
+            names: &self.names,
+            keys,
+            glossary: &self.glossary,
+            urls,
+            included,
+            assets,
+        }
+    }
 }
 
 /// Each item with what resolution made of it.
@@ -303,17 +346,9 @@ impl Bodies<'_> {
 }
 
 /// Builds listings, sessions and typed backlinks.
-fn assemble(
-    mut entries: Vec<Entry>,
-    config: Config,
-    options: BuildOptions,
-    matter_refs: &[matter::MatterRef],
-) -> Site {
-    let timer = crate::timing::Timer::start();
-    let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
-    let ranks = Ranks::new(&items);
-    drop(items);
-    timer.lap("a:ranks");
+fn assemble(entries: Vec<Entry>, config: Config, options: BuildOptions, cache: &LinkCache) -> Site {
+    let (matter_refs, ranks) = (&cache.matter_refs, &*cache.ranks);
+    let entries: Vec<Arc<Entry>> = entries.into_iter().map(Arc::new).collect();
     let of_kind = |kind: Kind, rank: &[usize]| -> Vec<EntryId> {
         let mut v: Vec<usize> = (0..entries.len())
             .filter(|&i| {
@@ -331,22 +366,21 @@ fn assemble(
         .iter()
         .position(|e| e.item.is_home() && e.included)
         .map(EntryId);
-    let (sessions, relations) = {
-        let graph = LinkGraph::new(&entries, matter_refs, &ranks);
-        timer.lap("a:graph");
-        let sessions = graph.sessions(&essays, &questions);
-        let relations = graph.relations(&sessions);
-        timer.lap("a:relate");
-        (sessions, relations)
-    };
-    for (e, r) in entries.iter_mut().zip(relations) {
-        e.relations = r;
-    }
+    let (sessions, relations) = connect(&entries, matter_refs, ranks, &essays, &questions);
+    let entries: Vec<Arc<Entry>> = entries
+        .into_iter()
+        .zip(relations)
+        .map(|(e, relations)| {
+            let mut e = Arc::unwrap_or_clone(e);
+            e.relations = relations;
+            Arc::new(e)
+        })
+        .collect();
     let tags = tags::gather(&entries, &essays);
     Site {
         config,
         options,
-        entries: entries.into_iter().map(Arc::new).collect(),
+        entries,
         essays,
         terms,
         questions,
@@ -356,6 +390,24 @@ fn assemble(
         tags,
         references: None,
     }
+}
+
+/// The sessions, with their readings, questions and terms to know, and every entry's typed
+/// relations, from the links and front matter of `entries`.
+fn connect(
+    entries: &[Arc<Entry>],
+    matter_refs: &[matter::MatterRef],
+    ranks: &Ranks,
+    essays: &[EntryId],
+    questions: &[EntryId],
+) -> (Vec<crate::site::Session>, Vec<Vec<crate::site::Relation>>) {
+    let timer = crate::timing::Timer::start();
+    let graph = LinkGraph::new(entries, matter_refs, ranks);
+    timer.lap("a:graph");
+    let sessions = graph.sessions(essays, questions);
+    let relations = graph.relations(&sessions);
+    timer.lap("a:relate");
+    (sessions, relations)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The orders listings use, computed once per build.
 
+use std::sync::Arc;
+
 use crate::content::Item;
 use crate::site::EntryId;
 use crate::text::fold;
@@ -28,13 +30,14 @@ fn kind_rank(item: &Item) -> usize {
 
 /// Every entry's place in the two orders listings use, computed once so that the many sorts
 /// of a build compare integers: `listing` (session, order, title) and `alpha` (title A–Z).
+#[derive(Debug, Default)]
 pub struct Ranks {
     pub listing: Vec<usize>,
     pub alpha: Vec<usize>,
 }
 
 impl Ranks {
-    pub fn new(items: &[&Item]) -> Ranks {
+    pub fn new(items: &[Arc<Item>]) -> Ranks {
         // A–Z as a reader expects it: case and accents aside ("Épée" among the E's), then
         // accents and case deciding between titles that are otherwise the same.
         let titles: Vec<(String, String)> = items

@@ -1,7 +1,9 @@
-//! Resolving again after edits to bodies alone, when nothing another page reads of them
-//! changed: front matter, links, heading and element ids, citations. Only the edited bodies are
-//! converted; the rest of the site (sessions, backlinks, tags, references) is the previous one.
-//! Anything more and `revise` declines, for `resolve` to do the whole work.
+//! Resolving again after edits to bodies alone, when front matter, heading and element ids and
+//! citations stay as they were. Only the edited bodies are converted; the rest of the site
+//! (sessions, tags, references) is the previous one. When an edit changes where a body links,
+//! every entry's relations are drawn again from the links, and the entries whose backlinks
+//! changed are revised too. Anything more (a session's terms to know, say) and `revise`
+//! declines, for `resolve` to do the whole work.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,6 +19,8 @@ pub struct Revision {
     pub resolved: Resolved,
     /// The entries whose bodies were converted again.
     pub edited: Vec<EntryId>,
+    /// The entries whose relations changed with the edits' links.
+    pub related: Vec<EntryId>,
     /// The warnings the edited files had, and those they have now.
     pub gone: Vec<Diagnostic>,
     pub new: Vec<Diagnostic>,
@@ -52,10 +56,13 @@ pub fn revise(
     }
     if ids
         .iter()
-        .any(|id| !reaches_only_itself(&cache.bodies[id.index()], &bodies[id.index()]))
+        .any(|id| !named_the_same(&cache.bodies[id.index()], &bodies[id.index()]))
     {
         return None;
     }
+    let relinked = ids
+        .iter()
+        .any(|id| cache.bodies[id.index()].links != bodies[id.index()].links);
     let (gone, new) = warnings(site, cache, &items, &bodies, &ids)?;
     timer.lap("v:check");
     let mut revised = site.clone();
@@ -66,12 +73,18 @@ pub fn revise(
         entry.body = citations::written(Arc::clone(&bodies[i]), &cache.forms[i]);
         revised.entries[i] = Arc::new(entry);
     }
+    let related = match relinked {
+        true => relate_again(&mut revised, cache)?,
+        false => Vec::new(),
+    };
     let cache = LinkCache {
         facts: cache.facts,
         references: cache.references,
         names: Arc::clone(&cache.names),
         keys: Arc::clone(&cache.keys),
         glossary: Arc::clone(&cache.glossary),
+        matter_refs: Arc::clone(&cache.matter_refs),
+        ranks: Arc::clone(&cache.ranks),
         bodies,
         forms: Arc::clone(&cache.forms),
         citations: cache.citations.clone(),
@@ -83,9 +96,36 @@ pub fn revise(
             cache,
         },
         edited: ids,
+        related,
         gone,
         new,
     })
+}
+
+/// Draws every entry's relations again from the links `site` has now, and gives the entries
+/// whose relations changed; None when the sessions changed (a session's terms to know come from
+/// its page's links), which a whole resolution redraws.
+fn relate_again(site: &mut Site, cache: &LinkCache) -> Option<Vec<EntryId>> {
+    let (sessions, relations) = super::connect(
+        &site.entries,
+        &cache.matter_refs,
+        &cache.ranks,
+        &site.essays,
+        &site.questions,
+    );
+    if sessions != site.sessions {
+        return None;
+    }
+    let mut related = Vec::new();
+    for (i, relations) in relations.into_iter().enumerate() {
+        if site.entries[i].relations != relations {
+            let mut entry = Entry::clone(&site.entries[i]);
+            entry.relations = relations;
+            site.entries[i] = Arc::new(entry);
+            related.push(EntryId(i));
+        }
+    }
+    Some(related)
 }
 
 /// Every item of `site` with those of `edited` in their places, and those places; None when an
@@ -108,12 +148,10 @@ fn with_edits(site: &Site, edited: &[Arc<Item>]) -> Option<(Vec<Arc<Item>>, Vec<
     (ids.len() == by_path.len()).then_some((items, ids))
 }
 
-/// Whether a body converted anew changes nothing that another page reads of it: where it links
-/// (backlinks, relations), what links to it may name (heading and element ids), what it cites
-/// (the references and their numbering).
-fn reaches_only_itself(old: &Converted, new: &Converted) -> bool {
-    old.links == new.links
-        && old.ids == new.ids
+/// Whether a body converted anew keeps what other pages read of it but its links: what links to
+/// it may name (heading and element ids), what it cites (the references and their numbering).
+fn named_the_same(old: &Converted, new: &Converted) -> bool {
+    old.ids == new.ids
         && old.note_ids == new.note_ids
         && old.citations == new.citations
         && old.cited_unshown == new.cited_unshown

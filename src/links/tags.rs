@@ -59,7 +59,7 @@ pub fn check(items: &[Arc<Item>], included: &[bool], diags: &mut Diagnostics) {
 }
 
 /// The tags of `essays` (in listing order), each with the essays that carry it, A–Z.
-pub fn gather(entries: &[Entry], essays: &[EntryId]) -> Vec<Tag> {
+pub fn gather(entries: &[Arc<Entry>], essays: &[EntryId]) -> Vec<Tag> {
     let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
     for &id in essays {
         for name in tags_of(&entries[id.index()].item) {

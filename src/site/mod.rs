@@ -64,7 +64,7 @@ pub struct Relation {
 }
 
 /// A session with its readings and questions gathered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub entry: EntryId,
     pub number: u32,
