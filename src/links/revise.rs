@@ -27,8 +27,8 @@ pub struct Revision {
 }
 
 /// The previous resolution (`site`, `cache`) with the files of `edited` read again, or None
-/// when an edit reaches beyond its own page (or has errors, which a whole resolution reports
-/// with the rest).
+/// when an edit reaches further than its own page and the relations its links make (or has
+/// errors, which a whole resolution reports with the rest).
 pub fn revise(
     site: &Site,
     cache: &LinkCache,
