@@ -445,3 +445,56 @@ fn a_revision_serves_the_latest_search_index() {
         );
     }
 }
+
+/// A run of small edits of the kinds a writer makes, in a fixed pseudo-random order over several
+/// files: after each, the preview holds exactly what a full build writes.
+#[test]
+fn a_run_of_mixed_edits_gives_what_a_full_build_gives() {
+    const FILES: [&str; 6] = [
+        "content/essays/alpha.md",
+        "content/essays/part-one/beta.md",
+        "content/questions/second.md",
+        "content/glossary/reliance.md",
+        "content/sessions/two.md",
+        "content/about.md",
+    ];
+    const ADDITIONS: [&str; 8] = [
+        "Plain words to read.",
+        "A link to [[reliance]].",
+        "A link to [[epistemic-trust]] and [[alpha]].",
+        "A link to [[beta#second-part]].",
+        "## A heading of its own",
+        "Trust, mentioned in passing.",
+        "Write the essay here.",
+        "Longer words. Longer words. Longer words. Longer words. Longer words. Longer words.",
+    ];
+    let site = TempSite::from_fixture("sites/basic");
+    let originals: Vec<String> = FILES.iter().map(|f| source(&site, f)).collect();
+    let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
+    rebuild(&mut engine, &[]);
+    let mut added: Vec<Vec<&str>> = vec![Vec::new(); FILES.len()];
+    let mut state: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as usize % n
+    };
+    for step in 0..40 {
+        let f = next(FILES.len());
+        // One step in four takes back the file's last addition.
+        if next(4) == 0 {
+            added[f].pop();
+        } else {
+            added[f].push(ADDITIONS[next(ADDITIONS.len())]);
+        }
+        let text = format!("{}\n\n{}\n", originals[f], added[f].join("\n\n"));
+        site.write(FILES[f], &text);
+        let (files, _) = rebuild(&mut engine, &[FILES[f]]);
+        assert_same(
+            &site,
+            &files,
+            &format!("step {step}: {} now ends {:?}", FILES[f], added[f].last()),
+        );
+    }
+}
