@@ -450,29 +450,67 @@ fn a_revision_serves_the_latest_search_index() {
 /// files: after each, the preview holds exactly what a full build writes.
 #[test]
 fn a_run_of_mixed_edits_gives_what_a_full_build_gives() {
-    const FILES: [&str; 6] = [
-        "content/essays/alpha.md",
-        "content/essays/part-one/beta.md",
-        "content/questions/second.md",
-        "content/glossary/reliance.md",
-        "content/sessions/two.md",
-        "content/about.md",
-    ];
-    const ADDITIONS: [&str; 8] = [
-        "Plain words to read.",
-        "A link to [[reliance]].",
-        "A link to [[epistemic-trust]] and [[alpha]].",
-        "A link to [[beta#second-part]].",
-        "## A heading of its own",
-        "Trust, mentioned in passing.",
-        "Write the essay here.",
-        "Longer words. Longer words. Longer words. Longer words. Longer words. Longer words.",
-    ];
-    let site = TempSite::from_fixture("sites/basic");
-    let originals: Vec<String> = FILES.iter().map(|f| source(&site, f)).collect();
+    mixed_edits(
+        "sites/basic",
+        &[
+            "content/essays/alpha.md",
+            "content/essays/part-one/beta.md",
+            "content/questions/second.md",
+            "content/glossary/reliance.md",
+            "content/sessions/two.md",
+            "content/about.md",
+        ],
+        &[
+            "Plain words to read.",
+            "A link to [[reliance]].",
+            "A link to [[epistemic-trust]] and [[alpha]].",
+            "A link to [[beta#second-part]].",
+            "## A heading of its own",
+            "Trust, mentioned in passing.",
+            "Write the essay here.",
+            "Longer words. Longer words. Longer words. Longer words. Longer words. Longer words.",
+        ],
+    );
+}
+
+/// The same with citations, in a numbered style, where a work's number is the order the site
+/// first cites it in.
+#[test]
+fn a_run_of_mixed_edits_with_citations_gives_what_a_full_build_gives() {
+    mixed_edits_with(
+        "sites/citations",
+        "citation_style = \"ieee\"\n",
+        &[
+            "content/essays/forms.md",
+            "content/essays/with-notes.md",
+            "content/questions/why-trust.md",
+            "content/glossary/trust.md",
+            "content/_index.md",
+        ],
+        &[
+            "Plain words to read.",
+            "As cited before [@allen2021trusting].",
+            "A work cited anew [@gilbert1989social, p. 4].",
+            "A link to [[trust]].",
+            "## A heading of its own",
+            "Two works [@holton1994deciding; @baier1986trust].",
+        ],
+    );
+}
+
+fn mixed_edits(fixture: &str, files: &[&str], additions: &[&'static str]) {
+    mixed_edits_with(fixture, "", files, additions);
+}
+
+/// `mixed_edits` with `settings` added to the fixture's site.toml.
+fn mixed_edits_with(fixture: &str, settings: &str, files: &[&str], additions: &[&'static str]) {
+    let site = TempSite::from_fixture(fixture);
+    let toml = source(&site, "site.toml");
+    site.write("site.toml", &format!("{toml}{settings}"));
+    let originals: Vec<String> = files.iter().map(|f| source(&site, f)).collect();
     let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
     rebuild(&mut engine, &[]);
-    let mut added: Vec<Vec<&str>> = vec![Vec::new(); FILES.len()];
+    let mut added: Vec<Vec<&str>> = vec![Vec::new(); files.len()];
     let mut state: u64 = 0x5eed;
     let mut next = |n: usize| {
         state = state
@@ -481,20 +519,20 @@ fn a_run_of_mixed_edits_gives_what_a_full_build_gives() {
         (state >> 33) as usize % n
     };
     for step in 0..40 {
-        let f = next(FILES.len());
+        let f = next(files.len());
         // One step in four takes back the file's last addition.
         if next(4) == 0 {
             added[f].pop();
         } else {
-            added[f].push(ADDITIONS[next(ADDITIONS.len())]);
+            added[f].push(additions[next(additions.len())]);
         }
         let text = format!("{}\n\n{}\n", originals[f], added[f].join("\n\n"));
-        site.write(FILES[f], &text);
-        let (files, _) = rebuild(&mut engine, &[FILES[f]]);
+        site.write(files[f], &text);
+        let (files_now, _) = rebuild(&mut engine, &[files[f]]);
         assert_same(
             &site,
-            &files,
-            &format!("step {step}: {} now ends {:?}", FILES[f], added[f].last()),
+            &files_now,
+            &format!("step {step}: {} now ends {:?}", files[f], added[f].last()),
         );
     }
 }
