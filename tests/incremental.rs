@@ -171,12 +171,7 @@ fn citation_edits_give_what_a_full_build_gives() {
     let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
     let (files, _) = rebuild(&mut engine, &[]);
     assert_same(&site, &files, "first build");
-    let edit = |rel: &str, from: &str, to: &str| {
-        let path = site.root().join(rel);
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains(from), "{rel} lacks {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
-    };
+    let edit = |rel: &str, from: &str, to: &str| replace_in(&site, rel, from, to);
 
     // Text around citations changes; what they cite does not.
     edit(

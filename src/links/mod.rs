@@ -49,12 +49,10 @@ pub struct LinkCache {
     /// A fingerprint of the formatted bibliography: each work's place and form in it, which
     /// every page's citations depend on.
     references: u64,
-    names: Arc<Names>,
+    lookups: Lookups,
     keys: Arc<Keys>,
-    glossary: Arc<Glossary>,
-    /// What front matter names, and the orders entries are listed in.
+    /// What front matter names.
     matter_refs: Arc<[matter::MatterRef]>,
-    ranks: Arc<Ranks>,
     /// Each entry's body as converted, its citations not yet written.
     bodies: Vec<Arc<Converted>>,
     /// Each entry's citations as written into its body: (HTML, plain text), in marker order.
@@ -64,6 +62,20 @@ pub struct LinkCache {
 }
 
 impl LinkCache {
+    /// The same cache with the bodies of a revision.
+    fn with_bodies(&self, bodies: Vec<Arc<Converted>>) -> LinkCache {
+        LinkCache {
+            facts: self.facts,
+            references: self.references,
+            lookups: self.lookups.clone(),
+            keys: Arc::clone(&self.keys),
+            matter_refs: Arc::clone(&self.matter_refs),
+            bodies,
+            forms: Arc::clone(&self.forms),
+            citations: self.citations.clone(),
+        }
+    }
+
     /// Whether the facts of two resolutions are the same: then only the pages of changed
     /// bodies (and those that list them) can differ.
     pub fn same_facts(&self, other: &LinkCache) -> bool {
@@ -168,11 +180,9 @@ pub fn resolve(
     let cache = LinkCache {
         facts,
         references: fingerprint(cited.references.as_ref()),
-        names: lookups.names,
+        lookups,
         keys,
-        glossary: lookups.glossary,
         matter_refs: matter_refs.into(),
-        ranks: lookups.ranks,
         bodies: kept,
         forms: cited.forms.into(),
         citations: cited.made,
@@ -187,6 +197,7 @@ pub fn resolve(
 /// What conversion and the listings look entries up by: the names links use, the glossary's
 /// matcher and the listings' orders, kept from the last resolution while equal facts vouch for
 /// them (the same items in the same order with the same front matter).
+#[derive(Debug, Clone, Default)]
 struct Lookups {
     names: Arc<Names>,
     glossary: Arc<Glossary>,
@@ -203,11 +214,7 @@ impl Lookups {
         let timer = crate::timing::Timer::start();
         let lookups = match previous {
             // Names come from the files that failed to load too.
-            Some(r) if unloaded.is_empty() => Lookups {
-                names: Arc::clone(&r.cache.names),
-                glossary: Arc::clone(&r.cache.glossary),
-                ranks: Arc::clone(&r.cache.ranks),
-            },
+            Some(r) if unloaded.is_empty() => r.cache.lookups.clone(),
             _ => Lookups {
                 names: Arc::new(Names::new(items, unloaded)),
                 glossary: Arc::new(Glossary::new(items, included)),
@@ -347,7 +354,7 @@ impl Bodies<'_> {
 
 /// Builds listings, sessions and typed backlinks.
 fn assemble(entries: Vec<Entry>, config: Config, options: BuildOptions, cache: &LinkCache) -> Site {
-    let (matter_refs, ranks) = (&cache.matter_refs, &*cache.ranks);
+    let (matter_refs, ranks) = (&cache.matter_refs, &*cache.lookups.ranks);
     let entries: Vec<Arc<Entry>> = entries.into_iter().map(Arc::new).collect();
     let of_kind = |kind: Kind, rank: &[usize]| -> Vec<EntryId> {
         let mut v: Vec<usize> = (0..entries.len())

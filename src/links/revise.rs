@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Bodies, LinkCache, Resolved, checks, citations};
+use super::{LinkCache, Resolved, checks, citations};
 use crate::content::Item;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::{Assets, Converted, Entry, EntryId, Site};
@@ -39,16 +39,10 @@ pub fn revise(
     let (items, ids) = with_edits(site, edited)?;
     let urls: Vec<String> = site.entries.iter().map(|e| e.url.clone()).collect();
     let included: Vec<bool> = site.entries.iter().map(|e| e.included).collect();
-    let converted = Bodies {
-        items: &items,
-        names: &cache.names,
-        keys: &cache.keys,
-        glossary: &cache.glossary,
-        urls: &urls,
-        included: &included,
-        assets,
-    }
-    .convert_only(&site.config, site.options, &ids);
+    let converted = cache
+        .lookups
+        .bodies(&items, &cache.keys, &urls, &included, assets)
+        .convert_only(&site.config, site.options, &ids);
     timer.lap("v:convert");
     let mut bodies = cache.bodies.clone();
     for (id, body) in ids.iter().zip(converted) {
@@ -77,18 +71,7 @@ pub fn revise(
         true => relate_again(&mut revised, cache)?,
         false => Vec::new(),
     };
-    let cache = LinkCache {
-        facts: cache.facts,
-        references: cache.references,
-        names: Arc::clone(&cache.names),
-        keys: Arc::clone(&cache.keys),
-        glossary: Arc::clone(&cache.glossary),
-        matter_refs: Arc::clone(&cache.matter_refs),
-        ranks: Arc::clone(&cache.ranks),
-        bodies,
-        forms: Arc::clone(&cache.forms),
-        citations: cache.citations.clone(),
-    };
+    let cache = cache.with_bodies(bodies);
     timer.lap("v:site");
     Some(Revision {
         resolved: Resolved {
@@ -109,7 +92,7 @@ fn relate_again(site: &mut Site, cache: &LinkCache) -> Option<Vec<EntryId>> {
     let (sessions, relations) = super::connect(
         &site.entries,
         &cache.matter_refs,
-        &cache.ranks,
+        &cache.lookups.ranks,
         &site.essays,
         &site.questions,
     );
