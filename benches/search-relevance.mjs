@@ -17,11 +17,10 @@
 // compressed already). The engines' own scripts are listed apart.
 
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { copySite, buildSite, serveStatic } from "../tests/browser/lib.mjs";
+import { copySite, buildSite, serveStatic, tempDir } from "../tests/browser/lib.mjs";
 import { CUTOFF, judgments, kindOfUrl, lecternRanking, score, report } from "../tests/browser/relevance.mjs";
 import { SearchIndex, readJson } from "../themes/default/static/js/search-index.js";
 
@@ -68,7 +67,7 @@ async function measureLectern(out, server) {
 
 /** A copy of the build that Pagefind indexes as a theme would set it up (see the top). */
 function pagefindSite(out, pagefind, urls) {
-  const dir = mkdtempSync(join(tmpdir(), "lectern-pagefind-"));
+  const dir = tempDir("lectern-pagefind-");
   cpSync(out, dir, { recursive: true });
   for (const url of urls) {
     const file = join(dir, url, "index.html");

@@ -3,7 +3,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, statSync, existsSync, cpSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, existsSync, cpSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, extname, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -19,9 +19,22 @@ export function lecternBin() {
   return bin;
 }
 
+const madeDirs = [];
+// Each test file runs in a process of its own; its temp folders go when it ends.
+process.on("exit", () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temp folder, removed when the test process exits. */
+export function tempDir(prefix = "lectern-browser-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
 /** Copies a fixture site (or the showcase when name is null) into a temp folder. */
 export function copySite(name) {
-  const dir = mkdtempSync(join(tmpdir(), "lectern-browser-"));
+  const dir = tempDir();
   if (name === null) {
     for (const part of ["site.toml", "content", "static", "themes"]) {
       const src = join(repo, part);

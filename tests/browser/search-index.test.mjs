@@ -7,16 +7,15 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { repo, buildSite } from "./lib.mjs";
+import { repo, buildSite, tempDir } from "./lib.mjs";
 import { SearchIndex, readJson, excerptParts } from "../../themes/default/static/js/search-index.js";
 
 let out;
 
 before(async () => {
-  const site = mkdtempSync(join(tmpdir(), "lectern-index-"));
+  const site = tempDir("lectern-index-");
   const made = spawnSync("cargo", ["run", "--quiet", "--example", "gen_corpus", "--", "5000", site, "--short"], {
     cwd: repo,
     encoding: "utf8",
