@@ -35,21 +35,29 @@ pub(super) struct Chunk<'d> {
     pub(super) pieces: Vec<Vec<(Part, u32)>>,
 }
 
+/// What reading a run knows of one of its words: its number, the last document it was seen in
+/// and the number of documents it is in. Kept in the word's hash table entry, so a word read
+/// touches one place in memory.
+#[derive(Clone, Copy)]
+struct Seen {
+    id: u32,
+    last: u32,
+    docs: u32,
+}
+
 impl<'d> Chunk<'d> {
     pub(super) fn read(docs: &'d [Doc]) -> Chunk<'d> {
         let mut chunk = Chunk::default();
         // Words of up to 16 bytes (nearly all) are looked up as one number: no string compare.
-        let mut short: HashMap<u128, u32> = HashMap::new();
-        let mut long: HashMap<&str, u32> = HashMap::new();
-        // The last document each word was seen in, to count documents rather than mentions.
-        let mut last_seen: Vec<u32> = Vec::new();
+        let mut short: HashMap<u128, Seen> = HashMap::new();
+        let mut long: HashMap<&str, Seen> = HashMap::new();
         for (n, doc) in docs.iter().enumerate() {
             let n = n as u32;
             let mut pieces = Vec::with_capacity(doc.passages.len() + 2);
             for_each_text(doc, |text, part| {
                 for (run, joined) in super::tokenize::marked_runs(text) {
                     let mut add = |word: &'d str, mark: u32| {
-                        let id = chunk.number(word, &mut short, &mut long, &mut last_seen, n);
+                        let id = chunk.number(word, &mut short, &mut long, n);
                         chunk.ids.push(id | mark);
                     };
                     if joined {
@@ -65,6 +73,10 @@ impl<'d> Chunk<'d> {
             });
             chunk.pieces.push(pieces);
         }
+        chunk.docs = vec![0; chunk.words.len()];
+        for seen in short.values().chain(long.values()) {
+            chunk.docs[seen.id as usize] = seen.docs;
+        }
         // Held until every document is counted: no room to spare.
         chunk.ids.shrink_to_fit();
         chunk
@@ -74,27 +86,27 @@ impl<'d> Chunk<'d> {
     fn number(
         &mut self,
         word: &'d str,
-        short: &mut HashMap<u128, u32>,
-        long: &mut HashMap<&'d str, u32>,
-        last_seen: &mut Vec<u32>,
+        short: &mut HashMap<u128, Seen>,
+        long: &mut HashMap<&'d str, Seen>,
         n: u32,
     ) -> u32 {
         let add = || {
             self.words.push(word);
-            self.docs.push(0);
-            last_seen.push(u32::MAX);
-            (self.words.len() - 1) as u32
+            Seen {
+                id: (self.words.len() - 1) as u32,
+                last: u32::MAX,
+                docs: 0,
+            }
         };
-        let id = match pack(word) {
-            Some(key) => *short.entry(key).or_insert_with(add),
-            None => *long.entry(word).or_insert_with(add),
+        let seen = match pack(word) {
+            Some(key) => short.entry(key).or_insert_with(add),
+            None => long.entry(word).or_insert_with(add),
         };
-        let seen = &mut last_seen[id as usize];
-        if *seen != n {
-            *seen = n;
-            self.docs[id as usize] += 1;
+        if seen.last != n {
+            seen.last = n;
+            seen.docs += 1;
         }
-        id
+        seen.id
     }
 }
 
