@@ -16,10 +16,14 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let mut texts = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in walkdir::WalkDir::new(&dir) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                eprintln!("word_table: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         if entry.path().extension().is_some_and(|e| e == "md") {
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => texts.push(text),
@@ -29,6 +33,10 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+    if texts.is_empty() {
+        eprintln!("word_table: no .md files under {dir}");
+        return ExitCode::FAILURE;
     }
     let start = Instant::now();
     let mut numbers: HashMap<&str, u32> = HashMap::new();
