@@ -38,40 +38,58 @@ fn replace_in(site: &TempSite, rel: &str, from: &str, to: &str) {
     site.write(rel, &text.replacen(from, to, 1));
 }
 
+/// Makes one edit (see `replace_in`), rebuilds with the edited file as the change, checks the
+/// files against a full build's, and returns how many pages the rebuild rendered.
+fn edit_and_check(
+    site: &TempSite,
+    engine: &mut Engine,
+    rel: &str,
+    from: &str,
+    to: &str,
+    step: &str,
+) -> usize {
+    replace_in(site, rel, from, to);
+    let (files, rendered) = rebuild(engine, &[rel]);
+    assert_same(site, &files, step);
+    rendered
+}
+
 #[test]
 fn link_edits_give_what_a_full_build_gives() {
     let site = TempSite::from_fixture("sites/basic");
     let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
     rebuild(&mut engine, &[]);
-    let edit = |rel: &str, from: &str, to: &str| replace_in(&site, rel, from, to);
-    edit(
+    let rendered = edit_and_check(
+        &site,
+        &mut engine,
         "content/essays/alpha.md",
         "Same heading twice.",
         "Same heading twice, and [[reliance]] now.",
+        "body edit adding a link",
     );
-    let (files, rendered) = rebuild(&mut engine, &["content/essays/alpha.md"]);
-    assert_same(&site, &files, "body edit adding a link");
     assert_eq!(
         rendered, 2,
         "a new link re-renders its page and the page it links to"
     );
 
     // A session's page that links a term makes it a term to know: the session changes.
-    edit(
+    edit_and_check(
+        &site,
+        &mut engine,
         "content/sessions/one.md",
         "Plan for the first meeting.",
         "Plan for the first meeting: [[reliance]].",
+        "a session's new term to know",
     );
-    let (files, _) = rebuild(&mut engine, &["content/sessions/one.md"]);
-    assert_same(&site, &files, "a session's new term to know");
 
-    edit(
+    edit_and_check(
+        &site,
+        &mut engine,
         "content/essays/alpha.md",
         "Same heading twice, and [[reliance]] now.",
         "Same heading twice.",
+        "body edit removing a link",
     );
-    let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
-    assert_same(&site, &files, "body edit removing a link");
 }
 
 fn source(site: &TempSite, rel: &str) -> String {
@@ -96,15 +114,15 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     let mut engine = Engine::new(site.root().to_path_buf(), BuildOptions::default(), None);
     let (files, _) = rebuild(&mut engine, &[]);
     assert_same(&site, &files, "first build");
-    let edit = |rel: &str, from: &str, to: &str| replace_in(&site, rel, from, to);
 
-    edit(
+    let rendered = edit_and_check(
+        &site,
+        &mut engine,
         "content/essays/alpha.md",
         "Trust is where we begin.",
         "Trust is where we begin, again.",
+        "body edit",
     );
-    let (files, rendered) = rebuild(&mut engine, &["content/essays/alpha.md"]);
-    assert_same(&site, &files, "body edit");
     assert_eq!(
         rendered, 1,
         "an edit that changes no other page renders its own alone"
@@ -112,21 +130,23 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
 
     // Long enough to change its reading time, which its session's page shows.
     let longer = "More words to read. ".repeat(300);
-    edit(
+    edit_and_check(
+        &site,
+        &mut engine,
         "content/essays/alpha.md",
         "Trust is where we begin, again.",
         &format!("Trust is where we begin, again. {longer}"),
+        "body edit changing the reading time",
     );
-    let (files, _) = rebuild(&mut engine, &["content/essays/alpha.md"]);
-    assert_same(&site, &files, "body edit changing the reading time");
 
-    edit(
+    edit_and_check(
+        &site,
+        &mut engine,
         "content/glossary/trust.md",
         "Counting on someone",
         "Relying on someone",
+        "term summary edit",
     );
-    let (files, _) = rebuild(&mut engine, &["content/glossary/trust.md"]);
-    assert_same(&site, &files, "term summary edit");
 
     site.write(
         "content/questions/third.md",
@@ -174,23 +194,25 @@ fn citation_edits_give_what_a_full_build_gives() {
     let edit = |rel: &str, from: &str, to: &str| replace_in(&site, rel, from, to);
 
     // Text around citations changes; what they cite does not.
-    edit(
+    let rendered = edit_and_check(
+        &site,
+        &mut engine,
         "content/glossary/trust.md",
         "the classic one",
         "the classic account",
+        "body edit around a citation",
     );
-    let (files, rendered) = rebuild(&mut engine, &["content/glossary/trust.md"]);
-    assert_same(&site, &files, "body edit around a citation");
     assert_eq!(rendered, 1, "its citations are written as before");
 
     // A citation of a work no page cited before: the references page lists a new page for it.
-    edit(
+    edit_and_check(
+        &site,
+        &mut engine,
         "content/questions/why-trust.md",
         "say?",
         "say? And Gilbert [-@gilbert1989social]?",
+        "body edit citing another work",
     );
-    let (files, _) = rebuild(&mut engine, &["content/questions/why-trust.md"]);
-    assert_same(&site, &files, "body edit citing another work");
 
     // The bibliography itself: every page's citations and references follow it.
     edit(
