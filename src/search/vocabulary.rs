@@ -6,7 +6,7 @@ use ahash::AHashMap as HashMap;
 
 use super::document::Doc;
 use super::index::{BODY_WEIGHT, HEADING_WEIGHT, NOT_INDEXED, SUBJECT_WEIGHT, SUMMARY_WEIGHT};
-use super::tokenize::Analyzer;
+use super::tokenize::{Analyzer, Token};
 
 /// Marks on a word's number in `Chunk::ids`: a part of a hyphenated word ("well" and "being" of
 /// "well-being"), and a hyphenated word as a whole, which follows its parts. Word numbers stay
@@ -161,53 +161,90 @@ impl Vocabulary {
             .collect();
         drop(number);
         timer.lap("v:merge");
-        let tokens: Vec<Option<super::tokenize::Token>> =
+        let mut tokens: Vec<Option<Token>> =
             words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
         timer.lap("v:stem");
-        let mut stems: Vec<&str> = tokens.iter().flatten().map(|t| t.stem.as_str()).collect();
-        stems.par_sort_unstable();
-        stems.dedup();
-        let number: HashMap<&str, u32> = stems
-            .iter()
-            .enumerate()
-            .map(|(n, s)| (*s, n as u32))
-            .collect();
-        let mut word_stem = Vec::with_capacity(words.len());
-        let mut surfaces: Vec<HashMap<&str, u32>> = vec![HashMap::new(); stems.len()];
-        for ((_, docs), token) in words.iter().zip(&tokens) {
-            let n = match token {
-                Some(t) => {
-                    let n = number[t.stem.as_str()];
-                    *surfaces[n as usize].entry(t.surface.as_str()).or_default() += docs;
-                    if t.stop { n | STOP } else { n }
-                }
-                None => NOT_INDEXED,
-            };
-            word_stem.push(n);
-        }
-        let surfaces = surfaces
-            .into_par_iter()
-            .zip(stems.par_iter())
-            .map(|(counts, stem)| {
-                let mut counts: Vec<(&str, u32)> =
-                    counts.into_iter().filter(|(s, _)| s != stem).collect();
-                counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                counts
-                    .into_iter()
-                    .map(|(s, n)| (s.to_string(), n))
-                    .collect()
-            })
-            .collect();
+        let (stems, surfaces, word_stem) = by_stem(&words, &mut tokens);
+        drop((words, tokens));
+        timer.lap("v:group");
         let stem_of = global
             .into_iter()
             .map(|ids| ids.into_iter().map(|g| word_stem[g as usize]).collect())
             .collect();
         Vocabulary {
-            stems: stems.into_iter().map(str::to_string).collect(),
+            stems,
             surfaces,
             stem_of,
         }
     }
+}
+
+/// A stem of the vocabulary: its surfaces, but the stem itself, with the number of documents
+/// each is written in, most first.
+type Surfaces = Vec<(String, u32)>;
+
+/// The stems of the words `tokens` analyse, sorted, each with its `Surfaces`, and the stem number
+/// of each word (marked `STOP` for a stop word), or `NOT_INDEXED`; `words` are the words with
+/// the number of documents each is in. The words are sorted by stem and surface, so that each stem's
+/// words, and each surface's, are side by side: no table of stems or of surfaces is needed.
+/// The tokens' strings are taken.
+fn by_stem(
+    words: &[(&str, u32)],
+    tokens: &mut [Option<Token>],
+) -> (Vec<String>, Vec<Surfaces>, Vec<u32>) {
+    use rayon::prelude::*;
+    let mut order: Vec<u32> = (0..tokens.len() as u32)
+        .filter(|&w| tokens[w as usize].is_some())
+        .collect();
+    {
+        let key = |w: &u32| {
+            let t = tokens[*w as usize].as_ref();
+            t.map(|t| (t.stem.as_str(), t.surface.as_str()))
+        };
+        order.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    }
+    let mut word_stem = vec![NOT_INDEXED; tokens.len()];
+    let (mut stems, mut surfaces) = (Vec::new(), Vec::new());
+    let mut rest = &order[..];
+    let mut groups = Vec::new();
+    while let Some(&first) = rest.first() {
+        let stem_of = |w: &u32| tokens[*w as usize].as_ref().map(|t| t.stem.as_str());
+        let end = rest
+            .iter()
+            .position(|w| stem_of(w) != stem_of(&first))
+            .unwrap_or(rest.len());
+        let (same, after) = rest.split_at(end);
+        rest = after;
+        // The stem's words by surface, found before the surfaces are taken from their tokens.
+        groups.clear();
+        groups.extend(same.chunk_by(|a, b| surface(tokens, *a) == surface(tokens, *b)));
+        let n = stems.len() as u32;
+        let mut counts: Surfaces = Vec::new();
+        let mut stem = String::new();
+        for group in &groups {
+            let written: u32 = group.iter().map(|&w| words[w as usize].1).sum();
+            for &w in *group {
+                let stop = tokens[w as usize].as_ref().is_some_and(|t| t.stop);
+                word_stem[w as usize] = if stop { n | STOP } else { n };
+            }
+            let Some(token) = tokens[group[0] as usize].take() else {
+                continue;
+            };
+            if token.surface != token.stem {
+                counts.push((token.surface, written));
+            }
+            stem = token.stem;
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        stems.push(stem);
+        surfaces.push(counts);
+    }
+    (stems, surfaces, word_stem)
+}
+
+/// The surface of word `w`'s token.
+fn surface(tokens: &[Option<Token>], w: u32) -> Option<&str> {
+    tokens[w as usize].as_ref().map(|t| t.surface.as_str())
 }
 
 /// A length that cuts `n` documents into a few pieces per thread: enough to balance the
