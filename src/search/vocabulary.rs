@@ -25,6 +25,9 @@ pub(super) const STOP: u32 = 1 << 31;
 pub(super) struct Chunk<'d> {
     /// The run's distinct words, by number.
     pub(super) words: Vec<&'d str>,
+    /// Each of those words of up to 16 bytes as one number (see `pack`), or 0 for a longer one:
+    /// merging the runs' words then reads no text and compares no strings.
+    keys: Vec<u128>,
     /// For each word, the number of the run's documents it is in.
     pub(super) docs: Vec<u32>,
     /// Every word of every document of the run, in order, as its number: a hyphenated word's
@@ -90,15 +93,17 @@ impl<'d> Chunk<'d> {
         long: &mut HashMap<&'d str, Seen>,
         n: u32,
     ) -> u32 {
+        let key = pack(word);
         let add = || {
             self.words.push(word);
+            self.keys.push(key.unwrap_or(0));
             Seen {
                 id: (self.words.len() - 1) as u32,
                 last: u32::MAX,
                 docs: 0,
             }
         };
-        let seen = match pack(word) {
+        let seen = match key {
             Some(key) => short.entry(key).or_insert_with(add),
             None => long.entry(word).or_insert_with(add),
         };
@@ -139,27 +144,29 @@ impl Vocabulary {
         let timer = crate::timing::Timer::start();
         // The chunks' words merged: each distinct word of the site once, with the number of
         // documents it is in, and each chunk's word numbers in this list.
-        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut short: HashMap<u128, u32> = HashMap::new();
+        let mut long: HashMap<&str, u32> = HashMap::new();
         let mut words: Vec<(&str, u32)> = Vec::new();
         let global: Vec<Vec<u32>> = chunks
             .iter()
             .map(|chunk| {
-                chunk
-                    .words
-                    .iter()
-                    .zip(&chunk.docs)
-                    .map(|(word, docs)| {
-                        let n = *number.entry(word).or_insert_with(|| {
-                            words.push((word, 0));
-                            (words.len() - 1) as u32
-                        });
-                        words[n as usize].1 += docs;
-                        n
-                    })
-                    .collect()
+                let each = chunk.words.iter().zip(&chunk.keys).zip(&chunk.docs);
+                each.map(|((&word, &key), docs)| {
+                    let add = || {
+                        words.push((word, 0));
+                        (words.len() - 1) as u32
+                    };
+                    let n = match key {
+                        0 => *long.entry(word).or_insert_with(add),
+                        key => *short.entry(key).or_insert_with(add),
+                    };
+                    words[n as usize].1 += docs;
+                    n
+                })
+                .collect()
             })
             .collect();
-        drop(number);
+        drop((short, long));
         timer.lap("v:merge");
         let mut tokens: Vec<Option<Token>> =
             words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
