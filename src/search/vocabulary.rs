@@ -200,16 +200,20 @@ fn by_stem(
     tokens: &mut [Option<Token>],
 ) -> (Vec<String>, Vec<Surfaces>, Vec<u32>) {
     use rayon::prelude::*;
-    let mut order: Vec<u32> = (0..tokens.len() as u32)
-        .filter(|&w| tokens[w as usize].is_some())
+    // Sorted by the stem's first 16 bytes, held beside the word: most comparisons read no string.
+    let mut sorted: Vec<(u128, u32)> = tokens
+        .iter()
+        .enumerate()
+        .filter_map(|(w, t)| t.as_ref().map(|t| (prefix(&t.stem), w as u32)))
         .collect();
     {
-        let key = |w: &u32| {
-            let t = tokens[*w as usize].as_ref();
+        let key = |w: u32| {
+            let t = tokens[w as usize].as_ref();
             t.map(|t| (t.stem.as_str(), t.surface.as_str()))
         };
-        order.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| key(a.1).cmp(&key(b.1))));
     }
+    let order: Vec<u32> = sorted.into_iter().map(|(_, w)| w).collect();
     let mut word_stem = vec![NOT_INDEXED; tokens.len()];
     let (mut stems, mut surfaces) = (Vec::new(), Vec::new());
     let mut rest = &order[..];
@@ -247,6 +251,15 @@ fn by_stem(
         surfaces.push(counts);
     }
     (stems, surfaces, word_stem)
+}
+
+/// The first 16 bytes of `s` as a number that sorts as they do (short strings padded with zeros,
+/// which no word holds).
+fn prefix(s: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = s.len().min(16);
+    bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// The surface of word `w`'s token.
