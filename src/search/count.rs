@@ -18,6 +18,8 @@ const LINK_WEIGHT: f32 = 0.5;
 #[derive(Clone, Copy)]
 struct Counts {
     stem: u32,
+    /// The stem's slot in its chunk (see `Tally`).
+    slot: u32,
     title: u8,
     alias: u8,
     shown: u8,
@@ -45,9 +47,10 @@ pub(super) struct Counted {
 }
 
 impl Counts {
-    fn new(stem: u32) -> Counts {
+    fn new(slot: u32, stem: u32) -> Counts {
         Counts {
             stem,
+            slot,
             title: 0,
             alias: 0,
             shown: 0,
@@ -105,9 +108,10 @@ pub(super) struct Analysed {
     pub(super) link_length: usize,
 }
 
-/// Every document's stems counted, in document order. Each chunk keeps a slot per stem (its
-/// place in the document's counts), reset after each document, instead of a hash map per
-/// document.
+/// Every document's stems counted, in document order. Each chunk keeps a slot per stem of its
+/// own (the stem's place in the document's counts), reset after each document, instead of a
+/// hash map per document; the chunk's stems are numbered for it, so that its slots stay as few
+/// as its words, whatever the size of the site's vocabulary.
 pub(super) fn analyse_all(
     chunks: &[Chunk],
     vocab: &Vocabulary,
@@ -122,37 +126,75 @@ pub(super) fn analyse_all(
     chunks
         .par_iter()
         .zip(&vocab.stem_of)
-        .map(|(chunk, stem_of)| {
-            let mut slots = vec![NOT_INDEXED; stem_count + phrases.len()];
-            let mut start = 0;
-            chunk
-                .pieces
-                .iter()
-                .map(|pieces| {
-                    let words = Words {
-                        ids: &chunk.ids,
-                        stem_of,
-                    };
-                    let a = analyse(words, start, pieces, &keys, &mut slots);
-                    start = pieces.last().map_or(start, |&(_, end)| end);
-                    a
-                })
-                .collect::<Vec<_>>()
-        })
+        .map_init(
+            || vec![NOT_INDEXED; stem_count],
+            |numbers, (chunk, stem_of)| {
+                let (of, local) = number_stems(stem_of, numbers);
+                let mut slots = vec![NOT_INDEXED; local as usize + phrases.len()];
+                let mut start = 0;
+                chunk
+                    .pieces
+                    .iter()
+                    .map(|pieces| {
+                        let words = Words {
+                            ids: &chunk.ids,
+                            of: &of,
+                            phrase_slots: local,
+                        };
+                        let a = analyse(words, start, pieces, &keys, &mut slots);
+                        start = pieces.last().map_or(start, |&(_, end)| end);
+                        a
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
         .flatten()
         .collect()
 }
 
-/// A chunk's words and the stem of each.
+/// A chunk's own numbering of its stems: for each of its words, its stem (as in `stem_of`) and
+/// the chunk's number for the stem (`NOT_INDEXED` for a word that is not indexed); and how many
+/// stems the chunk has. `numbers` has an entry per stem of the site, all `NOT_INDEXED`, and is
+/// left that way.
+fn number_stems(stem_of: &[u32], numbers: &mut [u32]) -> (Vec<(u32, u32)>, u32) {
+    let mut stems = Vec::new();
+    let of = stem_of
+        .iter()
+        .map(|&stem| {
+            if stem == NOT_INDEXED {
+                return (stem, NOT_INDEXED);
+            }
+            let number = &mut numbers[(stem & !STOP) as usize];
+            if *number == NOT_INDEXED {
+                *number = stems.len() as u32;
+                stems.push(stem & !STOP);
+            }
+            (stem, *number)
+        })
+        .collect();
+    for &stem in &stems {
+        numbers[stem as usize] = NOT_INDEXED;
+    }
+    (of, stems.len() as u32)
+}
+
+/// A chunk's words with the stem of each and the chunk's number for it; the chunk's slots for
+/// phrases follow those for its stems, from `phrase_slots`.
 #[derive(Clone, Copy)]
 struct Words<'a> {
     ids: &'a [u32],
-    stem_of: &'a [u32],
+    of: &'a [(u32, u32)],
+    phrase_slots: u32,
 }
 
 impl Words<'_> {
     fn stem(&self, id: u32) -> u32 {
-        self.stem_of[(id & WORD) as usize]
+        self.of[(id & WORD) as usize].0
+    }
+
+    /// The slot of the stem of word `id` in the chunk.
+    fn slot(&self, id: u32) -> u32 {
+        self.of[(id & WORD) as usize].1
     }
 }
 
@@ -163,22 +205,23 @@ struct Keys<'a> {
 }
 
 /// One document's counts as it is read: a `Counts` for each stem or phrase met, found through
-/// `slots` (one entry per stem and phrase, `NOT_INDEXED` where the document has none yet).
+/// `slots` (one entry per stem and phrase of the chunk, `NOT_INDEXED` where the document has none
+/// yet).
 struct Tally<'s> {
     counts: Vec<Counts>,
     slots: &'s mut [u32],
 }
 
 impl Tally<'_> {
-    /// One occurrence of `key` in `part`; `whole`: the word stands on its own, not as part of a
-    /// longer name.
-    fn count(&mut self, key: u32, part: Part, whole: bool) {
-        let slot = &mut self.slots[key as usize];
-        if *slot == NOT_INDEXED {
-            *slot = self.counts.len() as u32;
-            self.counts.push(Counts::new(key));
+    /// One occurrence of `key` (a stem, or a phrase after the stems) in `part`, at `slot` in the
+    /// chunk; `whole`: the word stands on its own, not as part of a longer name.
+    fn count(&mut self, (slot, key): (u32, u32), part: Part, whole: bool) {
+        let at = &mut self.slots[slot as usize];
+        if *at == NOT_INDEXED {
+            *at = self.counts.len() as u32;
+            self.counts.push(Counts::new(slot, key));
         }
-        let c = &mut self.counts[*slot as usize];
+        let c = &mut self.counts[*at as usize];
         let found = if whole { WHOLE } else { PARTLY };
         let share = if whole { 1.0 } else { PART_SHARE };
         match part {
@@ -198,7 +241,7 @@ impl Tally<'_> {
             .iter_mut()
             .map(|c| {
                 c.finish_passage();
-                self.slots[c.stem as usize] = NOT_INDEXED;
+                self.slots[c.slot as usize] = NOT_INDEXED;
                 Counted {
                     stem: c.stem,
                     text: c.text,
@@ -215,7 +258,8 @@ impl Tally<'_> {
 }
 
 /// Counts one document's stems and phrases: its words are `words.ids[start..]`, cut into
-/// `pieces`. `slots` has one entry per stem and phrase, all `NOT_INDEXED`, and is left that way.
+/// `pieces`. `slots` has one entry per stem and phrase of the chunk, all `NOT_INDEXED`, and is
+/// left that way.
 fn analyse(
     words: Words,
     start: u32,
@@ -287,7 +331,7 @@ fn find_phrases<'s>(
     }));
     in_phrase.resize(stream.len(), false);
     keys.phrases.find(stream, |p, at, len| {
-        tally.count(keys.stem_count + p, part, true);
+        tally.count((words.phrase_slots + p, keys.stem_count + p), part, true);
         in_phrase[at..at + len].fill(true);
     });
     in_phrase
@@ -324,7 +368,7 @@ fn count_words(
         if !stop && id & JOINED == 0 {
             counted += 1;
         }
-        tally.count(stem & !STOP, part, whole);
+        tally.count((words.slot(id), stem & !STOP), part, whole);
     }
     counted
 }
