@@ -1,4 +1,5 @@
-//! Stage timings for profiling builds, printed to stderr when `LECTERN_TIMINGS` is set.
+//! Stage timings for profiling builds, printed to stderr when `LECTERN_TIMINGS` is set, and the
+//! process's memory.
 
 use std::time::Instant;
 
@@ -35,4 +36,14 @@ fn resident_mb() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024)
+}
+
+/// Hands the memory freed so far back to the system, where the allocator can (glibc keeps it in
+/// the arenas of the threads that freed it, and a later stage reuses little of it).
+pub fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of the allocator's own; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

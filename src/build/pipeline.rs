@@ -340,7 +340,7 @@ pub fn emit_in_turn(
     timer.lap("pages");
     prepared.values = OnceLock::new();
     prepared.site.release_bodies();
-    give_back_freed_memory();
+    crate::timing::give_back_freed_memory();
     timer.lap("free");
     let search = assets::search_files_of(&prepared.site, docs);
     timer.lap("search");
@@ -362,16 +362,6 @@ pub fn emit_revised(revised: &Revised, sink: &dyn Sink) -> Result<usize, Diagnos
             .map_err(super::cannot_write)?;
     }
     Ok(pages.len())
-}
-
-/// Hands the memory freed so far back to the system, where the allocator can (glibc keeps it in
-/// the arenas of the threads that freed it, and a later stage reuses little of it).
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own; it takes no pointer.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// The output path of every page, once no static file of the site's own is at one of them.

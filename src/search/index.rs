@@ -9,7 +9,7 @@ use super::count::{Analysed, Counted, PART_SHARE, WHOLE, analyse_all};
 use super::document::{Doc, DocKind};
 use super::phrases::{Phrases, attach_names};
 use super::tokenize::Analyzer;
-use super::vocabulary::{Chunk, Vocabulary, few_pieces};
+use super::vocabulary::{Chunk, Vocabulary, chunk_length};
 
 /// BM25's term-frequency saturation, at its usual value, and length normalisation, below its
 /// usual 0.75: a course's pages differ in length tenfold (a glossary entry of sixty words, an
@@ -107,7 +107,7 @@ impl SearchIndex {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
         let chunks: Vec<Chunk> = docs
-            .par_chunks(few_pieces(docs.len()))
+            .par_chunks(chunk_length(docs.len()))
             .map(Chunk::read)
             .collect();
         timer.lap("i:read");
@@ -116,6 +116,8 @@ impl SearchIndex {
         timer.lap("i:vocab");
         let analysed = analyse_all(&chunks, &vocab, &phrases);
         drop(chunks);
+        // The chunks' words were the index's largest allocations so far: scoring reuses little.
+        crate::timing::give_back_freed_memory();
         timer.lap("i:count");
         let standing: Vec<f64> = docs.iter().map(standing).collect();
         let mut postings = score(&analysed, &standing, vocab.stems.len() + phrases.len());

@@ -267,10 +267,16 @@ fn surface(tokens: &[Option<Token>], w: u32) -> Option<&str> {
     tokens[w as usize].as_ref().map(|t| t.surface.as_str())
 }
 
-/// A length that cuts `n` documents into a few pieces per thread: enough to balance the
-/// threads' work, few enough that per-piece setup stays small.
-pub(super) fn few_pieces(n: usize) -> usize {
-    n.div_ceil(rayon::current_num_threads() * 4).max(1)
+/// The most documents read as one chunk: a chunk's table of words grows with its documents, and
+/// past a few hundred thousand words each word read costs a trip to main memory.
+const MOST_DOCS_PER_CHUNK: usize = 4096;
+
+/// A length that cuts `n` documents into chunks: a few per thread, enough to balance the
+/// threads' work, few enough that per-chunk setup stays small, and none longer than
+/// `MOST_DOCS_PER_CHUNK`.
+pub(super) fn chunk_length(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads() * 4)
+        .clamp(1, MOST_DOCS_PER_CHUNK)
 }
 
 /// Where a piece of a document's text counts.
