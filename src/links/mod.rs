@@ -215,11 +215,18 @@ impl Lookups {
         let lookups = match previous {
             // Names come from the files that failed to load too.
             Some(r) if unloaded.is_empty() => r.cache.lookups.clone(),
-            _ => Lookups {
-                names: Arc::new(Names::new(items, unloaded)),
-                glossary: Arc::new(Glossary::new(items, included)),
-                ranks: Arc::new(Ranks::new(items)),
-            },
+            _ => {
+                // The glossary's automaton takes longest to build: the others are built beside it.
+                let (glossary, (names, ranks)) = rayon::join(
+                    || Glossary::new(items, included),
+                    || (Names::new(items, unloaded), Ranks::new(items)),
+                );
+                Lookups {
+                    names: Arc::new(names),
+                    glossary: Arc::new(glossary),
+                    ranks: Arc::new(ranks),
+                }
+            }
         };
         timer.lap("r:lookup");
         lookups
