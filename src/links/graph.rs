@@ -46,7 +46,7 @@ impl<'a> LinkGraph<'a> {
             }
         }
         for pairs in [&mut explicit, &mut auto] {
-            pairs.sort_unstable();
+            pairs.par_sort_unstable();
             pairs.dedup();
         }
         let mut named: HashMap<(usize, Field), Vec<usize>> = HashMap::new();
@@ -63,10 +63,13 @@ impl<'a> LinkGraph<'a> {
             linked_to[a].push(b);
             linked_from[b].push(a);
         }
-        for list in linked_to.iter_mut().chain(linked_from.iter_mut()) {
-            list.sort_unstable();
-            list.dedup();
-        }
+        linked_to
+            .par_iter_mut()
+            .chain(linked_from.par_iter_mut())
+            .for_each(|list| {
+                list.sort_unstable();
+                list.dedup();
+            });
         let mut explicit_from: Vec<Vec<usize>> = vec![Vec::new(); n];
         for &(a, b) in &explicit {
             explicit_from[b].push(a);
