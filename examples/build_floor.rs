@@ -1,0 +1,251 @@
+//! A floor under a whole build's growth: `cargo run --release --example build_floor -- COURSE
+//! OUT` does only the steps that any generator of the same site has to take, each in the
+//! plainest fast way and on every core, and prints how long each took:
+//!
+//! - `read`: reads every `.md` file under COURSE/content;
+//! - `names`: a table of every item's name, for `[[name]]` links;
+//! - `glossary`: one automaton of every glossary term's name and alias (aho-corasick);
+//! - `mentions`: finds every term mention in every text with that automaton;
+//! - `pages`: turns each `[[name]]` into a link to the item the table finds, converts the
+//!   Markdown to HTML with pulldown-cmark and writes it to OUT as a page of its own, unless OUT
+//!   holds that page already (as a rebuild finds it);
+//! - `words`: gives every word of every text a number in its run of 1,024 files' table, and
+//!   lists the files each word of the run is in, as a search index must;
+//! - `merge`: gives each distinct word of the runs one number for the whole course, and joins
+//!   its runs' lists of files into one.
+//!
+//! No templates, listings, backlinks, search files or checks. How each step's time grows from
+//! one course to a larger one on the same machine is what that step costs whatever program
+//! takes it; the steps' sum is a floor under the growth of a build of the same courses.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ahash::AHashMap as HashMap;
+use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
+
+/// Files per word table: the cut with the least growth measured with `word_table`.
+const FILES_PER_TABLE: usize = 1024;
+
+/// One Markdown file: where its page goes, its name, and its text after the front matter.
+struct Source {
+    url: String,
+    name: String,
+    front: String,
+    body: String,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [course, out] = args.as_slice() else {
+        eprintln!("usage: build_floor COURSE OUT");
+        return ExitCode::from(2);
+    };
+    match run(Path::new(course), Path::new(out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("build_floor: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(course: &Path, out: &Path) -> std::io::Result<()> {
+    let start = Instant::now();
+    let mut lap = Lap(Instant::now());
+    let sources = read(&course.join("content"))?;
+    lap.print("read");
+    let names: HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    lap.print("names");
+    let terms = term_names(&sources);
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&terms)
+        .map_err(std::io::Error::other)?;
+    lap.print("glossary");
+    let mentions: usize = sources
+        .par_iter()
+        .map(|s| automaton.find_iter(&s.body).count())
+        .sum();
+    lap.print("mentions");
+    sources.par_iter().try_for_each(|s| {
+        write(
+            &out.join(s.url.trim_matches('/')),
+            &page(s, &names, &sources),
+        )
+    })?;
+    lap.print("pages");
+    let runs: Vec<Run> = sources
+        .par_chunks(FILES_PER_TABLE)
+        .enumerate()
+        .map(|(i, run)| Run::read(run, (i * FILES_PER_TABLE) as u32))
+        .collect();
+    lap.print("words");
+    let (vocabulary, postings) = merge(&runs);
+    lap.print("merge");
+    println!(
+        "{} files, {} term names, {mentions} mentions, {} distinct words in {} postings: {:.0} ms",
+        sources.len(),
+        terms.len(),
+        vocabulary.len(),
+        postings.iter().map(Vec::len).sum::<usize>(),
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+/// Writes `html` as the page in `folder`, unless the page there holds it already: writing a
+/// file over itself costs more than reading it back.
+fn write(folder: &Path, html: &str) -> std::io::Result<()> {
+    let file = folder.join("index.html");
+    if std::fs::read(&file).is_ok_and(|old| old == html.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(folder)?;
+    std::fs::write(file, html)
+}
+
+/// Prints the time since the last lap.
+struct Lap(Instant);
+
+impl Lap {
+    fn print(&mut self, step: &str) {
+        println!("  {step:7} {:8.1} ms", self.0.elapsed().as_secs_f64() * 1e3);
+        self.0 = Instant::now();
+    }
+}
+
+/// Every `.md` file under `content`, read on every core.
+fn read(content: &Path) -> std::io::Result<Vec<Source>> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in walkdir::WalkDir::new(content).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            paths.push(entry.into_path());
+        }
+    }
+    paths
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)?;
+            let name = path.file_stem().unwrap_or_default().to_string_lossy();
+            let section = path
+                .parent()
+                .and_then(|p| p.strip_prefix(content).ok())
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let (front, body) = text
+                .strip_prefix("---\n")
+                .and_then(|rest| rest.split_once("\n---\n"))
+                .unwrap_or(("", &text));
+            Ok(Source {
+                url: format!("/{section}/{name}/"),
+                name: name.into_owned(),
+                front: front.to_string(),
+                body: body.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The glossary's names: each term's `term:` and its `aliases:`, as written in its front matter.
+fn term_names(sources: &[Source]) -> Vec<String> {
+    let quoted = |s: &str| s.trim().trim_matches('"').to_string();
+    let mut names = Vec::new();
+    for line in sources.iter().flat_map(|s| s.front.lines()) {
+        if let Some(term) = line.strip_prefix("term:") {
+            names.push(quoted(term));
+        } else if let Some(list) = line.strip_prefix("aliases:") {
+            let list = list.trim().trim_start_matches('[').trim_end_matches(']');
+            names.extend(list.split(',').map(quoted).filter(|a| !a.is_empty()));
+        }
+    }
+    names
+}
+
+/// The page of `source`: its Markdown, with each `[[name]]` made a link to the item of that
+/// name (or left as text), converted to HTML.
+fn page(source: &Source, names: &HashMap<&str, usize>, sources: &[Source]) -> String {
+    let mut markdown = String::with_capacity(source.body.len() + 256);
+    let mut rest = source.body.as_str();
+    while let Some((before, after)) = rest.split_once("[[") {
+        markdown.push_str(before);
+        let Some((name, after)) = after.split_once("]]") else {
+            markdown.push_str("[[");
+            rest = after;
+            continue;
+        };
+        match names.get(name) {
+            Some(&i) => {
+                markdown.push_str(&format!("[{}]({})", sources[i].name, sources[i].url));
+            }
+            None => markdown.push_str(name),
+        }
+        rest = after;
+    }
+    markdown.push_str(rest);
+    let options = pulldown_cmark::Options::ENABLE_TABLES
+        | pulldown_cmark::Options::ENABLE_FOOTNOTES
+        | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
+    let mut html = String::with_capacity(markdown.len() * 5 / 4);
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&markdown, options),
+    );
+    html
+}
+
+/// A run of files' words: each distinct one numbered in the order met, with the files it is in.
+struct Run<'a> {
+    numbers: HashMap<&'a str, u32>,
+    /// For each word's number, its files, in order.
+    postings: Vec<Vec<u32>>,
+}
+
+impl<'a> Run<'a> {
+    /// The words of `run`, whose first file is file `first` of the course.
+    fn read(run: &'a [Source], first: u32) -> Run<'a> {
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        for (file, source) in (first..).zip(run) {
+            for word in source.body.split(|c: char| !c.is_alphanumeric()) {
+                if word.is_empty() {
+                    continue;
+                }
+                let next = numbers.len() as u32;
+                let number = *numbers.entry(word).or_insert(next) as usize;
+                if number == postings.len() {
+                    postings.push(Vec::new());
+                }
+                if postings[number].last() != Some(&file) {
+                    postings[number].push(file);
+                }
+            }
+        }
+        Run { numbers, postings }
+    }
+}
+
+/// One number for each distinct word of all the runs, and each word's files, in order.
+fn merge<'a>(runs: &[Run<'a>]) -> (HashMap<&'a str, u32>, Vec<Vec<u32>>) {
+    let mut vocabulary: HashMap<&str, u32> = HashMap::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
+    for run in runs {
+        for (word, &number) in &run.numbers {
+            let next = vocabulary.len() as u32;
+            let global = *vocabulary.entry(word).or_insert(next) as usize;
+            if global == postings.len() {
+                postings.push(Vec::new());
+            }
+            postings[global].extend_from_slice(&run.postings[number as usize]);
+        }
+    }
+    (vocabulary, postings)
+}
