@@ -3,7 +3,8 @@
 # steps any generator of the same site has to take, and nothing else), both timed in the same
 # runs: for each of PAIRS rounds, each size is built warm by lectern, then by the floor, so a
 # machine that slows down part-way slows both. Prints each step's median and how it grows from
-# the first size to the last, then lectern's.
+# the first size to the last, then lectern's, then the least growth the floor leaves lectern:
+# what lectern's would be if all it does beyond the floor's steps grew exactly as the course.
 #
 #   benches/growth-floor.sh                    # 10,000 and 100,000 items, 5 rounds
 #   PAIRS=3 benches/growth-floor.sh 1000 10000
@@ -18,6 +19,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000)
 [ ${#SIZES[@]} -ge 2 ] || { echo "give at least two sizes" >&2; exit 2; }
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { echo "GNU time is not installed (apt-get install time)" >&2; exit 2; }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -51,7 +53,7 @@ done
 
 first=${SIZES[0]} last=${SIZES[${#SIZES[@]} - 1]}
 printf '%-8s %-9s %12s %12s %8s\n' program step "$first (ms)" "$last (ms)" growth
-for row in floor:read floor:names floor:glossary floor:mentions floor:pages floor:words \
+for row in floor:read floor:links floor:glossary floor:mentions floor:pages floor:words \
   floor:merge floor:total lectern:build; do
   program=${row%%:*} step=${row#*:}
   median() {
@@ -62,4 +64,15 @@ for row in floor:read floor:names floor:glossary floor:mentions floor:pages floo
   awk -v p="$program" -v s="$step" -v a="$a" -v b="$b" \
     'BEGIN {printf "%-8s %-9s %12.1f %12.1f %7.1fx\n", p, s, a, b, (a > 0 ? b / a : 0)}'
 done
+# If everything lectern does beyond the floor's steps grew exactly as the course does, and those
+# steps grew as the floor's do, lectern's growth would be this: each round's own figures.
+awk -v a="$first" -v b="$last" '
+  $1 == a && $2 == "lectern" {la[++i] = $4}
+  $1 == a && $3 == "total" {fa[++j] = $4}
+  $1 == b && $3 == "total" {fb[++k] = $4}
+  END {
+    printf "least growth lectern could have, each round:"
+    for (r = 1; r <= i; r++) printf " %.2fx", b / a + (fb[r] - b / a * fa[r]) / la[r]
+    print ""
+  }' "$times"
 echo "each run: $times"

@@ -2,19 +2,21 @@
 //! OUT` does only the steps that any generator of the same site has to take, each in the
 //! plainest fast way and on every core, and prints how long each took:
 //!
-//! - `read`: reads every `.md` file under COURSE/content;
-//! - `names`: a table of every item's name, for `[[name]]` links;
+//! - `read`: reads every `.md` file under COURSE/content, with its title and summary;
+//! - `links`: a table of every item's name, and each item's backlinks: the items whose
+//!   `[[name]]` links lead to it;
 //! - `glossary`: one automaton of every glossary term's name and alias (aho-corasick);
-//! - `mentions`: finds every term mention in every text with that automaton;
+//! - `mentions`: finds the terms each text mentions with that automaton;
 //! - `pages`: turns each `[[name]]` into a link to the item the table finds, converts the
-//!   Markdown to HTML with pulldown-cmark and writes it to OUT as a page of its own, unless OUT
-//!   holds that page already (as a rebuild finds it);
+//!   Markdown to HTML with pulldown-cmark, adds the title, address and summary of each backlink
+//!   and the title and summary of each term mentioned (for its card), and writes the page to
+//!   OUT, unless OUT holds that page already (as a rebuild finds it);
 //! - `words`: gives every word of every text a number in its run of 1,024 files' table, and
 //!   lists the files each word of the run is in, as a search index must;
 //! - `merge`: gives each distinct word of the runs one number for the whole course, and joins
 //!   its runs' lists of files into one.
 //!
-//! No templates, listings, backlinks, search files or checks. How each step's time grows from
+//! No templates, listings, search files or checks. How each step's time grows from
 //! one course to a larger one on the same machine is what that step costs whatever program
 //! takes it; the steps' sum is a floor under the growth of a build of the same courses.
 
@@ -29,11 +31,14 @@ use rayon::prelude::*;
 /// Files per word table: the cut with the least growth measured with `word_table`.
 const FILES_PER_TABLE: usize = 1024;
 
-/// One Markdown file: where its page goes, its name, and its text after the front matter.
+/// One Markdown file: where its page goes, its name, its front matter's title and summary, and
+/// its text after the front matter.
 struct Source {
     url: String,
     name: String,
     front: String,
+    title: String,
+    summary: String,
     body: String,
 }
 
@@ -57,29 +62,41 @@ fn run(course: &Path, out: &Path) -> std::io::Result<()> {
     let mut lap = Lap(Instant::now());
     let sources = read(&course.join("content"))?;
     lap.print("read");
-    let names: HashMap<&str, usize> = sources
-        .iter()
-        .enumerate()
+    let names: HashMap<&str, u32> = (0..)
+        .zip(&sources)
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    lap.print("names");
-    let terms = term_names(&sources);
+    let backlinks = backlinks(&sources, &names);
+    lap.print("links");
+    let (terms, term_of) = term_names(&sources);
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(true)
         .build(&terms)
         .map_err(std::io::Error::other)?;
     lap.print("glossary");
-    let mentions: usize = sources
+    let mentioned: Vec<Vec<u32>> = sources
         .par_iter()
-        .map(|s| automaton.find_iter(&s.body).count())
-        .sum();
+        .map(|s| {
+            let mut found: Vec<u32> = automaton
+                .find_iter(&s.body)
+                .map(|m| term_of[m.pattern().as_usize()])
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect();
     lap.print("mentions");
-    sources.par_iter().try_for_each(|s| {
-        write(
-            &out.join(s.url.trim_matches('/')),
-            &page(s, &names, &sources),
-        )
+    let site = Site {
+        sources: &sources,
+        names: &names,
+        backlinks: &backlinks,
+        mentioned: &mentioned,
+    };
+    (0..sources.len()).into_par_iter().try_for_each(|i| {
+        let folder = out.join(sources[i].url.trim_matches('/'));
+        write(&folder, &site.page(i))
     })?;
     lap.print("pages");
     let runs: Vec<Run> = sources
@@ -91,9 +108,11 @@ fn run(course: &Path, out: &Path) -> std::io::Result<()> {
     let (vocabulary, postings) = merge(&runs);
     lap.print("merge");
     println!(
-        "{} files, {} term names, {mentions} mentions, {} distinct words in {} postings: {:.0} ms",
+        "{} files, {} links, {} term names, {} terms mentioned, {} distinct words in {} postings: {:.0} ms",
         sources.len(),
+        backlinks.iter().map(Vec::len).sum::<usize>(),
         terms.len(),
+        mentioned.iter().map(Vec::len).sum::<usize>(),
         vocabulary.len(),
         postings.iter().map(Vec::len).sum::<usize>(),
         start.elapsed().as_secs_f64() * 1e3
@@ -145,61 +164,142 @@ fn read(content: &Path) -> std::io::Result<Vec<Source>> {
                 .strip_prefix("---\n")
                 .and_then(|rest| rest.split_once("\n---\n"))
                 .unwrap_or(("", &text));
+            let field = |key: &str| {
+                front
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(unquoted)
+                    .unwrap_or_default()
+            };
+            let title = match field("title:") {
+                t if t.is_empty() => field("term:"),
+                t => t,
+            };
             Ok(Source {
                 url: format!("/{section}/{name}/"),
                 name: name.into_owned(),
                 front: front.to_string(),
+                title,
+                summary: field("summary:"),
                 body: body.to_string(),
             })
         })
         .collect()
 }
 
-/// The glossary's names: each term's `term:` and its `aliases:`, as written in its front matter.
-fn term_names(sources: &[Source]) -> Vec<String> {
-    let quoted = |s: &str| s.trim().trim_matches('"').to_string();
-    let mut names = Vec::new();
-    for line in sources.iter().flat_map(|s| s.front.lines()) {
-        if let Some(term) = line.strip_prefix("term:") {
-            names.push(quoted(term));
-        } else if let Some(list) = line.strip_prefix("aliases:") {
-            let list = list.trim().trim_start_matches('[').trim_end_matches(']');
-            names.extend(list.split(',').map(quoted).filter(|a| !a.is_empty()));
-        }
-    }
-    names
+/// A value of the front matter, without its quotes.
+fn unquoted(value: &str) -> String {
+    value.trim().trim_matches('"').to_string()
 }
 
-/// The page of `source`: its Markdown, with each `[[name]]` made a link to the item of that
-/// name (or left as text), converted to HTML.
-fn page(source: &Source, names: &HashMap<&str, usize>, sources: &[Source]) -> String {
-    let mut markdown = String::with_capacity(source.body.len() + 256);
-    let mut rest = source.body.as_str();
-    while let Some((before, after)) = rest.split_once("[[") {
-        markdown.push_str(before);
-        let Some((name, after)) = after.split_once("]]") else {
-            markdown.push_str("[[");
-            rest = after;
-            continue;
-        };
-        match names.get(name) {
-            Some(&i) => {
-                markdown.push_str(&format!("[{}]({})", sources[i].name, sources[i].url));
+/// The glossary's names (each term's `term:` and `aliases:`, as written in its front matter),
+/// and the file of each name's term.
+fn term_names(sources: &[Source]) -> (Vec<String>, Vec<u32>) {
+    let mut names = Vec::new();
+    let mut term_of = Vec::new();
+    for (i, source) in (0..).zip(sources) {
+        for line in source.front.lines() {
+            if let Some(term) = line.strip_prefix("term:") {
+                names.push(unquoted(term));
+                term_of.push(i);
+            } else if let Some(list) = line.strip_prefix("aliases:") {
+                let list = list.trim().trim_start_matches('[').trim_end_matches(']');
+                for alias in list.split(',').map(unquoted).filter(|a| !a.is_empty()) {
+                    names.push(alias);
+                    term_of.push(i);
+                }
             }
-            None => markdown.push_str(name),
         }
-        rest = after;
     }
-    markdown.push_str(rest);
-    let options = pulldown_cmark::Options::ENABLE_TABLES
-        | pulldown_cmark::Options::ENABLE_FOOTNOTES
-        | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
-    let mut html = String::with_capacity(markdown.len() * 5 / 4);
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(&markdown, options),
-    );
-    html
+    (names, term_of)
+}
+
+/// The `[[name]]` links of `text`: each name, and the text before and after it.
+fn wikilinks(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let (before, after) = rest.split_once("[[")?;
+        let (name, after) = after.split_once("]]")?;
+        rest = after;
+        Some((before, name))
+    })
+}
+
+/// For each file, the files whose `[[links]]` lead to it, in order.
+fn backlinks(sources: &[Source], names: &HashMap<&str, u32>) -> Vec<Vec<u32>> {
+    let links: Vec<Vec<u32>> = sources
+        .par_iter()
+        .map(|s| {
+            wikilinks(&s.body)
+                .filter_map(|(_, name)| names.get(name).copied())
+                .collect()
+        })
+        .collect();
+    let mut backlinks = vec![Vec::new(); sources.len()];
+    for (from, targets) in (0..).zip(&links) {
+        for &to in targets {
+            backlinks[to as usize].push(from);
+        }
+    }
+    backlinks
+}
+
+/// What every page is made from.
+struct Site<'a> {
+    sources: &'a [Source],
+    names: &'a HashMap<&'a str, u32>,
+    backlinks: &'a [Vec<u32>],
+    mentioned: &'a [Vec<u32>],
+}
+
+impl Site<'_> {
+    /// The page of file `i`: its Markdown, with each `[[name]]` made a link to the item of that
+    /// name (or left as text), converted to HTML; then a list of the files linking to it, with
+    /// their titles and summaries, and the title and summary of each term it mentions, for its
+    /// term cards.
+    fn page(&self, i: usize) -> String {
+        let source = &self.sources[i];
+        let mut markdown = String::with_capacity(source.body.len() + 256);
+        let mut rest = source.body.as_str();
+        for (before, name) in wikilinks(&source.body) {
+            markdown.push_str(before);
+            match self.names.get(name) {
+                Some(&to) => {
+                    let to = &self.sources[to as usize];
+                    markdown.push_str(&format!("[{}]({})", to.title, to.url));
+                }
+                None => markdown.push_str(name),
+            }
+            rest = &rest[before.len() + name.len() + 4..];
+        }
+        markdown.push_str(rest);
+        let options = pulldown_cmark::Options::ENABLE_TABLES
+            | pulldown_cmark::Options::ENABLE_FOOTNOTES
+            | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
+        let mut html = String::with_capacity(markdown.len() * 5 / 4);
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(&markdown, options),
+        );
+        html.push_str("<ul>");
+        for &from in &self.backlinks[i] {
+            let from = &self.sources[from as usize];
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a> {}</li>",
+                from.url, from.title, from.summary
+            ));
+        }
+        html.push_str("</ul><script type=\"application/json\">{");
+        for &term in &self.mentioned[i] {
+            let term = &self.sources[term as usize];
+            html.push_str(&format!(
+                "{:?}:[{:?},{:?}],",
+                term.name, term.title, term.summary
+            ));
+        }
+        html.push_str("}</script>");
+        html
+    }
 }
 
 /// A run of files' words: each distinct one numbered in the order met, with the files it is in.
