@@ -54,7 +54,7 @@ done
 first=${SIZES[0]} last=${SIZES[${#SIZES[@]} - 1]}
 printf '%-8s %-9s %12s %12s %8s\n' program step "$first (ms)" "$last (ms)" growth
 for row in floor:read floor:links floor:glossary floor:mentions floor:pages floor:words \
-  floor:merge floor:total lectern:build; do
+  floor:merge floor:stems floor:total lectern:build; do
   program=${row%%:*} step=${row#*:}
   median() {
     awk -v n="$1" -v p="$program" -v s="$step" '$1 == n && $2 == p && $3 == s {print $4}' \

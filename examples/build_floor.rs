@@ -14,11 +14,14 @@
 //! - `words`: gives every word of every text a number in its run of 1,024 files' table, and
 //!   lists the files each word of the run is in, as a search index must;
 //! - `merge`: gives each distinct word of the runs one number for the whole course, and joins
-//!   its runs' lists of files into one.
+//!   its runs' lists of files into one;
+//! - `stems`: stems each distinct word (Snowball, rust-stemmers, as lectern does) and groups the
+//!   words by stem, as a stemmed search index must.
 //!
-//! No templates, listings, search files or checks. How each step's time grows from
-//! one course to a larger one on the same machine is what that step costs whatever program
-//! takes it; the steps' sum is a floor under the growth of a build of the same courses.
+//! No templates, listings, ranking, search files or checks. How each step's time grows from one
+//! course to a larger one on the same machine is what the step costs done plainly; with the
+//! rest of a build growing no faster than the course, the steps set the least growth a build of
+//! the same courses can have (`benches/growth-floor.sh` works it out beside lectern's builds).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -107,14 +110,17 @@ fn run(course: &Path, out: &Path) -> std::io::Result<()> {
     lap.print("words");
     let (vocabulary, postings) = merge(&runs);
     lap.print("merge");
+    let stems = stems(&vocabulary);
+    lap.print("stems");
     println!(
-        "{} files, {} links, {} term names, {} terms mentioned, {} distinct words in {} postings: {:.0} ms",
+        "{} files, {} links, {} term names, {} terms mentioned, {} distinct words in {} postings, {} stems: {:.0} ms",
         sources.len(),
         backlinks.iter().map(Vec::len).sum::<usize>(),
         terms.len(),
         mentioned.iter().map(Vec::len).sum::<usize>(),
         vocabulary.len(),
         postings.iter().map(Vec::len).sum::<usize>(),
+        stems.len(),
         start.elapsed().as_secs_f64() * 1e3
     );
     Ok(())
@@ -300,6 +306,21 @@ impl Site<'_> {
         html.push_str("}</script>");
         html
     }
+}
+
+/// The words of `vocabulary` by their stem (lowercased, then English Snowball).
+fn stems(vocabulary: &HashMap<&str, u32>) -> HashMap<String, Vec<u32>> {
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    let words: Vec<(&str, u32)> = vocabulary.iter().map(|(w, &n)| (*w, n)).collect();
+    let stemmed: Vec<String> = words
+        .par_iter()
+        .map(|(word, _)| stemmer.stem(&word.to_lowercase()).into_owned())
+        .collect();
+    let mut by_stem: HashMap<String, Vec<u32>> = HashMap::new();
+    for (stem, (_, number)) in stemmed.into_iter().zip(words) {
+        by_stem.entry(stem).or_default().push(number);
+    }
+    by_stem
 }
 
 /// A run of files' words: each distinct one numbered in the order met, with the files it is in.
