@@ -69,7 +69,8 @@ fn run(course: &Path, out: &Path) -> std::io::Result<()> {
         .zip(&sources)
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let backlinks = backlinks(&sources, &names);
+    let links = links(&sources, &names);
+    let backlinks = backlinks(&links);
     lap.print("links");
     let (terms, term_of) = term_names(&sources);
     let automaton = AhoCorasick::builder()
@@ -93,7 +94,7 @@ fn run(course: &Path, out: &Path) -> std::io::Result<()> {
     lap.print("mentions");
     let site = Site {
         sources: &sources,
-        names: &names,
+        links: &links,
         backlinks: &backlinks,
         mentioned: &mentioned,
     };
@@ -231,19 +232,23 @@ fn wikilinks(text: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
-/// For each file, the files whose `[[links]]` lead to it, in order.
-fn backlinks(sources: &[Source], names: &HashMap<&str, u32>) -> Vec<Vec<u32>> {
-    let links: Vec<Vec<u32>> = sources
+/// For each file, where its `[[links]]` lead, in order: the file of each name, if any.
+fn links(sources: &[Source], names: &HashMap<&str, u32>) -> Vec<Vec<Option<u32>>> {
+    sources
         .par_iter()
         .map(|s| {
             wikilinks(&s.body)
-                .filter_map(|(_, name)| names.get(name).copied())
+                .map(|(_, name)| names.get(name).copied())
                 .collect()
         })
-        .collect();
-    let mut backlinks = vec![Vec::new(); sources.len()];
-    for (from, targets) in (0..).zip(&links) {
-        for &to in targets {
+        .collect()
+}
+
+/// For each file, the files whose links lead to it, in order.
+fn backlinks(links: &[Vec<Option<u32>>]) -> Vec<Vec<u32>> {
+    let mut backlinks = vec![Vec::new(); links.len()];
+    for (from, targets) in (0..).zip(links) {
+        for &to in targets.iter().flatten() {
             backlinks[to as usize].push(from);
         }
     }
@@ -253,25 +258,25 @@ fn backlinks(sources: &[Source], names: &HashMap<&str, u32>) -> Vec<Vec<u32>> {
 /// What every page is made from.
 struct Site<'a> {
     sources: &'a [Source],
-    names: &'a HashMap<&'a str, u32>,
+    links: &'a [Vec<Option<u32>>],
     backlinks: &'a [Vec<u32>],
     mentioned: &'a [Vec<u32>],
 }
 
 impl Site<'_> {
-    /// The page of file `i`: its Markdown, with each `[[name]]` made a link to the item of that
-    /// name (or left as text), converted to HTML; then a list of the files linking to it, with
-    /// their titles and summaries, and the title and summary of each term it mentions, for its
-    /// term cards.
+    /// The page of file `i`: its Markdown, with each `[[name]]` made a link to the item the
+    /// `links` step found (or left as text), converted to HTML; then a list of the files linking
+    /// to it, with their titles and summaries, and the title and summary of each term it
+    /// mentions, for its term cards.
     fn page(&self, i: usize) -> String {
         let source = &self.sources[i];
         let mut markdown = String::with_capacity(source.body.len() + 256);
         let mut rest = source.body.as_str();
-        for (before, name) in wikilinks(&source.body) {
+        for ((before, name), to) in wikilinks(&source.body).zip(&self.links[i]) {
             markdown.push_str(before);
-            match self.names.get(name) {
-                Some(&to) => {
-                    let to = &self.sources[to as usize];
+            match to {
+                Some(to) => {
+                    let to = &self.sources[*to as usize];
                     markdown.push_str(&format!("[{}]({})", to.title, to.url));
                 }
                 None => markdown.push_str(name),
