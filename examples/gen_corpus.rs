@@ -1,6 +1,8 @@
 //! Writes a synthetic course for benchmarks and size tests:
-//! `cargo run --example gen_corpus -- ITEMS DIR [--seed N] [--short] [--hugo HUGO_DIR]`.
-//! With `--hugo`, the same course is also written as a Hugo site, for side-by-side timing.
+//! `cargo run --example gen_corpus -- ITEMS DIR [--seed N] [--short] [--steady-vocabulary]
+//! [--hugo HUGO_DIR]`. With `--hugo`, the same course is also written as a Hugo site, for
+//! side-by-side timing. With `--steady-vocabulary`, every size of course draws its words from
+//! one distribution, instead of a vocabulary that grows with the course.
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
@@ -8,7 +10,8 @@ mod corpus;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gen_corpus ITEMS DIR [--seed N] [--short] [--hugo HUGO_DIR]";
+const USAGE: &str =
+    "usage: gen_corpus ITEMS DIR [--seed N] [--short] [--steady-vocabulary] [--hugo HUGO_DIR]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -34,12 +37,13 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     .map_err(|_| format!("--seed: `{value}` is not a number"))?;
             }
             "--short" => {
-                let seed = options.seed;
                 options = corpus::Options {
-                    seed,
+                    seed: options.seed,
+                    words: options.words,
                     ..corpus::Options::short()
                 };
             }
+            "--steady-vocabulary" => options.words = corpus::Words::Steady,
             "--hugo" => hugo = Some(PathBuf::from(args.next().ok_or("--hugo needs a folder")?)),
             _ if arg.starts_with("--") => return Err(format!("unknown option `{arg}`")),
             _ => positional.push(arg),
