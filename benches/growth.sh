@@ -8,6 +8,7 @@
 #   benches/growth.sh                  # 1,000, 10,000 and 100,000 items, 3 runs each
 #   RUNS=5 benches/growth.sh 100 1000  # other sizes
 #   benches/plot-growth.py "$WORK/growth.csv" docs/growth.svg
+#   GEN_ARGS=--steady-vocabulary benches/growth.sh   # courses whose vocabulary does not grow
 #
 # Needs GNU time (/usr/bin/time). Corpora and outputs go to $WORK (default: a temporary folder)
 # and each size's are deleted once measured: 100,000 items take several GB. Rows are appended
@@ -63,7 +64,8 @@ time_builds() {
 printf '%-7s %10s %10s %10s %11s %9s\n' items "warm (s)" "cold (s)" "RSS (MB)" "output (MB)" files
 for n in "${SIZES[@]}"; do
   clean "$n"
-  "$GEN" "$n" "$WORK/course-$n" >/dev/null
+  # shellcheck disable=SC2086 # GEN_ARGS holds options, split on spaces
+  "$GEN" "$n" "$WORK/course-$n" ${GEN_ARGS:-} >/dev/null
   timings="$WORK/times-$n.txt"
   time_builds "$n" "$timings"
   c=$(cold "$timings") w=$(warm "$timings") u=$(cpu "$timings") m=$(peak_mb "$timings")
