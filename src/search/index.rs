@@ -183,25 +183,26 @@ fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<
         })
         .collect();
     let step = stem_count.div_ceil(rayon::current_num_threads() * 8).max(1);
-    let starts: Vec<usize> = (0..stem_count).step_by(step).collect();
-    starts
+    let starts: Vec<u32> = (0..stem_count).step_by(step).map(|s| s as u32).collect();
+    let splits = Splits::new(analysed, &starts);
+    (0..starts.len())
         .into_par_iter()
-        .flat_map_iter(|start| {
-            let stems = start as u32..(start + step).min(stem_count) as u32;
-            let in_range = |a| counts_of(a, &stems);
-            let mut df = vec![0u32; stems.len()];
-            for a in analysed {
-                for c in in_range(a) {
-                    df[(c.stem - stems.start) as usize] += 1;
+        .flat_map_iter(|range| {
+            let first = starts[range];
+            let in_range = |doc| splits.counts(analysed, doc, range);
+            let mut df = vec![0u32; (first as usize + step).min(stem_count) - first as usize];
+            for doc in 0..analysed.len() {
+                for c in in_range(doc) {
+                    df[(c.stem - first) as usize] += 1;
                 }
             }
             let mut lists: Vec<Vec<Posting>> =
                 df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
             for (doc, (a, &(norm, hub, standing))) in analysed.iter().zip(&weights).enumerate() {
-                for c in in_range(a) {
-                    let n = f64::from(df[(c.stem - stems.start) as usize]);
+                for c in in_range(doc) {
+                    let n = f64::from(df[(c.stem - first) as usize]);
                     let idf = (1.0 + (total - n + 0.5) / (n + 0.5)).ln();
-                    lists[(c.stem - stems.start) as usize].push(posting(
+                    lists[(c.stem - first) as usize].push(posting(
                         doc as u32,
                         idf,
                         (norm, hub, standing),
@@ -215,11 +216,36 @@ fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<
         .collect()
 }
 
-/// A document's counts of the stems in `stems` (its counts are sorted by stem).
-fn counts_of<'a>(a: &'a Analysed, stems: &std::ops::Range<u32>) -> &'a [Counted] {
-    let from = a.counts.partition_point(|c| c.stem < stems.start);
-    let to = a.counts.partition_point(|c| c.stem < stems.end);
-    &a.counts[from..to]
+/// Where each range of stems starts in each document's counts, found once for every range while
+/// the document's counts are in the cache: a range's pass over the documents then reads two
+/// numbers a document instead of searching its counts twice.
+struct Splits {
+    /// For each document, one place per range and then the end of its counts.
+    at: Vec<u32>,
+    ranges: usize,
+}
+
+impl Splits {
+    fn new(analysed: &[Analysed], starts: &[u32]) -> Splits {
+        use rayon::prelude::*;
+        let ranges = starts.len();
+        let mut at = vec![0u32; analysed.len() * (ranges + 1)];
+        at.par_chunks_mut(ranges + 1)
+            .zip(analysed)
+            .for_each(|(places, a)| {
+                for (place, &start) in places.iter_mut().zip(starts) {
+                    *place = a.counts.partition_point(|c| c.stem < start) as u32;
+                }
+                places[ranges] = a.counts.len() as u32;
+            });
+        Splits { at, ranges }
+    }
+
+    /// Document `doc`'s counts of the stems of range `range`.
+    fn counts<'a>(&self, analysed: &'a [Analysed], doc: usize, range: usize) -> &'a [Counted] {
+        let places = &self.at[doc * (self.ranges + 1)..];
+        &analysed[doc].counts[places[range] as usize..places[range + 1] as usize]
+    }
 }
 
 /// A document's posting for the stem it counted `c` of.
