@@ -189,7 +189,7 @@ fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<
         .into_par_iter()
         .flat_map_iter(|range| {
             let first = starts[range];
-            let in_range = |doc| splits.counts(analysed, doc, range);
+            let in_range = |doc| splits.counts(doc, range);
             let mut df = vec![0u32; (first as usize + step).min(stem_count) - first as usize];
             for doc in 0..analysed.len() {
                 for c in in_range(doc) {
@@ -219,14 +219,15 @@ fn score(analysed: &[Analysed], standing: &[f64], stem_count: usize) -> Vec<Vec<
 /// Where each range of stems starts in each document's counts, found once for every range while
 /// the document's counts are in the cache: a range's pass over the documents then reads two
 /// numbers a document instead of searching its counts twice.
-struct Splits {
+struct Splits<'a> {
+    analysed: &'a [Analysed],
     /// For each document, one place per range and then the end of its counts.
     at: Vec<u32>,
     ranges: usize,
 }
 
-impl Splits {
-    fn new(analysed: &[Analysed], starts: &[u32]) -> Splits {
+impl<'a> Splits<'a> {
+    fn new(analysed: &'a [Analysed], starts: &[u32]) -> Splits<'a> {
         use rayon::prelude::*;
         let ranges = starts.len();
         let mut at = vec![0u32; analysed.len() * (ranges + 1)];
@@ -238,13 +239,17 @@ impl Splits {
                 }
                 places[ranges] = a.counts.len() as u32;
             });
-        Splits { at, ranges }
+        Splits {
+            analysed,
+            at,
+            ranges,
+        }
     }
 
     /// Document `doc`'s counts of the stems of range `range`.
-    fn counts<'a>(&self, analysed: &'a [Analysed], doc: usize, range: usize) -> &'a [Counted] {
+    fn counts(&self, doc: usize, range: usize) -> &'a [Counted] {
         let places = &self.at[doc * (self.ranges + 1)..];
-        &analysed[doc].counts[places[range] as usize..places[range + 1] as usize]
+        &self.analysed[doc].counts[places[range] as usize..places[range + 1] as usize]
     }
 }
 
