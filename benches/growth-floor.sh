@@ -2,9 +2,10 @@
 # Sets the growth of `lectern build` beside the growth of its floor (examples/build_floor.rs: the
 # steps any generator of the same site has to take, and nothing else), both timed in the same
 # runs: for each of PAIRS rounds, each size is built warm by lectern, then by the floor, so a
-# machine that slows down part-way slows both. Prints each step's median and how it grows from
-# the first size to the last, then lectern's, then the least growth the floor leaves lectern:
-# what lectern's would be if all it does beyond the floor's steps grew exactly as the course.
+# machine that slows down part-way slows both. Prints each step's median (in milliseconds;
+# lectern's peak memory in KB) and how it grows from the first size to the last, then the least
+# growth the floor leaves lectern: what lectern's would be if all it does beyond the floor's
+# steps grew exactly as the course.
 #
 #   benches/growth-floor.sh                    # 10,000 and 100,000 items, 5 rounds
 #   PAIRS=3 benches/growth-floor.sh 1000 10000
@@ -30,7 +31,7 @@ LECTERN=target/release/lectern
 GEN=target/release/examples/gen_corpus
 FLOOR=target/release/examples/build_floor
 
-# Each line of $WORK/floor-times.txt: size, program, step, milliseconds.
+# Each line of $WORK/floor-times.txt: size, program, step, milliseconds (KB for "memory").
 times="$WORK/floor-times.txt"
 : >"$times"
 for n in "${SIZES[@]}"; do
@@ -41,9 +42,10 @@ for n in "${SIZES[@]}"; do
 done
 for round in $(seq "$PAIRS"); do
   for n in "${SIZES[@]}"; do
-    /usr/bin/time -f "%e" -o "$WORK/wall.txt" \
+    /usr/bin/time -f "%e %M" -o "$WORK/wall.txt" \
       "$LECTERN" build --root "$WORK/course-$n" --output "$WORK/out-$n" >/dev/null 2>&1
-    awk -v n="$n" '{print n, "lectern", "build", $1 * 1000}' "$WORK/wall.txt" >>"$times"
+    awk -v n="$n" '{print n, "lectern", "build", $1 * 1000; print n, "lectern", "memory", $2}' \
+      "$WORK/wall.txt" >>"$times"
     "$FLOOR" "$WORK/course-$n" "$WORK/floor-$n" | awk -v n="$n" '
       /^  [a-z]+ +[0-9.]+ ms$/ {print n, "floor", $1, $2}
       /: [0-9]+ ms$/ {print n, "floor", "total", $(NF - 1)}' >>"$times"
@@ -52,9 +54,9 @@ for round in $(seq "$PAIRS"); do
 done
 
 first=${SIZES[0]} last=${SIZES[${#SIZES[@]} - 1]}
-printf '%-8s %-9s %12s %12s %8s\n' program step "$first (ms)" "$last (ms)" growth
+printf '%-8s %-9s %12s %12s %8s\n' program step "$first" "$last" growth
 for row in floor:read floor:links floor:glossary floor:mentions floor:pages floor:words \
-  floor:merge floor:stems floor:total lectern:build; do
+  floor:merge floor:stems floor:total lectern:build lectern:memory; do
   program=${row%%:*} step=${row#*:}
   median() {
     awk -v n="$1" -v p="$program" -v s="$step" '$1 == n && $2 == p && $3 == s {print $4}' \
@@ -67,7 +69,7 @@ done
 # If everything lectern does beyond the floor's steps grew exactly as the course does, and those
 # steps grew as the floor's do, lectern's growth would be this: each round's own figures.
 awk -v a="$first" -v b="$last" '
-  $1 == a && $2 == "lectern" {la[++i] = $4}
+  $1 == a && $2 == "lectern" && $3 == "build" {la[++i] = $4}
   $1 == a && $3 == "total" {fa[++j] = $4}
   $1 == b && $3 == "total" {fb[++k] = $4}
   END {

@@ -106,12 +106,13 @@ impl SearchIndex {
     pub fn build(docs: &[Doc], analyzer: &Analyzer) -> SearchIndex {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
-        let chunks: Vec<Chunk> = docs
+        let mut chunks: Vec<Chunk> = docs
             .par_chunks(chunk_length(docs.len()))
             .map(Chunk::read)
             .collect();
         timer.lap("i:read");
-        let vocab = Vocabulary::build(&chunks, analyzer);
+        let words = chunks.iter_mut().map(|c| std::mem::take(&mut c.words));
+        let vocab = Vocabulary::build(words.collect(), analyzer);
         let phrases = Phrases::build(docs, analyzer, &vocab.stems);
         timer.lap("i:vocab");
         let analysed = analyse_all(&chunks, &vocab, &phrases);

@@ -23,19 +23,25 @@ pub(super) const STOP: u32 = 1 << 31;
 /// read and hashed once.
 #[derive(Default)]
 pub(super) struct Chunk<'d> {
-    /// The run's distinct words, by number.
-    pub(super) words: Vec<&'d str>,
-    /// Each of those words of up to 16 bytes as one number (see `pack`), or 0 for a longer one:
-    /// merging the runs' words then reads no text and compares no strings.
-    keys: Vec<u128>,
-    /// For each word, the number of the run's documents it is in.
-    pub(super) docs: Vec<u32>,
+    /// The run's distinct words, by number: taken by the `Vocabulary`, the only one to read them.
+    pub(super) words: Words<'d>,
     /// Every word of every document of the run, in order, as its number: a hyphenated word's
     /// parts (marked `PART`) and then the whole (marked `JOINED`).
     pub(super) ids: Vec<u32>,
     /// For each document, its pieces of text in order: where each counts and where it ends in
     /// `ids`. A document starts where the one before it ends.
     pub(super) pieces: Vec<Vec<(Part, u32)>>,
+}
+
+/// A run's distinct words.
+#[derive(Default)]
+pub(super) struct Words<'d> {
+    text: Vec<&'d str>,
+    /// Each word of up to 16 bytes as one number (see `pack`), or 0 for a longer one: merging
+    /// the runs' words then reads no text and compares no strings.
+    keys: Vec<u128>,
+    /// For each word, the number of the run's documents it is in.
+    docs: Vec<u32>,
 }
 
 /// What reading a run knows of one of its words: its number, the last document it was seen in
@@ -76,9 +82,10 @@ impl<'d> Chunk<'d> {
             });
             chunk.pieces.push(pieces);
         }
-        chunk.docs = vec![0; chunk.words.len()];
+        let words = &mut chunk.words;
+        words.docs = vec![0; words.text.len()];
         for seen in short.values().chain(long.values()) {
-            chunk.docs[seen.id as usize] = seen.docs;
+            words.docs[seen.id as usize] = seen.docs;
         }
         // Held until every document is counted: no room to spare.
         chunk.ids.shrink_to_fit();
@@ -94,11 +101,12 @@ impl<'d> Chunk<'d> {
         n: u32,
     ) -> u32 {
         let key = pack(word);
+        let words = &mut self.words;
         let add = || {
-            self.words.push(word);
-            self.keys.push(key.unwrap_or(0));
+            words.text.push(word);
+            words.keys.push(key.unwrap_or(0));
             Seen {
-                id: (self.words.len() - 1) as u32,
+                id: (words.text.len() - 1) as u32,
                 last: u32::MAX,
                 docs: 0,
             }
@@ -139,34 +147,11 @@ pub(super) struct Vocabulary {
 }
 
 impl Vocabulary {
-    pub(super) fn build(chunks: &[Chunk], analyzer: &Analyzer) -> Vocabulary {
+    /// The vocabulary of the runs' `words`, which it takes.
+    pub(super) fn build(words: Vec<Words>, analyzer: &Analyzer) -> Vocabulary {
         use rayon::prelude::*;
         let timer = crate::timing::Timer::start();
-        // The chunks' words merged: each distinct word of the site once, with the number of
-        // documents it is in, and each chunk's word numbers in this list.
-        let mut short: HashMap<u128, u32> = HashMap::new();
-        let mut long: HashMap<&str, u32> = HashMap::new();
-        let mut words: Vec<(&str, u32)> = Vec::new();
-        let global: Vec<Vec<u32>> = chunks
-            .iter()
-            .map(|chunk| {
-                let each = chunk.words.iter().zip(&chunk.keys).zip(&chunk.docs);
-                each.map(|((&word, &key), docs)| {
-                    let add = || {
-                        words.push((word, 0));
-                        (words.len() - 1) as u32
-                    };
-                    let n = match key {
-                        0 => *long.entry(word).or_insert_with(add),
-                        key => *short.entry(key).or_insert_with(add),
-                    };
-                    words[n as usize].1 += docs;
-                    n
-                })
-                .collect()
-            })
-            .collect();
-        drop((short, long));
+        let (words, numbering) = merge(words);
         timer.lap("v:merge");
         let mut tokens: Vec<Option<Token>> =
             words.par_iter().map(|(w, _)| analyzer.token(w)).collect();
@@ -174,9 +159,14 @@ impl Vocabulary {
         let (stems, surfaces, word_stem) = by_stem(&words, &mut tokens);
         drop((words, tokens));
         timer.lap("v:group");
-        let stem_of = global
-            .into_iter()
-            .map(|ids| ids.into_iter().map(|g| word_stem[g as usize]).collect())
+        let stem_of = (numbering.runs.par_iter())
+            .map(|run| {
+                let mut stem_of = vec![NOT_INDEXED; run.order.of.len()];
+                run.each(&numbering.numbers, |w, n| {
+                    stem_of[w as usize] = word_stem[n as usize];
+                });
+                stem_of
+            })
             .collect();
         Vocabulary {
             stems,
@@ -184,6 +174,164 @@ impl Vocabulary {
             stem_of,
         }
     }
+}
+
+/// How many bits of a word's hash pick its bucket in `merge`: 128 buckets, so that a bucket of a
+/// site of a million distinct words keeps its table in a core's own cache (half a megabyte).
+const BUCKET_BITS: u32 = 7;
+const BUCKETS: usize = 1 << BUCKET_BITS;
+
+/// The runs' words merged: each distinct word of the site once, with the number of documents it
+/// is in, and the number in that list of each run's words.
+///
+/// One table of every word of a large site is many times larger than the processor's caches, so
+/// that nearly every word looked up in it would be a trip to main memory. The words are dealt
+/// into buckets by a hash of their key instead, and each bucket is merged on its own, in
+/// parallel, in a table that stays in the cache. A word's number is its place in its bucket
+/// after the words of the buckets before it.
+fn merge<'d>(runs: Vec<Words<'d>>) -> (Vec<(&'d str, u32)>, Numbering) {
+    use rayon::prelude::*;
+    let (dealt, orders): (Vec<Words>, Vec<Order>) = runs.into_par_iter().map(deal).unzip();
+    let buckets: Vec<Bucket> = (0..BUCKETS)
+        .into_par_iter()
+        .map(|b| Bucket::merge(&dealt, &orders, b))
+        .collect();
+    drop(dealt);
+    let mut words = Vec::with_capacity(buckets.iter().map(|b| b.words.len()).sum());
+    let mut numbers = Vec::with_capacity(BUCKETS);
+    for mut bucket in buckets {
+        let first = words.len() as u32;
+        words.append(&mut bucket.words);
+        bucket.numbers.iter_mut().for_each(|n| *n += first);
+        numbers.push(bucket.numbers);
+    }
+    // Where each run's words start in each bucket's numbers.
+    let mut seen = vec![0; BUCKETS];
+    let runs = (orders.into_iter())
+        .map(|order| {
+            let at = seen.clone();
+            for (b, n) in seen.iter_mut().enumerate() {
+                *n += order.bucket(b).len();
+            }
+            RunNumbers { order, at }
+        })
+        .collect();
+    (words, Numbering { numbers, runs })
+}
+
+/// The number `merge` gives each word of each run.
+struct Numbering {
+    /// For each bucket, the numbers of its words in every run, run by run.
+    numbers: Vec<Vec<u32>>,
+    runs: Vec<RunNumbers>,
+}
+
+/// Where a run's words are in `Numbering::numbers`.
+struct RunNumbers {
+    order: Order,
+    /// Where the run's words start in each bucket's numbers.
+    at: Vec<usize>,
+}
+
+impl RunNumbers {
+    /// Calls `f` with each word of the run, by its number in the run, and its number in `merge`.
+    fn each(&self, numbers: &[Vec<u32>], mut f: impl FnMut(u32, u32)) {
+        for (b, numbers) in numbers.iter().enumerate() {
+            let numbers = &numbers[self.at[b]..];
+            for (&w, &n) in self.order.bucket(b).iter().zip(numbers) {
+                f(w, n);
+            }
+        }
+    }
+}
+
+/// A run's words in bucket order, as `deal` lays them out: each bucket's words in the run's
+/// order, and the run's number of each.
+struct Order {
+    of: Vec<u32>,
+    /// Where each bucket's words start in `of`, and where the last ends.
+    starts: Vec<u32>,
+}
+
+impl Order {
+    /// The place in the bucket order of bucket `b`'s words.
+    fn range(&self, b: usize) -> std::ops::Range<usize> {
+        self.starts[b] as usize..self.starts[b + 1] as usize
+    }
+
+    /// The run's numbers of bucket `b`'s words.
+    fn bucket(&self, b: usize) -> &[u32] {
+        &self.of[self.range(b)]
+    }
+}
+
+/// A run's words laid out bucket by bucket, so that merging a bucket reads each run's words of
+/// it side by side, and where each came from.
+fn deal(words: Words) -> (Words, Order) {
+    let buckets = || (words.keys.iter().zip(&words.text)).map(|(&k, w)| bucket_of(k, w));
+    let mut starts = vec![0u32; BUCKETS + 1];
+    for b in buckets() {
+        starts[b + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
+    let mut of = vec![0; words.text.len()];
+    for (w, b) in buckets().enumerate() {
+        of[next[b] as usize] = w as u32;
+        next[b] += 1;
+    }
+    let dealt = Words {
+        text: of.iter().map(|&w| words.text[w as usize]).collect(),
+        keys: of.iter().map(|&w| words.keys[w as usize]).collect(),
+        docs: of.iter().map(|&w| words.docs[w as usize]).collect(),
+    };
+    (dealt, Order { of, starts })
+}
+
+/// One bucket of `merge`: its distinct words with the number of documents each is in, and the
+/// number in this list of each of its words in each run, run by run.
+struct Bucket<'d> {
+    words: Vec<(&'d str, u32)>,
+    numbers: Vec<u32>,
+}
+
+impl<'d> Bucket<'d> {
+    fn merge(dealt: &[Words<'d>], orders: &[Order], b: usize) -> Bucket<'d> {
+        let mut short: HashMap<u128, u32> = HashMap::new();
+        let mut long: HashMap<&str, u32> = HashMap::new();
+        let mut words: Vec<(&str, u32)> = Vec::new();
+        let mut numbers = Vec::new();
+        for (run, order) in dealt.iter().zip(orders) {
+            let range = order.range(b);
+            let (text, keys) = (&run.text[range.clone()], &run.keys[range.clone()]);
+            for ((&word, &key), &docs) in text.iter().zip(keys).zip(&run.docs[range]) {
+                let add = || {
+                    words.push((word, 0));
+                    (words.len() - 1) as u32
+                };
+                let n = match key {
+                    0 => *long.entry(word).or_insert_with(add),
+                    key => *short.entry(key).or_insert_with(add),
+                };
+                words[n as usize].1 += docs;
+                numbers.push(n);
+            }
+        }
+        Bucket { words, numbers }
+    }
+}
+
+/// The bucket of `merge` for a word with the packed `key` (0 for a word too long to pack): the
+/// top bits of a multiplicative hash of the key, or of a long word's first 16 bytes and length.
+fn bucket_of(key: u128, word: &str) -> usize {
+    let key = match key {
+        0 => prefix(word) ^ word.len() as u128,
+        key => key,
+    };
+    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BUCKET_BITS)) as usize
 }
 
 /// A stem of the vocabulary: its surfaces, but the stem itself, with the number of documents
@@ -326,5 +474,61 @@ fn for_each_text<'d>(doc: &'d Doc, mut f: impl FnMut(&'d str, Part)) {
             last = b;
         }
         f(&p.text[last..], Part::Passage(number, weight));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of a run, each with the number of the run's documents it is in.
+    fn run<'d>(words: &[(&'d str, u32)]) -> Words<'d> {
+        Words {
+            text: words.iter().map(|(w, _)| *w).collect(),
+            keys: words.iter().map(|(w, _)| pack(w).unwrap_or(0)).collect(),
+            docs: words.iter().map(|(_, d)| *d).collect(),
+        }
+    }
+
+    /// The runs' words merged, and each run's words as the merged words they are numbered to.
+    fn numbered<'d>(runs: Vec<Words<'d>>) -> (Vec<(&'d str, u32)>, Vec<Vec<&'d str>>) {
+        let (words, numbering) = merge(runs);
+        let seen = (numbering.runs.iter())
+            .map(|run| {
+                let mut seen = vec![""; run.order.of.len()];
+                run.each(&numbering.numbers, |w, n| {
+                    seen[w as usize] = words[n as usize].0
+                });
+                seen
+            })
+            .collect();
+        (words, seen)
+    }
+
+    #[test]
+    fn a_word_in_several_runs_is_one_word_with_their_documents() {
+        let long = "psychotherapeutically-minded";
+        let runs = vec![
+            run(&[("trust", 2), ("rupture", 1), (long, 1)]),
+            run(&[("rupture", 3), ("repair", 1), ("trust", 1), (long, 2)]),
+        ];
+        let (mut words, seen) = numbered(runs);
+        assert_eq!(seen[0], ["trust", "rupture", long]);
+        assert_eq!(seen[1], ["rupture", "repair", "trust", long]);
+        words.sort();
+        let expected = [(long, 3), ("repair", 1), ("rupture", 4), ("trust", 3)];
+        assert_eq!(words, expected);
+    }
+
+    #[test]
+    fn every_bucket_numbers_its_words_apart_from_the_others() {
+        let names: Vec<String> = (0..5_000).map(|i| format!("word{i}")).collect();
+        let all: Vec<(&str, u32)> = names.iter().map(|n| (n.as_str(), 1)).collect();
+        let (words, seen) = numbered(vec![run(&all[..3_000]), run(&all[2_000..])]);
+        assert_eq!(words.len(), 5_000);
+        assert_eq!(seen[0], names[..3_000]);
+        assert_eq!(seen[1], names[2_000..]);
+        let twice = words.iter().filter(|(_, docs)| *docs == 2).count();
+        assert_eq!(twice, 1_000);
     }
 }
