@@ -254,29 +254,38 @@ fn has_one_link(meta: &std::fs::Metadata) -> bool {
 /// later can land outside it. Reads folders only: what a file holds is looked at when it is
 /// written, by the threads that write.
 fn survey(dir: &Path) -> std::io::Result<std::collections::HashMap<String, bool>> {
-    let mut found = std::collections::HashMap::new();
-    let mut walker = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
-    while let Some(entry) = walker.next() {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let kind = entry.file_type();
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
-        match rel {
-            Some(rel) if kind.is_dir() || kind.is_file() => {
-                found.insert(rel, kind.is_dir());
+    Ok(survey_folder(dir, dir)?.into_iter().collect())
+}
+
+/// What `survey` finds in `folder`, a folder of `dir`, and in the folders inside it. A large
+/// site's output holds a folder for each page, so the folders are read in parallel: reading
+/// them one after another took seconds at 100,000 pages.
+fn survey_folder(dir: &Path, folder: &Path) -> std::io::Result<Vec<(String, bool)>> {
+    let entries = std::fs::read_dir(folder)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries
+        .par_iter()
+        .try_fold(Vec::new, |mut found, entry| {
+            let path = entry.path();
+            // The entry itself, not what a link points to.
+            let kind = entry.file_type()?;
+            let rel = (path.strip_prefix(dir).ok())
+                .and_then(Path::to_str)
+                .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+            match rel {
+                Some(rel) if kind.is_dir() => {
+                    found.extend(survey_folder(dir, &path)?);
+                    found.push((rel, true));
+                }
+                Some(rel) if kind.is_file() => found.push((rel, false)),
+                _ if kind.is_dir() => std::fs::remove_dir_all(&path)?,
+                _ => std::fs::remove_file(&path)?,
             }
-            _ if kind.is_dir() => {
-                std::fs::remove_dir_all(entry.path())?;
-                walker.skip_current_dir();
-            }
-            _ => std::fs::remove_file(entry.path())?,
-        }
-    }
-    Ok(found)
+            Ok(found)
+        })
+        .try_reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            Ok(a)
+        })
 }
 
 fn is_real_dir(path: &Path) -> bool {
