@@ -131,6 +131,7 @@ pub(super) fn analyse_all(
             |numbers, (chunk, stem_of)| {
                 let (of, local) = number_stems(stem_of, numbers);
                 let mut slots = vec![NOT_INDEXED; local as usize + phrases.len()];
+                let mut counts = Vec::new();
                 let mut start = 0;
                 chunk
                     .pieces
@@ -141,7 +142,11 @@ pub(super) fn analyse_all(
                             of: &of,
                             phrase_slots: local,
                         };
-                        let a = analyse(words, start, pieces, &keys, &mut slots);
+                        let tally = Tally {
+                            counts: &mut counts,
+                            slots: &mut slots,
+                        };
+                        let a = analyse(words, start, pieces, &keys, tally);
                         start = pieces.last().map_or(start, |&(_, end)| end);
                         a
                     })
@@ -206,9 +211,10 @@ struct Keys<'a> {
 
 /// One document's counts as it is read: a `Counts` for each stem or phrase met, found through
 /// `slots` (one entry per stem and phrase of the chunk, `NOT_INDEXED` where the document has none
-/// yet).
+/// yet). Both are the chunk's, emptied after each document, so that counting a document
+/// allocates nothing but its result.
 struct Tally<'s> {
-    counts: Vec<Counts>,
+    counts: &'s mut Vec<Counts>,
     slots: &'s mut [u32],
 }
 
@@ -234,12 +240,12 @@ impl Tally<'_> {
     }
 
     /// The counts, sorted by stem (scoring reads a range of stems at a time), with every slot
-    /// set back to `NOT_INDEXED` for the next document.
-    fn finish(mut self) -> Box<[Counted]> {
+    /// set back to `NOT_INDEXED` and the counts emptied for the next document.
+    fn finish(self) -> Box<[Counted]> {
         let mut counted: Box<[Counted]> = self
             .counts
-            .iter_mut()
-            .map(|c| {
+            .drain(..)
+            .map(|mut c| {
                 c.finish_passage();
                 self.slots[c.slot as usize] = NOT_INDEXED;
                 Counted {
@@ -257,20 +263,15 @@ impl Tally<'_> {
     }
 }
 
-/// Counts one document's stems and phrases: its words are `words.ids[start..]`, cut into
-/// `pieces`. `slots` has one entry per stem and phrase of the chunk, all `NOT_INDEXED`, and is
-/// left that way.
+/// Counts one document's stems and phrases into `tally` (empty): its words are
+/// `words.ids[start..]`, cut into `pieces`.
 fn analyse(
     words: Words,
     start: u32,
     pieces: &[(Part, u32)],
     keys: &Keys,
-    slots: &mut [u32],
+    mut tally: Tally,
 ) -> Analysed {
-    let mut tally = Tally {
-        counts: Vec::new(),
-        slots,
-    };
     let mut title_len = 0;
     let mut alias_lens = Vec::new();
     let (mut length, mut link_length) = (0, 0);

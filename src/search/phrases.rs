@@ -17,17 +17,27 @@ use crate::content::Kind;
 pub const PHRASE_JOIN: &str = "_";
 
 /// The site's glossary names and tags of two words or more, as stem numbers of the vocabulary.
+/// Phrases are numbered in the order of their stems, so that those opening with the same two
+/// stems are numbered consecutively.
 #[derive(Default)]
 pub(super) struct Phrases {
-    /// Each phrase's stems, in order.
-    stems: Vec<Vec<u32>>,
-    /// Phrases by their first stem.
-    by_first: HashMap<u32, Vec<u32>>,
     /// For each stem of the vocabulary, one bit: whether a phrase starts with it (a lookup for
-    /// every word of the site, so cheaper than `by_first`).
+    /// every word of the site, so it stays small enough for the cache).
     starts: Vec<u64>,
+    /// The phrases opening with each pair of stems (see `pair`), as a range of their numbers:
+    /// where a word starts a phrase, one lookup in a table of a few bytes a phrase decides, and
+    /// a phrase of two words is found without reading more.
+    by_pair: HashMap<u64, (u32, u32)>,
+    /// Each phrase's stems after its first two, as a range of `rest` (one more for the end).
+    rest_at: Vec<u32>,
+    rest: Vec<u32>,
     /// Each phrase's key: its stems joined.
     pub(super) keys: Vec<String>,
+}
+
+/// The key of two consecutive stems in `Phrases::by_pair`.
+fn pair(first: u32, second: u32) -> u64 {
+    u64::from(first) << 32 | u64::from(second)
 }
 
 impl Phrases {
@@ -35,11 +45,7 @@ impl Phrases {
     /// the vocabulary, sorted. A name whose words are not all in it (which the site's own names
     /// always are) is left out.
     pub(super) fn build(docs: &[Doc], analyzer: &Analyzer, stems: &[String]) -> Phrases {
-        let mut phrases = Phrases {
-            starts: vec![0; stems.len().div_ceil(64)],
-            ..Phrases::default()
-        };
-        let mut seen: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut found: HashMap<Vec<u32>, String> = HashMap::new();
         for name in subject_names(docs) {
             let terms = analyzer.terms(name);
             if terms.len() < 2 {
@@ -55,22 +61,33 @@ impl Phrases {
                 })
                 .collect();
             let Some(numbers) = numbers else { continue };
-            if seen.contains_key(&numbers) {
-                continue;
-            }
-            let n = phrases.stems.len() as u32;
-            seen.insert(numbers.clone(), n);
-            let key: Vec<&str> = terms.iter().map(|t| t.stem.as_str()).collect();
-            phrases.keys.push(key.join(PHRASE_JOIN));
-            phrases.by_first.entry(numbers[0]).or_default().push(n);
-            phrases.starts[numbers[0] as usize / 64] |= 1 << (numbers[0] % 64);
-            phrases.stems.push(numbers);
+            found.entry(numbers).or_insert_with(|| {
+                let key: Vec<&str> = terms.iter().map(|t| t.stem.as_str()).collect();
+                key.join(PHRASE_JOIN)
+            });
         }
+        let mut found: Vec<(Vec<u32>, String)> = found.into_iter().collect();
+        found.sort_unstable();
+        let mut phrases = Phrases {
+            starts: vec![0; stems.len().div_ceil(64)],
+            rest_at: Vec::with_capacity(found.len() + 1),
+            ..Phrases::default()
+        };
+        for (n, (numbers, key)) in (0..).zip(found) {
+            let (first, second) = (numbers[0], numbers[1]);
+            phrases.starts[first as usize / 64] |= 1 << (first % 64);
+            let range = phrases.by_pair.entry(pair(first, second)).or_insert((n, n));
+            range.1 = n + 1;
+            phrases.rest_at.push(phrases.rest.len() as u32);
+            phrases.rest.extend_from_slice(&numbers[2..]);
+            phrases.keys.push(key);
+        }
+        phrases.rest_at.push(phrases.rest.len() as u32);
         phrases
     }
 
     pub(super) fn len(&self) -> usize {
-        self.stems.len()
+        self.keys.len()
     }
 
     /// Whether a phrase starts with stem `stem`.
@@ -80,24 +97,31 @@ impl Phrases {
             .is_some_and(|bits| bits & (1 << (stem % 64)) != 0)
     }
 
+    /// Phrase `p`'s stems after its first two.
+    fn rest(&self, p: u32) -> &[u32] {
+        let p = p as usize;
+        &self.rest[self.rest_at[p] as usize..self.rest_at[p + 1] as usize]
+    }
+
     /// Calls `found` with the number, place and length of each phrase that starts at each place
     /// of `stream` (stem numbers of consecutive words, `u32::MAX` for a word that matches
     /// nothing).
     pub(super) fn find(&self, stream: &[u32], mut found: impl FnMut(u32, usize, usize)) {
-        if self.by_first.is_empty() {
+        if self.by_pair.is_empty() {
             return;
         }
-        for (i, &first) in stream.iter().enumerate() {
-            if !self.starts(first) {
+        for (i, two) in stream.windows(2).enumerate() {
+            if !self.starts(two[0]) {
                 continue;
             }
-            let Some(candidates) = self.by_first.get(&first) else {
+            let Some(&(from, to)) = self.by_pair.get(&pair(two[0], two[1])) else {
                 continue;
             };
-            for &p in candidates {
-                let stems = &self.stems[p as usize];
-                if stream[i..].starts_with(stems) {
-                    found(p, i, stems.len());
+            let after = &stream[i + 2..];
+            for p in from..to {
+                let rest = self.rest(p);
+                if after.starts_with(rest) {
+                    found(p, i, 2 + rest.len());
                 }
             }
         }
