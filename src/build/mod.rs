@@ -91,7 +91,7 @@ pub fn build(
         output_dir: out.to_path_buf(),
     };
     let Warned { value, diagnostics } = prepared;
-    drop_later(value);
+    drop_later((value, docs));
     Ok(Warned::new(report, diagnostics))
 }
 
