@@ -111,9 +111,11 @@ pub(super) struct Analysed {
 /// Every document's stems counted, in document order. Each chunk keeps a slot per stem of its
 /// own (the stem's place in the document's counts), reset after each document, instead of a
 /// hash map per document; the chunk's stems are numbered for it, so that its slots stay as few
-/// as its words, whatever the size of the site's vocabulary.
+/// as its words, whatever the size of the site's vocabulary. Each chunk is freed once its
+/// documents are counted, so that the counts, which grow as the chunks are read, take the
+/// place of the words they were counted from.
 pub(super) fn analyse_all(
-    chunks: &[Chunk],
+    chunks: Vec<Chunk>,
     vocab: &Vocabulary,
     phrases: &Phrases,
 ) -> Vec<Analysed> {
@@ -124,7 +126,7 @@ pub(super) fn analyse_all(
         phrases,
     };
     chunks
-        .par_iter()
+        .into_par_iter()
         .zip(&vocab.stem_of)
         .map_init(
             || vec![NOT_INDEXED; stem_count],

@@ -39,35 +39,37 @@ const HUB_LINK_SHARE: (f64, f64) = (0.15, 0.25);
 /// The standing of a work of the bibliography (see `standing`).
 const REFERENCE_STANDING: f64 = 0.3;
 
-/// One document a stem occurs in.
+/// One document a stem occurs in. There is one for every stem of every document, all held at
+/// once, so it is kept to 16 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {
     pub doc: u32,
     pub score: u32,
+    /// The passages to show, best first, then `NO_PASSAGE`.
     best: [u32; PASSAGES_PER_POSTING],
-    shown: u8,
 }
 
+/// Fills a posting's places for passages beyond those it has.
+const NO_PASSAGE: u32 = u32::MAX;
+const _: () = assert!(std::mem::size_of::<Posting>() == 16);
+
 impl Posting {
-    #[cfg(test)]
+    /// A posting with the first `shown` passages of `best`.
     pub(super) fn new(
         doc: u32,
         score: u32,
-        best: [u32; PASSAGES_PER_POSTING],
+        mut best: [u32; PASSAGES_PER_POSTING],
         shown: u8,
     ) -> Posting {
-        Posting {
-            doc,
-            score,
-            best,
-            shown,
-        }
+        best[usize::from(shown).min(PASSAGES_PER_POSTING)..].fill(NO_PASSAGE);
+        Posting { doc, score, best }
     }
 
     /// Passage numbers within the document, best first; empty when the stem is only in the title
     /// or an alias (the client then shows the first passage).
     pub fn passages(&self) -> &[u32] {
-        &self.best[..usize::from(self.shown)]
+        let shown = self.best.iter().take_while(|&&p| p != NO_PASSAGE).count();
+        &self.best[..shown]
     }
 }
 
@@ -115,8 +117,7 @@ impl SearchIndex {
         let vocab = Vocabulary::build(words.collect(), analyzer);
         let phrases = Phrases::build(docs, analyzer, &vocab.stems);
         timer.lap("i:vocab");
-        let analysed = analyse_all(&chunks, &vocab, &phrases);
-        drop(chunks);
+        let analysed = analyse_all(chunks, &vocab, &phrases);
         // The chunks' words were the index's largest allocations so far: scoring reuses little.
         crate::timing::give_back_freed_memory();
         timer.lap("i:count");
@@ -272,14 +273,8 @@ fn posting(
     };
     let text = standing * saturate(f64::from(c.text), norm);
     let score = hub * idf * (text + named);
-    let mut best = c.best;
-    best[usize::from(c.shown)..].fill(0);
-    Posting {
-        doc,
-        score: ((score * SCORE_SCALE).round() as u32).max(1),
-        best,
-        shown: c.shown,
-    }
+    let score = ((score * SCORE_SCALE).round() as u32).max(1);
+    Posting::new(doc, score, c.best, c.shown)
 }
 
 /// 1 for a page of its own prose, less for a hub (see `HUB_LINK_SHARE`).
