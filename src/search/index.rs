@@ -125,6 +125,7 @@ impl SearchIndex {
         let mut postings = score(&analysed, &standing, vocab.stems.len() + phrases.len());
         timer.lap("i:post");
         drop(analysed);
+        // The counts were as large as the postings: hand them back before the stems are sorted.
         crate::timing::give_back_freed_memory();
         postings.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));

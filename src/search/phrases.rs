@@ -45,7 +45,8 @@ impl Phrases {
     /// the vocabulary, sorted. A name whose words are not all in it (which the site's own names
     /// always are) is left out.
     pub(super) fn build(docs: &[Doc], analyzer: &Analyzer, stems: &[String]) -> Phrases {
-        let mut found: HashMap<Vec<u32>, String> = HashMap::new();
+        // By stems: the order phrases are numbered in.
+        let mut found: BTreeMap<Vec<u32>, String> = BTreeMap::new();
         for name in subject_names(docs) {
             let terms = analyzer.terms(name);
             if terms.len() < 2 {
@@ -66,8 +67,6 @@ impl Phrases {
                 key.join(PHRASE_JOIN)
             });
         }
-        let mut found: Vec<(Vec<u32>, String)> = found.into_iter().collect();
-        found.sort_unstable();
         let mut phrases = Phrases {
             starts: vec![0; stems.len().div_ceil(64)],
             rest_at: Vec::with_capacity(found.len() + 1),
